@@ -1,0 +1,234 @@
+//! Findings as data: [`Diagnostic`], [`Severity`], and the renderers that present them.
+//!
+//! Rules *produce* diagnostics aimed at a record and a JSON Pointer inside it; the loader then
+//! *locates* them (file, line, column) and the CLI picks a renderer. Nothing here reads files
+//! or decides exit codes; renderers return text, they never print.
+
+pub mod human;
+pub mod json;
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the run (exit 1).
+    Error,
+    /// Reported; fails the run only with `--deny-warnings`.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file as the user named it (or `-` for standard input).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values.
+    pub column: usize,
+    /// 1-based line where the span ends.
+    pub end_line: usize,
+    /// 1-based column just past the span, in Unicode scalar values.
+    pub end_column: usize,
+    /// Byte range of the span in the file's text, for renderers that show the source.
+    #[serde(skip)]
+    pub span: std::ops::Range<usize>,
+}
+
+/// Which record and where inside it a finding points, before it is located in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Index of the record in the dataset's entries.
+    pub entry: usize,
+    /// JSON Pointer inside the record (`""` for the whole record).
+    pub pointer: String,
+}
+
+/// Another place a finding involves, such as the first use of a duplicate id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// What this place is.
+    pub message: String,
+    /// Where it is, once located.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The record's id, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// JSON Pointer inside that record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    #[serde(skip)]
+    target: Option<Target>,
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Rule id (`implied-rate`).
+    pub rule: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where, once located.
+    pub location: Option<Location>,
+    /// JSON Pointer inside the record (or file, for syntax errors).
+    pub pointer: Option<String>,
+    /// Id of the record, when it has one.
+    pub record: Option<String>,
+    /// What the rule expected (an interval, a kind, a date).
+    pub expected: Option<String>,
+    /// What it found.
+    pub found: Option<String>,
+    /// Other places involved.
+    pub related: Vec<Related>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The record and pointer, until located.
+    pub target: Option<Target>,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` with `message`, not yet placed.
+    pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            location: None,
+            pointer: None,
+            record: None,
+            expected: None,
+            found: None,
+            related: Vec::new(),
+            help: None,
+            target: None,
+        }
+    }
+
+    /// Aims the finding at `pointer` inside the record at `entry`.
+    pub fn at(mut self, entry: usize, pointer: impl Into<String>) -> Self {
+        let pointer = pointer.into();
+        self.pointer = Some(pointer.clone());
+        self.target = Some(Target { entry, pointer });
+        self
+    }
+
+    /// Places the finding at a known location (syntax errors, which have no record).
+    pub fn with_location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets what was expected.
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Sets what was found.
+    pub fn found(mut self, found: impl Into<String>) -> Self {
+        self.found = Some(found.into());
+        self
+    }
+
+    /// Sets advice on what to do.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds another place the finding involves.
+    pub fn related(
+        mut self,
+        message: impl Into<String>,
+        entry: usize,
+        pointer: impl Into<String>,
+    ) -> Self {
+        let pointer = pointer.into();
+        self.related.push(Related {
+            message: message.into(),
+            location: None,
+            record: None,
+            pointer: Some(pointer.clone()),
+            target: Some(Target { entry, pointer }),
+        });
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The order diagnostics are shown in: by file, position, then rule and message.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        let place = self
+            .location
+            .as_ref()
+            .map(|l| (l.file.as_str(), l.line, l.column));
+        (place, self.rule.as_str(), self.message.as_str())
+    }
+}
+
+impl Related {
+    /// The record and pointer, until located.
+    pub fn target(&self) -> Option<&Target> {
+        self.target.as_ref()
+    }
+
+    /// Fills in the place once known.
+    pub fn place(&mut self, location: Option<Location>, record: Option<String>) {
+        self.location = location;
+        self.record = record;
+    }
+}
+
+/// Counts for the closing summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files read.
+    pub files: usize,
+    /// Records read.
+    pub records: usize,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// `checked 6 files, 27 records: 0 errors, 1 warning`
+    pub fn line(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "checked {}, {}: {}, {}",
+            plural(self.files, "file", "files"),
+            plural(self.records, "record", "records"),
+            plural(self.errors, "error", "errors"),
+            plural(self.warnings, "warning", "warnings"),
+        )
+    }
+}

@@ -1,0 +1,34 @@
+//! factkit checks, exports and converts the records fact-check and data desks keep:
+//! statements, proposals and statistics, with the entities, sources and reviews they hang on.
+//!
+//! The library *produces* diagnostics and documents; the `factkit` binary presents them.
+//! Data flows one way: [`load`] reads files into records, [`schema`] validates them against
+//! the bundled JSON Schemas, [`rules`] run the cross-field checks, and [`diagnostic`]
+//! renders the findings.
+//!
+//! ```
+//! use factkit::{check, Config};
+//!
+//! let report = check(&["examples/kazakhstan-2025".into()], &Config::default())?;
+//! assert_eq!(report.summary.errors, 0);
+//! for d in &report.diagnostics {
+//!     // Warnings: the article gives no URL or publication date.
+//!     assert_eq!(d.rule, "missing-recommended");
+//! }
+//! # Ok::<(), factkit::Error>(())
+//! ```
+
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod rules;
+pub mod schema;
+pub mod source;
+
+pub use check::{check, Report};
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;

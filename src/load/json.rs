@@ -1,0 +1,238 @@
+//! JSON and JSON Lines record files.
+//!
+//! Parsing goes through serde_json into a `Value`, with two differences from
+//! `serde_json::from_str`: a duplicate key in an object is a syntax error (serde_json would
+//! silently keep the last one, losing data), and numbers keep their text (the crate builds
+//! serde_json with `arbitrary_precision`).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use super::{Anchor, Entry, SourceFile};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// The key serde_json's `arbitrary_precision` uses to pass a number's text through a map.
+/// It is not public API; `tests::numbers_keep_their_text` fails if it ever changes.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Strict)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER_TOKEN {
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{key}`: the second value would silently replace the first; remove or rename one"
+                )));
+            }
+            let value = map.next_value_seed(Strict)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// Parses one JSON document, rejecting duplicate keys.
+pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Strict.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A syntax diagnostic from a serde_json error, placed at its line and column within the
+/// text that starts at `offset` in the file and at `first_line`.
+pub(super) fn syntax_diagnostic(
+    file: &SourceFile,
+    error: &serde_json::Error,
+    offset: usize,
+    first_line: usize,
+) -> Diagnostic {
+    let mut message = error.to_string();
+    // serde_json appends " at line L column C"; the location is shown separately.
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    let line = first_line + error.line().saturating_sub(1);
+    let byte_column = error.column();
+    let help = if message.starts_with("trailing comma") {
+        "remove the comma after the last element"
+    } else if message.starts_with("EOF while parsing") {
+        "the file ends too early: close every `[`, `{` and `\"`"
+    } else if message.starts_with("duplicate key") {
+        "an object may name each field once"
+    } else {
+        "fix the JSON at this place; a JSON linter or editor shows the structure"
+    };
+    let _ = offset;
+    Diagnostic::new("syntax", Severity::Error, message)
+        .help(help)
+        .with_location(file.location_at_line_byte(line, byte_column))
+}
+
+/// Reads a `.json` file: an array of records, or one record.
+pub(super) fn load_json(
+    file_index: usize,
+    file: &SourceFile,
+    entries: &mut Vec<Entry>,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let text = file.text();
+    if text.trim().is_empty() {
+        findings.push(
+            Diagnostic::new("syntax", Severity::Error, "the file is empty")
+                .help("write an array of records `[ … ]` or one record `{ … }`, or delete the file")
+                .with_location(file.location_at_line_byte(1, 1)),
+        );
+        return;
+    }
+    match parse(text) {
+        Ok(Value::Array(items)) => {
+            for (i, value) in items.into_iter().enumerate() {
+                entries.push(Entry::new(
+                    file_index,
+                    Anchor::Json {
+                        range: 0..text.len(),
+                        prefix: format!("/{i}"),
+                    },
+                    value,
+                ));
+            }
+        }
+        Ok(value) => entries.push(Entry::new(
+            file_index,
+            Anchor::Json {
+                range: 0..text.len(),
+                prefix: String::new(),
+            },
+            value,
+        )),
+        Err(e) => findings.push(syntax_diagnostic(file, &e, 0, 1)),
+    }
+}
+
+/// Reads a `.jsonl` file: one record per line; blank lines are skipped.
+pub(super) fn load_jsonl(
+    file_index: usize,
+    file: &SourceFile,
+    entries: &mut Vec<Entry>,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let text = file.text();
+    let mut start = 0;
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
+        let line_start = start;
+        start += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse(line) {
+            Ok(value) => entries.push(Entry::new(
+                file_index,
+                Anchor::Json {
+                    range: line_start..line_start + line.len(),
+                    prefix: String::new(),
+                },
+                value,
+            )),
+            Err(e) => findings.push(syntax_diagnostic(file, &e, line_start, n + 1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let v =
+            parse(r#"{"a": 1.100, "b": 12345678901234567890123, "c": -0.0, "d": 14e12}"#).unwrap();
+        assert_eq!(v["a"].to_string(), "1.100");
+        assert_eq!(v["b"].to_string(), "12345678901234567890123");
+        assert_eq!(v["c"].to_string(), "-0.0");
+        assert_eq!(v["d"].to_string(), "14e12");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = parse(
+            r#"{"id": "a",
+  "id": "b"}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("duplicate key `id`"), "{e}");
+        assert_eq!(e.line(), 2);
+        assert!(parse(r#"[{"a": {"x": 1, "x": 2}}]"#).is_err());
+        assert!(parse(r#"[{"a": 1}, {"a": 2}]"#).is_ok());
+    }
+
+    #[test]
+    fn rejects_what_json_does_not_allow() {
+        for bad in [
+            "[1,]",
+            "{\"a\": NaN}",
+            "[Infinity]",
+            "{'a': 1}",
+            "[1] [2]",
+            "",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! Files and directories into records.
+//!
+//! A dataset is a directory (searched recursively, in file-name order, skipping hidden
+//! entries) or a list of files; `-` reads standard input. Each file becomes a
+//! [`SourceFile`] (its text, kept so findings can show the offending line) and its records
+//! become [`Entry`]s that remember where in the file they came from ([`Anchor`]), so a
+//! diagnostic aimed at a record and a JSON Pointer can be placed at a line and column later,
+//! only when there is one. Syntax problems are diagnostics, and the rest of the dataset is
+//! still read; a path that does not exist or cannot be read is an [`Error`].
+//!
+//! Formats: `.json` (an array of records or one record) and `.jsonl` (one record per line),
+//! in [`json`]. Each format is a function from a file to entries, so further formats slot in
+//! beside it.
+
+pub mod json;
+
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Location, Severity, Target};
+use crate::error::Error;
+use crate::model::{Kind, Record};
+use crate::source::{self, LineIndex};
+
+/// The format of a record file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.json`: an array of records, or one record.
+    Json,
+    /// `.jsonl`: one record per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of a path, from its extension.
+    pub fn of_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// A file of the dataset and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    name: String,
+    path: Option<PathBuf>,
+    text: String,
+    format: Format,
+    lines: OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    /// A file with its displayed name and text.
+    pub fn new(name: String, path: Option<PathBuf>, text: String, format: Format) -> SourceFile {
+        SourceFile {
+            name,
+            path,
+            text,
+            format,
+            lines: OnceLock::new(),
+        }
+    }
+
+    /// The name shown in diagnostics: the path as the user named it, or `-`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The path on disk, unless it came from standard input.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The file's text (invalid UTF-8 replaced, when the file was not UTF-8).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The file's format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The location of a byte range of the text.
+    pub fn location_of(&self, span: Range<usize>) -> Location {
+        let lines = self.lines();
+        let start = lines.position(&self.text, span.start);
+        let end = lines.position(&self.text, span.end);
+        Location {
+            file: self.name.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            span,
+        }
+    }
+
+    /// The location of a 1-based line and 1-based byte column (as serde_json reports them).
+    pub fn location_at_line_byte(&self, line: usize, byte_column: usize) -> Location {
+        let lines = self.lines();
+        let line = line.clamp(1, lines.len().max(1));
+        let text = lines.line(&self.text, line).unwrap_or("");
+        let line_offset = text.as_ptr() as usize - self.text.as_ptr() as usize;
+        let mut col = byte_column.saturating_sub(1).min(text.len());
+        while !text.is_char_boundary(col) {
+            col -= 1;
+        }
+        let start = line_offset + col;
+        let end = text[col..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        self.location_of(start..end)
+    }
+}
+
+/// Where in its file a record came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// A JSON document in `range` of the file text; the record is at `prefix` inside it
+    /// (`/3` for the fourth element of an array file, `` for a JSON Lines line).
+    Json {
+        /// Byte range of the document.
+        range: Range<usize>,
+        /// JSON Pointer of the record inside the document.
+        prefix: String,
+    },
+}
+
+/// A record as read, before and after checking.
+#[derive(Debug)]
+pub struct Entry {
+    /// Index of its file in [`Dataset::files`].
+    pub file: usize,
+    /// Where in the file.
+    pub anchor: Anchor,
+    /// The record as parsed, numbers with their text.
+    pub value: Value,
+    /// The `kind` field, when it names a kind.
+    pub kind: Option<Kind>,
+    /// The `id` field, when it is a string.
+    pub id: Option<String>,
+    /// The typed record, when it passed its schema.
+    pub record: Option<Record>,
+}
+
+impl Entry {
+    /// A record just read.
+    pub fn new(file: usize, anchor: Anchor, value: Value) -> Entry {
+        let kind = value
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(Kind::parse);
+        let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+        Entry {
+            file,
+            anchor,
+            value,
+            kind,
+            id,
+            record: None,
+        }
+    }
+}
+
+/// All files and records of a run.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    /// The dataset root: the directory given, else the folder of the first file.
+    pub root: PathBuf,
+    /// Every file read, in order.
+    pub files: Vec<SourceFile>,
+    /// Every record read, in file order.
+    pub entries: Vec<Entry>,
+}
+
+impl Dataset {
+    /// The file and position of `pointer` inside the record at `entry`.
+    pub fn locate(&self, target: &Target) -> Option<Location> {
+        let entry = self.entries.get(target.entry)?;
+        let file = self.files.get(entry.file)?;
+        match &entry.anchor {
+            Anchor::Json { range, prefix } => {
+                let text = file.text().get(range.clone())?;
+                // A finding about a whole record is shown at its id: the line that names it.
+                let inner = if target.pointer.is_empty() && entry.id.is_some() {
+                    "/id"
+                } else {
+                    target.pointer.as_str()
+                };
+                let pointer = format!("{prefix}{inner}");
+                let found = source::locate(text, &pointer)?;
+                let span = found.value;
+                Some(file.location_of(range.start + span.start..range.start + span.end))
+            }
+        }
+    }
+
+    /// Places a diagnostic and its related notes: file, line, column and record id.
+    pub fn place(&self, d: &mut Diagnostic) {
+        if let Some(target) = d.target.take() {
+            if d.location.is_none() {
+                d.location = self.locate(&target);
+            }
+            if d.record.is_none() {
+                d.record = self.entries.get(target.entry).and_then(|e| e.id.clone());
+            }
+        }
+        for related in &mut d.related {
+            if let Some(target) = related.target().cloned() {
+                let location = self.locate(&target);
+                let record = self.entries.get(target.entry).and_then(|e| e.id.clone());
+                related.place(location, record);
+            }
+        }
+    }
+
+    /// The text of a file by its displayed name.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.name() == name)
+            .map(SourceFile::text)
+    }
+}
+
+/// Reads every record file under `paths` (the current directory when empty).
+pub fn load(paths: &[PathBuf]) -> Result<(Dataset, Vec<Diagnostic>), Error> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut dataset = Dataset::default();
+    let mut findings = Vec::new();
+    let mut queue: Vec<(PathBuf, Option<Format>)> = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            queue.push((path.clone(), None));
+            continue;
+        }
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound(path.clone()),
+            _ => Error::Read {
+                path: path.clone(),
+                source: e,
+            },
+        })?;
+        if meta.is_dir() {
+            if dataset.root.as_os_str().is_empty() {
+                dataset.root = path.clone();
+            }
+            for found in discover(path)? {
+                let format = Format::of_path(&found);
+                queue.push((found, format));
+            }
+        } else {
+            let format =
+                Format::of_path(path).ok_or_else(|| Error::UnsupportedFile(path.clone()))?;
+            if dataset.root.as_os_str().is_empty() {
+                dataset.root = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            }
+            queue.push((path.clone(), Some(format)));
+        }
+    }
+    if dataset.root.as_os_str().is_empty() {
+        dataset.root = PathBuf::from(".");
+    }
+    for (path, format) in queue {
+        let (file, problem) = read_file(&path, format)?;
+        let index = dataset.files.len();
+        dataset.files.push(file);
+        let file = &dataset.files[index];
+        if let Some(problem) = problem {
+            findings.push(problem);
+            continue;
+        }
+        match file.format() {
+            Format::Json => json::load_json(index, file, &mut dataset.entries, &mut findings),
+            Format::JsonLines => json::load_jsonl(index, file, &mut dataset.entries, &mut findings),
+        }
+    }
+    Ok((dataset, findings))
+}
+
+/// Record files under a directory, in a stable order; hidden files and folders are skipped.
+fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+            let source = match e.into_io_error() {
+                Some(io) => io,
+                None => std::io::Error::other(
+                    "a symbolic link points back to a folder that contains it (a loop)",
+                ),
+            };
+            Error::Read { path, source }
+        })?;
+        if entry.file_type().is_file() && Format::of_path(entry.path()).is_some() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// Reads a file (or standard input for `-`) as UTF-8. A file that is not UTF-8 is returned
+/// with a `syntax` diagnostic and no records, so the rest of the dataset is still checked.
+fn read_file(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<(SourceFile, Option<Diagnostic>), Error> {
+    let is_stdin = path.as_os_str() == "-";
+    let mut bytes = Vec::new();
+    let result = if is_stdin {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
+    };
+    result.map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    let disk_path = (!is_stdin).then(|| path.to_path_buf());
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let file = SourceFile::new(
+            name,
+            disk_path,
+            String::new(),
+            format.unwrap_or(Format::Json),
+        );
+        let d = Diagnostic::new(
+            "syntax",
+            Severity::Error,
+            "the file is UTF-16 encoded; factkit reads UTF-8",
+        )
+        .help("re-save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
+        .with_location(file.location_of(0..0));
+        return Ok((file, Some(d)));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            let text = text.to_owned();
+            let format = format.unwrap_or_else(|| sniff(&text));
+            Ok((SourceFile::new(name, disk_path, text, format), None))
+        }
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let offset = valid + (bytes.len() - body.len());
+            let text = String::from_utf8_lossy(body).into_owned();
+            let file = SourceFile::new(name, disk_path, text, format.unwrap_or(Format::Json));
+            // The lossy text has the same bytes up to `valid`, so the span is exact.
+            let span = valid..valid + 3.min(file.text().len() - valid);
+            let d = Diagnostic::new(
+                "syntax",
+                Severity::Error,
+                format!(
+                    "the file is not valid UTF-8: byte 0x{:02X} at byte offset {offset}",
+                    body[valid]
+                ),
+            )
+            .help("re-save the file as UTF-8; factkit does not guess other encodings")
+            .with_location(file.location_of(span));
+            Ok((file, Some(d)))
+        }
+    }
+}
+
+/// The format of standard input: JSON when it starts like one document, else JSON Lines.
+fn sniff(text: &str) -> Format {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or("");
+    if first.trim_start().starts_with('[') || lines.next().is_none() {
+        Format::Json
+    } else if json::parse(text).is_ok() {
+        Format::Json
+    } else {
+        Format::JsonLines
+    }
+}

@@ -1,0 +1,422 @@
+//! Quantities and the intervals they state.
+//!
+//! A stated figure is an interval, not a point (PRODUCT.md section 3). `26.2 billion` lies in
+//! [26.15, 26.25] billion; `over 1.7 trillion` in [1.7, 1.8] trillion; `exact` is a point;
+//! `about` widens the rounding interval by a relative tolerance. Interval bounds are exact
+//! rationals and every comparison is exact; intervals are closed (a desk cannot tell "more
+//! than 1.7" from "at least 1.7" in a printed figure, so the boundary is included).
+
+use std::fmt;
+
+use num_rational::BigRational;
+use num_traits::{Signed, Zero};
+use serde::{Deserialize, Serialize};
+
+use super::decimal::{format_significant, pow10, Decimal};
+
+/// The word a figure is scaled by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// × 10³
+    Thousand,
+    /// × 10⁶
+    Million,
+    /// × 10⁹
+    Billion,
+    /// × 10¹²
+    Trillion,
+}
+
+impl Scale {
+    /// The power of ten of the scale word.
+    pub fn exponent(self) -> i64 {
+        match self {
+            Scale::Thousand => 3,
+            Scale::Million => 6,
+            Scale::Billion => 9,
+            Scale::Trillion => 12,
+        }
+    }
+
+    /// The word as written in data and prose.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::Thousand => "thousand",
+            Scale::Million => "million",
+            Scale::Billion => "billion",
+            Scale::Trillion => "trillion",
+        }
+    }
+}
+
+/// How a figure was qualified in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    /// Exactly this value: a point.
+    Exact,
+    /// Roughly: the rounding interval widened by the `about` tolerance.
+    About,
+    /// "more than": cut down to the last written digit.
+    Over,
+    /// "less than": cut up to the last written digit.
+    Under,
+    /// "at least": like `over`.
+    AtLeast,
+    /// "at most": like `under`.
+    AtMost,
+}
+
+impl Qualifier {
+    /// The word as written in data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::About => "about",
+            Qualifier::Over => "over",
+            Qualifier::Under => "under",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+        }
+    }
+}
+
+/// A stated figure: an amount, its scale, a currency or unit, and a qualifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quantity {
+    /// The amount exactly as written.
+    pub amount: Decimal,
+    /// The scale word, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+    /// ISO 4217 currency code, for money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Unit word (`percent`, `people`, …), for everything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// How the figure was qualified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<Qualifier>,
+}
+
+impl Quantity {
+    /// The currency code or unit word: what the figure counts.
+    pub fn measure(&self) -> &str {
+        self.currency
+            .as_deref()
+            .or(self.unit.as_deref())
+            .unwrap_or("")
+    }
+
+    /// Whether the figure is a percentage.
+    pub fn is_percent(&self) -> bool {
+        self.unit.as_deref() == Some("percent")
+    }
+
+    /// The exact stated value, scale applied.
+    pub fn value(&self) -> BigRational {
+        self.amount.to_rational() * pow10(self.scale.map_or(0, Scale::exponent))
+    }
+
+    /// The interval of values the figure can describe, scale applied, with `about` widened by
+    /// `tolerance` (a fraction of the amount, e.g. 0.05 for 5%).
+    pub fn interval(&self, tolerance: &BigRational) -> Interval {
+        let factor = pow10(self.scale.map_or(0, Scale::exponent));
+        let a = self.amount.to_rational();
+        let exact = self.qualifier == Some(Qualifier::Exact);
+        let unit = self.amount.precision();
+        let half = &unit / BigRational::from_integer(2.into());
+        let (lo, hi) = match self.qualifier {
+            Some(Qualifier::Exact) => (a.clone(), a.clone()),
+            Some(Qualifier::Over | Qualifier::AtLeast) => (a.clone(), &a + &unit),
+            Some(Qualifier::Under | Qualifier::AtMost) => (&a - &unit, a.clone()),
+            Some(Qualifier::About) => {
+                let widen = &half + a.abs() * tolerance;
+                (&a - &widen, &a + &widen)
+            }
+            None => (&a - &half, &a + &half),
+        };
+        debug_assert!(exact || lo <= hi);
+        Interval {
+            lo: lo * &factor,
+            hi: hi * &factor,
+        }
+    }
+}
+
+impl fmt::Display for Quantity {
+    /// `over 14 trillion KZT`, `26.2 billion USD`, `8 percent`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(q) = self.qualifier {
+            write!(f, "{} ", q.as_str().replace('_', " "))?;
+        }
+        write!(f, "{}", self.amount)?;
+        if let Some(s) = self.scale {
+            write!(f, " {}", s.as_str())?;
+        }
+        write!(f, " {}", self.measure())
+    }
+}
+
+/// A closed interval of exact rationals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interval {
+    /// Lower bound, inclusive.
+    pub lo: BigRational,
+    /// Upper bound, inclusive.
+    pub hi: BigRational,
+}
+
+impl Interval {
+    /// The interval holding only `value`.
+    pub fn point(value: BigRational) -> Interval {
+        Interval {
+            lo: value.clone(),
+            hi: value,
+        }
+    }
+
+    /// Whether the two intervals share a value.
+    pub fn overlaps(&self, other: &Interval) -> bool {
+        self.lo <= other.hi && other.lo <= self.hi
+    }
+
+    /// How far apart two disjoint intervals are (zero when they overlap).
+    pub fn gap(&self, other: &Interval) -> BigRational {
+        if self.hi < other.lo {
+            &other.lo - &self.hi
+        } else if other.hi < self.lo {
+            &self.lo - &other.hi
+        } else {
+            BigRational::zero()
+        }
+    }
+
+    /// The sum of every pair of values.
+    pub fn add(&self, other: &Interval) -> Interval {
+        Interval {
+            lo: &self.lo + &other.lo,
+            hi: &self.hi + &other.hi,
+        }
+    }
+
+    /// All products of a value of each.
+    pub fn mul(&self, other: &Interval) -> Interval {
+        let products = [
+            &self.lo * &other.lo,
+            &self.lo * &other.hi,
+            &self.hi * &other.lo,
+            &self.hi * &other.hi,
+        ];
+        min_max(products)
+    }
+
+    /// All quotients of a value of each; `None` when `other` contains zero.
+    pub fn div(&self, other: &Interval) -> Option<Interval> {
+        if other.lo <= BigRational::zero() && other.hi >= BigRational::zero() {
+            return None;
+        }
+        let quotients = [
+            &self.lo / &other.lo,
+            &self.lo / &other.hi,
+            &self.hi / &other.lo,
+            &self.hi / &other.hi,
+        ];
+        Some(min_max(quotients))
+    }
+
+    /// Both bounds multiplied by a constant.
+    pub fn scale(&self, factor: &BigRational) -> Interval {
+        min_max([&self.lo * factor, &self.hi * factor])
+    }
+
+    /// The bounds with four significant digits: `[533.3, 573.6]`.
+    pub fn display(&self) -> String {
+        format!(
+            "[{}, {}]",
+            format_significant(&self.lo, 4),
+            format_significant(&self.hi, 4)
+        )
+    }
+}
+
+fn min_max<const N: usize>(values: [BigRational; N]) -> Interval {
+    let mut lo = values[0].clone();
+    let mut hi = values[0].clone();
+    for v in values.into_iter().skip(1) {
+        if v < lo {
+            lo = v;
+        } else if v > hi {
+            hi = v;
+        }
+    }
+    Interval { lo, hi }
+}
+
+/// A rational for a finding: exact when it is an integer of few digits, else four
+/// significant digits without trailing zeros (`533.3`, `9.2`, `0.4939`).
+pub fn short(value: &BigRational) -> String {
+    if value.is_integer() && value.numer().abs() < 100_000_000_000_000_000_u64.into() {
+        return value.numer().to_string();
+    }
+    let text = format_significant(value, 4);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+/// A value in units of `scale` for display, e.g. 26150000000 as `26.15 billion`.
+pub fn in_scale(value: &BigRational, scale: Option<Scale>) -> String {
+    let v = value / pow10(scale.map_or(0, Scale::exponent));
+    match scale {
+        Some(s) => format!("{} {}", short(&v), s.as_str()),
+        None => short(&v),
+    }
+}
+
+/// An interval in units of `scale`: `26.15 to 26.25 billion`.
+pub fn range_in_scale(iv: &Interval, scale: Option<Scale>) -> String {
+    let factor = pow10(scale.map_or(0, Scale::exponent));
+    let (lo, hi) = (short(&(&iv.lo / &factor)), short(&(&iv.hi / &factor)));
+    match scale {
+        Some(s) => format!("{lo} to {hi} {}", s.as_str()),
+        None => format!("{lo} to {hi}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigInt;
+
+    fn q(
+        amount: &str,
+        scale: Option<Scale>,
+        currency: &str,
+        qualifier: Option<Qualifier>,
+    ) -> Quantity {
+        Quantity {
+            amount: Decimal::parse(amount).unwrap(),
+            scale,
+            currency: Some(currency.into()),
+            unit: None,
+            qualifier,
+        }
+    }
+
+    fn r(n: i64, d: i64) -> BigRational {
+        BigRational::new(BigInt::from(n), BigInt::from(d))
+    }
+
+    fn tol() -> BigRational {
+        r(5, 100)
+    }
+
+    #[test]
+    fn intervals_follow_precision_and_qualifier() {
+        let usd = q("26.2", Some(Scale::Billion), "USD", None).interval(&tol());
+        assert_eq!(
+            usd,
+            Interval {
+                lo: r(26_150_000_000, 1),
+                hi: r(26_250_000_000, 1)
+            }
+        );
+        let kzt = q("1.7", Some(Scale::Trillion), "KZT", Some(Qualifier::Over)).interval(&tol());
+        assert_eq!(
+            kzt,
+            Interval {
+                lo: r(1_700_000_000_000, 1),
+                hi: r(1_800_000_000_000, 1)
+            }
+        );
+        let under = q("5", None, "USD", Some(Qualifier::Under)).interval(&tol());
+        assert_eq!(
+            under,
+            Interval {
+                lo: r(4, 1),
+                hi: r(5, 1)
+            }
+        );
+        let exact = q("224000", None, "USD", Some(Qualifier::Exact)).interval(&tol());
+        assert_eq!(exact, Interval::point(r(224_000, 1)));
+        let people = q("224000", None, "USD", None).interval(&tol());
+        assert_eq!(
+            people,
+            Interval {
+                lo: r(223_500, 1),
+                hi: r(224_500, 1)
+            }
+        );
+        let about = q("100", None, "USD", Some(Qualifier::About)).interval(&tol());
+        assert_eq!(
+            about,
+            Interval {
+                lo: r(45, 1),
+                hi: r(155, 1)
+            }
+        );
+    }
+
+    /// PRODUCT.md section 3: "output exceeding 14 trillion tenge (US$26.2 billion)" implies
+    /// 533.3 to 573.6 KZT per USD; "more than 1.7 trillion tenge (US$3.2 billion)" implies
+    /// 523.1 to 571.4; the two agree. US$6.2 billion would imply 272.0 to 292.7, which cannot.
+    #[test]
+    fn worked_example_of_the_specification() {
+        let rate = |kzt: &str, usd: &str| {
+            let k = q(kzt, Some(Scale::Trillion), "KZT", Some(Qualifier::Over)).interval(&tol());
+            let u = q(usd, Some(Scale::Billion), "USD", None).interval(&tol());
+            k.div(&u).unwrap()
+        };
+        let output = rate("14", "26.2");
+        let investment = rate("1.7", "3.2");
+        assert_eq!(output.display(), "[533.3, 573.6]");
+        assert_eq!(investment.display(), "[523.1, 571.4]");
+        assert!(output.overlaps(&investment));
+        let wrong = rate("1.7", "6.2");
+        assert_eq!(wrong.display(), "[272.0, 292.7]");
+        assert_eq!(short(&wrong.lo), "272");
+        assert!(!output.overlaps(&wrong));
+        assert_eq!(short(&output.gap(&wrong)), "240.7");
+    }
+
+    #[test]
+    fn interval_arithmetic() {
+        let a = Interval {
+            lo: r(1, 1),
+            hi: r(2, 1),
+        };
+        let b = Interval {
+            lo: r(-3, 1),
+            hi: r(4, 1),
+        };
+        assert_eq!(
+            a.mul(&b),
+            Interval {
+                lo: r(-6, 1),
+                hi: r(8, 1)
+            }
+        );
+        assert_eq!(
+            a.add(&b),
+            Interval {
+                lo: r(-2, 1),
+                hi: r(6, 1)
+            }
+        );
+        assert!(a.div(&b).is_none());
+        assert_eq!(
+            b.div(&a).unwrap(),
+            Interval {
+                lo: r(-3, 1),
+                hi: r(4, 1)
+            }
+        );
+        assert_eq!(a.gap(&Interval::point(r(5, 1))), r(3, 1));
+        assert!(a.overlaps(&Interval::point(r(2, 1))));
+    }
+}

@@ -1,0 +1,176 @@
+//! Conversions in one source imply exchange rates that cannot all be true.
+//!
+//! An article converts at one rate: when it prints "14 trillion tenge (US$26.2 billion)" and
+//! later "1.7 trillion tenge (US$3.2 billion)", each pair implies an interval of tenge per
+//! dollar, from the intervals the printed figures stand for (PRODUCT.md section 3). The first
+//! implies 533.3 to 573.6 KZT per USD, the second 523.1 to 571.4: they overlap, so both can
+//! be right. Had the second been printed as US$6.2 billion it would imply 272.0 to 292.7,
+//! which cannot be true together with the first: one of the figures is wrong.
+//!
+//! The rule groups the conversions of each source by currency pair (either direction),
+//! leaving out those an `exchange_rate` record covers (see `conversion`), finds the rate
+//! that the most conversions allow (ties go to the earliest in the dataset), and reports every
+//! conversion that does not allow it, naming every record involved and its interval.
+//!
+//! Fails (same source, no rate record):
+//!
+//! ```json
+//! {"kind": "statistic", "id": "output", "label": "Output", "source": "article",
+//!  "value": {"amount": "14", "scale": "trillion", "currency": "KZT", "qualifier": "over"},
+//!  "equivalents": [{"amount": "26.2", "scale": "billion", "currency": "USD"}]}
+//! {"kind": "statistic", "id": "investment", "label": "Investment", "source": "article",
+//!  "value": {"amount": "1.7", "scale": "trillion", "currency": "KZT", "qualifier": "over"},
+//!  "equivalents": [{"amount": "6.2", "scale": "billion", "currency": "USD"}]}
+//! ```
+//!
+//! Passes: the same with `"amount": "3.2"` in the second equivalent.
+
+use std::collections::BTreeMap;
+
+use super::conversion::{conversion_days, conversions, covering_rate};
+use super::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::decimal::format_significant;
+use crate::model::{Interval, Quantity, Statistic};
+
+struct Implied<'a> {
+    entry: usize,
+    statistic: &'a Statistic,
+    equivalent: usize,
+    quantity: &'a Quantity,
+    rate: Interval,
+}
+
+fn range(iv: &Interval) -> String {
+    format!(
+        "{} to {}",
+        format_significant(&iv.lo, 4),
+        format_significant(&iv.hi, 4)
+    )
+}
+
+/// Reports conversions in a source whose implied rates cannot agree.
+pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let tolerance = &cx.config.about_tolerance;
+    // (source, currency pair sorted) -> (direction "A per B", conversions)
+    let mut groups: BTreeMap<(&str, &str, &str), ((String, String), Vec<Implied<'_>>)> =
+        BTreeMap::new();
+    for (i, s, k, eq) in conversions(cx) {
+        let (Some(from), Some(to)) = (s.value.currency.as_deref(), eq.currency.as_deref()) else {
+            continue;
+        };
+        if let Some(days) = conversion_days(cx, s) {
+            if covering_rate(cx, from, to, days).is_some() {
+                continue;
+            }
+        }
+        let key = if from < to {
+            (s.source.as_str(), from, to)
+        } else {
+            (s.source.as_str(), to, from)
+        };
+        let group = groups
+            .entry(key)
+            .or_insert_with(|| ((from.to_owned(), to.to_owned()), Vec::new()));
+        let (per_unit, unit) = (&group.0 .0, &group.0 .1);
+        let value = s.value.interval(tolerance);
+        let other = eq.interval(tolerance);
+        let rate = if from == per_unit && to == unit {
+            value.div(&other)
+        } else {
+            other.div(&value)
+        };
+        if let Some(rate) = rate {
+            group.1.push(Implied {
+                entry: i,
+                statistic: s,
+                equivalent: k,
+                quantity: eq,
+                rate,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for ((source, _, _), ((a, b), items)) in groups {
+        if items.len() < 2 {
+            continue;
+        }
+        // The point allowed by the most conversions: some interval's lower bound is such a point.
+        let allowed_by = |p: &num_rational::BigRational| {
+            items
+                .iter()
+                .filter(|c| c.rate.lo <= *p && *p <= c.rate.hi)
+                .count()
+        };
+        let mut best: Option<(usize, usize)> = None; // (count, index of the interval whose lo)
+        for (n, c) in items.iter().enumerate() {
+            let count = allowed_by(&c.rate.lo);
+            let contains_first = items[0].rate.lo <= c.rate.lo && c.rate.lo <= items[0].rate.hi;
+            let better = match best {
+                None => true,
+                Some((bc, bn)) => {
+                    let best_has_first = items[0].rate.lo <= items[bn].rate.lo
+                        && items[bn].rate.lo <= items[0].rate.hi;
+                    count > bc || (count == bc && contains_first && !best_has_first)
+                }
+            };
+            if better {
+                best = Some((count, n));
+            }
+        }
+        let Some((count, n)) = best else { continue };
+        if count == items.len() {
+            continue;
+        }
+        let point = items[n].rate.lo.clone();
+        let (agree, disagree): (Vec<&Implied<'_>>, Vec<&Implied<'_>>) = items
+            .iter()
+            .partition(|c| c.rate.lo <= point && point <= c.rate.hi);
+        // The rates every agreeing conversion allows.
+        let mut common = agree[0].rate.clone();
+        for c in &agree[1..] {
+            if c.rate.lo > common.lo {
+                common.lo = c.rate.lo.clone();
+            }
+            if c.rate.hi < common.hi {
+                common.hi = c.rate.hi.clone();
+            }
+        }
+        let others = agree
+            .iter()
+            .map(|c| format!("`{}` ({} {a} per {b})", c.statistic.id, range(&c.rate)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for c in disagree {
+            let miss = format_significant(&c.rate.gap(&common), 4);
+            let mut d = Diagnostic::new(
+                "implied-rate",
+                Severity::Error,
+                format!(
+                    "`{}` implies {} {a} per {b}, which cannot be true together with {others} in the same source `{source}`; misses by {miss} {a} per {b}",
+                    c.statistic.id,
+                    range(&c.rate),
+                ),
+            )
+            .at(c.entry, format!("/equivalents/{}/amount", c.equivalent))
+            .expected(format!("a rate within {} {a} per {b}, as the other conversions in `{source}` imply", range(&common)))
+            .found(format!("{} {a} per {b}, from `{}` = `{}`", range(&c.rate), c.statistic.value, c.quantity))
+            .help("one of the figures is misprinted or mis-copied: compare both with the source");
+            for o in &agree {
+                d = d.related(
+                    format!(
+                        "`{}`: `{}` = `{}` implies {} {a} per {b}",
+                        o.statistic.id,
+                        o.statistic.value,
+                        o.statistic.equivalents[o.equivalent],
+                        range(&o.rate)
+                    ),
+                    o.entry,
+                    format!("/equivalents/{}/amount", o.equivalent),
+                );
+            }
+            out.push(d);
+        }
+    }
+    out
+}

@@ -1,0 +1,210 @@
+//! The cross-field rules, one per file, and the registry that lists them.
+//!
+//! A rule is a plain function from the checked dataset ([`Context`]) to diagnostics aimed at
+//! a record and a JSON Pointer; it never reads files or prints. Each rule's file opens with a
+//! `//!` header saying what it checks, why a desk cares, and a failing and a passing record:
+//! `factkit explain RULE` prints that header, so the documentation cannot drift from the code.
+//! `syntax` and `schema` are produced while loading; their files hold only the header.
+
+pub mod conversion;
+pub mod date_order;
+pub mod duplicate_id;
+pub mod implied_rate;
+pub mod missing_recommended;
+pub mod percent_range;
+pub mod ratio;
+pub mod schema;
+pub mod sum;
+pub mod syntax;
+pub mod unknown_reference;
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{Dataset, Entry};
+use crate::model::{Kind, Record, Source, Statistic};
+
+/// A rule: its id, default severity, documentation, and check.
+pub struct Rule {
+    /// The id used in diagnostics and configuration (`implied-rate`).
+    pub id: &'static str,
+    /// Severity unless configured otherwise.
+    pub severity: Severity,
+    /// The rule's source file, whose `//!` header documents it.
+    source: &'static str,
+    /// The check, for rules that run over the loaded dataset.
+    pub check: Option<fn(&Context<'_>) -> Vec<Diagnostic>>,
+}
+
+impl Rule {
+    /// The documentation: the `//!` header of the rule's file.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else {
+                break;
+            };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first sentence of the documentation.
+    pub fn summary(&self) -> String {
+        let doc = self.doc();
+        let first = doc.split("\n\n").next().unwrap_or("").replace('\n', " ");
+        first.trim().to_owned()
+    }
+}
+
+macro_rules! rule {
+    ($id:literal, $severity:ident, $file:literal, $check:expr) => {
+        Rule {
+            id: $id,
+            severity: Severity::$severity,
+            source: include_str!($file),
+            check: $check,
+        }
+    };
+}
+
+/// Every built-in rule, in the order of PRODUCT.md section 4.
+pub static RULES: &[Rule] = &[
+    rule!("syntax", Error, "syntax.rs", None),
+    rule!("schema", Error, "schema.rs", None),
+    rule!(
+        "duplicate-id",
+        Error,
+        "duplicate_id.rs",
+        Some(duplicate_id::check)
+    ),
+    rule!(
+        "unknown-reference",
+        Error,
+        "unknown_reference.rs",
+        Some(unknown_reference::check)
+    ),
+    rule!(
+        "date-order",
+        Error,
+        "date_order.rs",
+        Some(date_order::check)
+    ),
+    rule!(
+        "conversion",
+        Error,
+        "conversion.rs",
+        Some(conversion::check)
+    ),
+    rule!(
+        "implied-rate",
+        Error,
+        "implied_rate.rs",
+        Some(implied_rate::check)
+    ),
+    rule!("sum", Error, "sum.rs", Some(sum::check)),
+    rule!("ratio", Error, "ratio.rs", Some(ratio::check)),
+    rule!(
+        "percent-range",
+        Error,
+        "percent_range.rs",
+        Some(percent_range::check)
+    ),
+    rule!(
+        "missing-recommended",
+        Warning,
+        "missing_recommended.rs",
+        Some(missing_recommended::check)
+    ),
+];
+
+/// The built-in rule with this id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// What every rule sees: the dataset, the settings, and an index of records by id.
+pub struct Context<'a> {
+    /// The loaded and schema-checked dataset.
+    pub dataset: &'a Dataset,
+    /// Settings of the run.
+    pub config: &'a Config,
+    by_id: HashMap<&'a str, usize>,
+}
+
+impl<'a> Context<'a> {
+    /// Indexes the dataset. When an id is used twice the first record wins (and
+    /// `duplicate-id` reports the second).
+    pub fn new(dataset: &'a Dataset, config: &'a Config) -> Context<'a> {
+        let mut by_id = HashMap::with_capacity(dataset.entries.len());
+        for (i, entry) in dataset.entries.iter().enumerate() {
+            if let Some(id) = entry.id.as_deref() {
+                by_id.entry(id).or_insert(i);
+            }
+        }
+        Context {
+            dataset,
+            config,
+            by_id,
+        }
+    }
+
+    /// The entry with this id and its index.
+    pub fn entry(&self, id: &str) -> Option<(usize, &'a Entry)> {
+        let i = *self.by_id.get(id)?;
+        Some((i, &self.dataset.entries[i]))
+    }
+
+    /// The typed record with this id, when it passed its schema.
+    pub fn record(&self, id: &str) -> Option<(usize, &'a Record)> {
+        let (i, entry) = self.entry(id)?;
+        Some((i, entry.record.as_ref()?))
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<(usize, &'a Source)> {
+        match self.record(id)? {
+            (i, Record::Source(s)) => Some((i, s)),
+            _ => None,
+        }
+    }
+
+    /// The statistic with this id.
+    pub fn statistic(&self, id: &str) -> Option<(usize, &'a Statistic)> {
+        match self.record(id)? {
+            (i, Record::Statistic(s)) => Some((i, s)),
+            _ => None,
+        }
+    }
+
+    /// Every typed record with its entry index, in dataset order.
+    pub fn records(&self) -> impl Iterator<Item = (usize, &'a Record)> + 'a {
+        self.dataset
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i, e.record.as_ref()?)))
+    }
+
+    /// Every statistic with its entry index.
+    pub fn statistics(&self) -> impl Iterator<Item = (usize, &'a Statistic)> + 'a {
+        self.records().filter_map(|(i, r)| match r {
+            Record::Statistic(s) => Some((i, s)),
+            _ => None,
+        })
+    }
+
+    /// Ids of every record of one of `kinds`, for suggestions.
+    pub fn ids_of<'k>(&self, kinds: &'k [Kind]) -> impl Iterator<Item = &'a str> + 'k
+    where
+        'a: 'k,
+    {
+        self.dataset
+            .entries
+            .iter()
+            .filter(move |e| e.kind.is_some_and(|k| kinds.contains(&k)))
+            .filter_map(|e| e.id.as_deref())
+    }
+}

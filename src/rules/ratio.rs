@@ -1,0 +1,106 @@
+//! A percentage disagrees with the numerator and denominator it is the ratio of.
+//!
+//! A statistic in `percent` with `ratio_of` says it is `numerator / denominator × 100`. The
+//! two statistics' intervals give an interval for the ratio (PRODUCT.md section 3), and the
+//! stated percentage's interval must meet it. Numerator and denominator must count the same
+//! thing (the same currency or unit); a denominator that may be zero gives no finding.
+//!
+//! Fails (3.1 / 10.0 is about 31%, not 45%):
+//!
+//! ```json
+//! {"kind": "statistic", "id": "services-share", "label": "Share of services", "source": "report",
+//!  "value": {"amount": "45", "unit": "percent"}, "ratio_of": {"numerator": "services", "denominator": "gdp"}}
+//! {"kind": "statistic", "id": "services", "label": "Services", "source": "report", "value": {"amount": "3.1", "scale": "trillion", "currency": "KZT"}}
+//! {"kind": "statistic", "id": "gdp", "label": "GDP", "source": "report", "value": {"amount": "10.0", "scale": "trillion", "currency": "KZT"}}
+//! ```
+//!
+//! Passes: the same with `"amount": "31"`.
+
+use num_rational::BigRational;
+
+use super::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::quantity::short;
+use crate::model::Interval;
+
+/// Reports percentages that their numerator and denominator cannot give.
+pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let tolerance = &cx.config.about_tolerance;
+    let hundred = BigRational::from_integer(100.into());
+    let mut out = Vec::new();
+    for (i, s) in cx.statistics() {
+        let Some(ratio) = &s.ratio_of else { continue };
+        let (Some((n_entry, n)), Some((d_entry, d))) = (
+            cx.statistic(&ratio.numerator),
+            cx.statistic(&ratio.denominator),
+        ) else {
+            continue;
+        };
+        if n.value.measure() != d.value.measure() {
+            out.push(
+                Diagnostic::new(
+                    "ratio",
+                    Severity::Error,
+                    format!(
+                        "numerator `{}` is in {} but denominator `{}` is in {}",
+                        n.id,
+                        n.value.measure(),
+                        d.id,
+                        d.value.measure()
+                    ),
+                )
+                .at(i, "/ratio_of")
+                .expected("a numerator and denominator in the same currency or unit")
+                .found(format!("`{}` and `{}`", n.value, d.value)),
+            );
+            continue;
+        }
+        let Some(computed) = n
+            .value
+            .interval(tolerance)
+            .div(&d.value.interval(tolerance))
+        else {
+            continue;
+        };
+        let computed = computed.scale(&hundred);
+        let stated = s.value.interval(tolerance);
+        if computed.overlaps(&stated) {
+            continue;
+        }
+        let range = |iv: &Interval| format!("{} to {} percent", short(&iv.lo), short(&iv.hi));
+        out.push(
+            Diagnostic::new(
+                "ratio",
+                Severity::Error,
+                format!(
+                    "`{}` / `{}` is {}, but `{}` states `{}`; misses by {} percentage points",
+                    n.id,
+                    d.id,
+                    range(&computed),
+                    s.id,
+                    s.value,
+                    short(&computed.gap(&stated))
+                ),
+            )
+            .at(i, "/value/amount")
+            .expected(format!(
+                "{} (`{}` / `{}`)",
+                range(&computed),
+                n.value,
+                d.value
+            ))
+            .found(format!("{}, i.e. {}", s.value, range(&stated)))
+            .related(
+                format!("numerator `{}`: `{}`", n.id, n.value),
+                n_entry,
+                "/value/amount",
+            )
+            .related(
+                format!("denominator `{}`: `{}`", d.id, d.value),
+                d_entry,
+                "/value/amount",
+            ),
+        );
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! The parts listed in `sum_of` do not add up to the total.
+//!
+//! A statistic with `sum_of` says its value is the sum of those statistics' values. Each
+//! figure stands for an interval (PRODUCT.md section 3), so the parts add up to an interval
+//! too, and the rule reports when that interval cannot meet the total's. Parts must count the
+//! same thing as the total (the same currency or unit); a part in another currency or unit is
+//! reported rather than converted. Missing parts are `unknown-reference`'s to report.
+//!
+//! Fails (4.1 + 5.2 billion is at most 9.4 billion, not 10.4):
+//!
+//! ```json
+//! {"kind": "statistic", "id": "exports", "label": "Exports", "source": "report",
+//!  "value": {"amount": "10.4", "scale": "billion", "currency": "USD"}, "sum_of": ["oil", "metals"]}
+//! {"kind": "statistic", "id": "oil", "label": "Oil exports", "source": "report", "value": {"amount": "4.1", "scale": "billion", "currency": "USD"}}
+//! {"kind": "statistic", "id": "metals", "label": "Metal exports", "source": "report", "value": {"amount": "5.2", "scale": "billion", "currency": "USD"}}
+//! ```
+//!
+//! Passes: the same with the total `"amount": "9.3"`.
+
+use super::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::quantity::{in_scale, range_in_scale};
+use crate::model::Interval;
+
+/// Reports totals their parts cannot add up to.
+pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let tolerance = &cx.config.about_tolerance;
+    let mut out = Vec::new();
+    for (i, total) in cx.statistics() {
+        if total.sum_of.is_empty() {
+            continue;
+        }
+        let measure = total.value.measure();
+        let mut sum: Option<Interval> = None;
+        let mut complete = true;
+        for (k, id) in total.sum_of.iter().enumerate() {
+            let Some((j, part)) = cx.statistic(id) else {
+                complete = false;
+                continue;
+            };
+            if part.value.measure() != measure {
+                out.push(
+                    Diagnostic::new(
+                        "sum",
+                        Severity::Error,
+                        format!(
+                            "part `{id}` is in {} but the total `{}` is in {measure}",
+                            part.value.measure(),
+                            total.id
+                        ),
+                    )
+                    .at(i, format!("/sum_of/{k}"))
+                    .expected(format!("a part in {measure}"))
+                    .found(format!("`{}`", part.value))
+                    .related(
+                        format!("`{id}` is stated as `{}`", part.value),
+                        j,
+                        "/value",
+                    ),
+                );
+                complete = false;
+                continue;
+            }
+            let iv = part.value.interval(tolerance);
+            sum = Some(match sum {
+                Some(s) => s.add(&iv),
+                None => iv,
+            });
+        }
+        let (Some(sum), true) = (sum, complete) else {
+            continue;
+        };
+        let stated = total.value.interval(tolerance);
+        if sum.overlaps(&stated) {
+            continue;
+        }
+        let scale = total.value.scale;
+        let range = |iv: &Interval| format!("{} {measure}", range_in_scale(iv, scale));
+        let mut d = Diagnostic::new(
+            "sum",
+            Severity::Error,
+            format!(
+                "the parts of `{}` add up to {}, but the total is stated as `{}`; misses by {} {measure}",
+                total.id,
+                range(&sum),
+                total.value,
+                in_scale(&sum.gap(&stated), scale)
+            ),
+        )
+        .at(i, "/value/amount")
+        .expected(range(&sum))
+        .found(format!("{}, i.e. {}", total.value, range(&stated)))
+        .help("check the total and each part against the source; a part may be missing from `sum_of`");
+        for id in &total.sum_of {
+            if let Some((j, part)) = cx.statistic(id) {
+                d = d.related(format!("part `{id}`: `{}`", part.value), j, "/value/amount");
+            }
+        }
+        out.push(d);
+    }
+    out
+}
