@@ -258,14 +258,14 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
                 .collect::<Vec<_>>()
                 .join(", ");
             let what = if pointer.matches('/').count() == 1 {
-                format!("a {kind}")
+                a_kind(kind)
             } else {
                 "this object".into()
             };
             (
                 pointer,
                 format!("unknown field {names}: {what} does not have it"),
-                Some(format!("the fields of {what}: see `factkit schema {kind}`")),
+                Some(format!("the fields listed by `factkit schema {kind}`")),
                 None,
             )
         }
@@ -318,9 +318,14 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
         | ValidationErrorKind::OneOfMultipleValid { .. } => {
             let choice = one_of_choice(kind, &pointer);
             let multiple = matches!(error.kind(), ValidationErrorKind::OneOfMultipleValid { .. });
+            let holder = if pointer.is_empty() {
+                a_kind(kind)
+            } else {
+                "a quantity".to_owned()
+            };
             let message = match (&choice, multiple) {
                 (Some((a, b)), true) => {
-                    format!("both `{a}` and `{b}` are given: a record has exactly one of them")
+                    format!("both `{a}` and `{b}` are given: {holder} has exactly one of them")
                 }
                 (Some((a, b)), false) => {
                     format!("missing `{a}` or `{b}`: exactly one of them is required")
@@ -329,6 +334,32 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
             };
             let expected = choice.map(|(a, b)| format!("exactly one of `{a}` or `{b}`"));
             (pointer, message, expected, None)
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let value = brief(instance);
+            let (message, expected) = if pattern == ID_PATTERN {
+                (
+                    format!("{value} is not a valid id"),
+                    "lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+                        .to_owned(),
+                )
+            } else if pattern == DECIMAL_PATTERN {
+                (
+                    format!("{value} is not a decimal number"),
+                    "digits with an optional `-` and `.` decimal point, no thousands separators: `26.2`, `224000`".to_owned(),
+                )
+            } else if field == "rate" {
+                (
+                    format!("{value} is not a positive rate"),
+                    "a decimal above zero, such as `470.5`".to_owned(),
+                )
+            } else {
+                (
+                    format!("{value} does not match the pattern `{pattern}`"),
+                    format!("a value matching `{pattern}`"),
+                )
+            };
+            (pointer, message, Some(expected), found)
         }
         ValidationErrorKind::MinLength { limit: 1 } => (
             pointer,
@@ -361,6 +392,20 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
         expected,
         found,
     }
+}
+
+const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
+const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
+
+/// "a statistic", "an entity", "an exchange rate".
+fn a_kind(kind: Kind) -> String {
+    let noun = kind.as_str().replace('_', " ");
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 /// The two fields an "exactly one of" constraint at `pointer` chooses between.

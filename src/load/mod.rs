@@ -398,9 +398,8 @@ fn read_file(
 fn sniff(text: &str) -> Format {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let first = lines.next().unwrap_or("");
-    if first.trim_start().starts_with('[') || lines.next().is_none() {
-        Format::Json
-    } else if json::parse(text).is_ok() {
+    let one_document = first.trim_start().starts_with('[') || lines.next().is_none();
+    if one_document || json::parse(text).is_ok() {
         Format::Json
     } else {
         Format::JsonLines

@@ -109,18 +109,22 @@ pub struct Entity {
     /// Name as commonly written.
     pub name: String,
     /// Role or title.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Id of the entity this one belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// URIs identifying the same entity elsewhere.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub same_as: Vec<String>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -132,21 +136,28 @@ pub struct Source {
     /// Title.
     pub title: String,
     /// Publisher's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// Where it is published (recommended).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Publication date (recommended).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<PartialDate>,
     /// When the desk retrieved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved: Option<PartialDate>,
     /// BCP 47 language tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Path of a plain-text copy, relative to the dataset root.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<String>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -158,22 +169,27 @@ pub struct Statement {
     /// Entity id of who said it.
     pub speaker: String,
     /// The verbatim words.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     /// The gist, when not verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paraphrase: Option<String>,
     /// Source id.
     pub source: String,
     /// When it was said.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub said_on: Option<PartialDate>,
     /// Ids of the records it is about.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub about: Vec<String>,
     /// BCP 47 language tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -207,21 +223,25 @@ pub struct Proposal {
     /// Source id.
     pub source: String,
     /// Summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// When it was proposed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_on: Option<PartialDate>,
     /// Where it was proposed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
     /// Entity ids of supporters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supporters: Vec<String>,
     /// Its elements.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub elements: Vec<String>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -246,21 +266,25 @@ pub struct Statistic {
     /// Source id.
     pub source: String,
     /// The same figure as stated in other currencies or units.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub equivalents: Vec<Quantity>,
     /// The period the figure covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
     /// Entity id of who the figure is attributed to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributed_to: Option<String>,
     /// Statistic ids whose values add up to this one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sum_of: Vec<String>,
     /// This percent is numerator / denominator.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio_of: Option<RatioOf>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -278,13 +302,16 @@ pub struct ExchangeRate {
     /// Source id.
     pub source: String,
     /// Day (or month, year) the rate applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on: Option<PartialDate>,
     /// Period the rate applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -345,11 +372,13 @@ pub struct Review {
     /// Why.
     pub explanation: String,
     /// Where the fact-check is published.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Free text for the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -385,6 +414,28 @@ impl Record {
             Kind::ExchangeRate => Record::ExchangeRate(ExchangeRate::deserialize(value)?),
             Kind::Review => Record::Review(Review::deserialize(value)?),
         })
+    }
+
+    /// The record as normalised JSON: `kind` first, then the fields in the order of
+    /// PRODUCT.md section 2, absent fields left out, amounts exactly as written.
+    pub fn to_value(&self) -> serde_json::Value {
+        let fields = match self {
+            Record::Entity(r) => serde_json::to_value(r),
+            Record::Source(r) => serde_json::to_value(r),
+            Record::Statement(r) => serde_json::to_value(r),
+            Record::Proposal(r) => serde_json::to_value(r),
+            Record::Statistic(r) => serde_json::to_value(r),
+            Record::ExchangeRate(r) => serde_json::to_value(r),
+            Record::Review(r) => serde_json::to_value(r),
+        };
+        let mut out = serde_json::Map::new();
+        out.insert("kind".into(), self.kind().as_str().into());
+        // Invariant: the record types hold only strings, decimals, enums and lists, which
+        // always serialise to a JSON object.
+        if let Ok(serde_json::Value::Object(map)) = fields {
+            out.extend(map);
+        }
+        serde_json::Value::Object(out)
     }
 
     /// The record's kind.

@@ -41,6 +41,10 @@ struct Implied<'a> {
     rate: Interval,
 }
 
+/// Conversions grouped by (source, currency pair in sorted order), with the direction the
+/// group's rates are counted in ("A per B", from its first conversion).
+type Groups<'a> = BTreeMap<(&'a str, &'a str, &'a str), ((String, String), Vec<Implied<'a>>)>;
+
 fn range(iv: &Interval) -> String {
     format!(
         "{} to {}",
@@ -53,8 +57,7 @@ fn range(iv: &Interval) -> String {
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let tolerance = &cx.config.about_tolerance;
     // (source, currency pair sorted) -> (direction "A per B", conversions)
-    let mut groups: BTreeMap<(&str, &str, &str), ((String, String), Vec<Implied<'_>>)> =
-        BTreeMap::new();
+    let mut groups: Groups<'_> = BTreeMap::new();
     for (i, s, k, eq) in conversions(cx) {
         let (Some(from), Some(to)) = (s.value.currency.as_deref(), eq.currency.as_deref()) else {
             continue;

@@ -1,0 +1,61 @@
+//! The bundled schemas and the Rust types agree on every example record: each record that
+//! passes its schema reads into its type, and the type writes it back unchanged.
+
+use std::path::Path;
+
+use factkit::schema::Schemas;
+
+#[test]
+fn examples_pass_schema_and_types_round_trip() {
+    let schemas = Schemas::bundled().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut checked = 0;
+    for dataset in ["kazakhstan-2025", "broken"] {
+        let (data, _) = factkit::load::load(&[root.join(dataset)]).unwrap();
+        for entry in &data.entries {
+            let (kind, violations) = schemas.validate(&entry.value);
+            if !violations.is_empty() {
+                assert_eq!(dataset, "broken", "{:?}: {violations:?}", entry.id);
+                continue;
+            }
+            let record = factkit::model::Record::from_value(kind.unwrap(), &entry.value).unwrap();
+            assert_eq!(
+                record.to_value(),
+                entry.value,
+                "{:?} does not round-trip",
+                entry.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} records checked");
+}
+
+#[test]
+fn clean_example_has_no_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = factkit::check(
+        &[root.join("examples/kazakhstan-2025")],
+        &factkit::Config::default(),
+    )
+    .unwrap();
+    assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
+    assert!(report
+        .diagnostics
+        .iter()
+        .all(|d| d.rule == "missing-recommended"));
+}
+
+#[test]
+fn broken_example_fires_every_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report =
+        factkit::check(&[root.join("examples/broken")], &factkit::Config::default()).unwrap();
+    for rule in factkit::rules::RULES {
+        assert!(
+            report.diagnostics.iter().any(|d| d.rule == rule.id),
+            "no `{}` finding in examples/broken",
+            rule.id
+        );
+    }
+}

@@ -1,0 +1,36 @@
+//! Fixture snapshots: every file under `tests/fixtures/rules/` is a dataset of its own; the
+//! rendered diagnostics (human, plain, then JSON Lines) are snapshotted. A new case is a new
+//! file, no Rust.
+
+use std::path::Path;
+
+use factkit::diagnostic::{human, json};
+use factkit::model::PartialDate;
+use factkit::Config;
+
+fn config() -> Config {
+    Config {
+        as_of: PartialDate::parse("2026-01-01").unwrap().first(),
+        ..Config::default()
+    }
+}
+
+fn render(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = path.strip_prefix(root).unwrap().to_path_buf();
+    std::env::set_current_dir(root).unwrap();
+    let report = factkit::check(&[relative], &config()).unwrap();
+    let text = human::render(&report.diagnostics, &|n| report.dataset.text_of(n), false);
+    format!(
+        "{text}{}\n\n--- json\n{}",
+        report.summary.line(),
+        json::render(&report.diagnostics)
+    )
+}
+
+#[test]
+fn rules() {
+    insta::glob!("fixtures/rules/*.json*", |path| {
+        insta::assert_snapshot!(render(path));
+    });
+}
