@@ -182,3 +182,15 @@ fn help_states_exit_codes() {
     let out = run(&["check", "--help"]);
     assert!(out.contains("Exit codes: 0 no errors"), "{out}");
 }
+
+#[test]
+fn directory_without_records() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not records").unwrap();
+    let out = run_in(dir.path(), &["check"], None);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains("no record files (.json, .jsonl) under `.`"),
+        "{out}"
+    );
+}

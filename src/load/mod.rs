@@ -264,9 +264,13 @@ pub fn load(paths: &[PathBuf]) -> Result<(Dataset, Vec<Diagnostic>), Error> {
             if dataset.root.as_os_str().is_empty() {
                 dataset.root = path.clone();
             }
-            for found in discover(path)? {
-                let format = Format::of_path(&found);
-                queue.push((found, format));
+            let found = discover(path)?;
+            if found.is_empty() {
+                return Err(Error::NoRecords(path.clone()));
+            }
+            for file in found {
+                let format = Format::of_path(&file);
+                queue.push((file, format));
             }
         } else {
             let format =
