@@ -97,11 +97,11 @@ pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
 }
 
 /// A syntax diagnostic from a serde_json error, placed at its line and column within the
-/// text that starts at `offset` in the file and at `first_line`.
+/// text that starts at line `first_line` of the file (1 for a whole file, the line number
+/// for a JSON Lines record).
 pub(super) fn syntax_diagnostic(
     file: &SourceFile,
     error: &serde_json::Error,
-    offset: usize,
     first_line: usize,
 ) -> Diagnostic {
     let mut message = error.to_string();
@@ -120,7 +120,6 @@ pub(super) fn syntax_diagnostic(
     } else {
         "fix the JSON at this place; a JSON linter or editor shows the structure"
     };
-    let _ = offset;
     Diagnostic::new("syntax", Severity::Error, message)
         .help(help)
         .with_location(file.location_at_line_byte(line, byte_column))
@@ -163,7 +162,7 @@ pub(super) fn load_json(
             },
             value,
         )),
-        Err(e) => findings.push(syntax_diagnostic(file, &e, 0, 1)),
+        Err(e) => findings.push(syntax_diagnostic(file, &e, 1)),
     }
 }
 
@@ -192,7 +191,7 @@ pub(super) fn load_jsonl(
                 },
                 value,
             )),
-            Err(e) => findings.push(syntax_diagnostic(file, &e, line_start, n + 1)),
+            Err(e) => findings.push(syntax_diagnostic(file, &e, n + 1)),
         }
     }
 }
