@@ -26,7 +26,7 @@ use num_rational::BigRational;
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::quantity::{in_scale, range_in_scale};
-use crate::model::{Day, ExchangeRate, Interval, Quantity, Record, Statistic};
+use crate::model::{Day, ExchangeRate, Interval, Quantity, Statistic};
 
 /// The days a statistic's conversion is dated: its source's publication, else its period.
 pub(super) fn conversion_days(cx: &Context<'_>, statistic: &Statistic) -> Option<(Day, Day)> {
@@ -45,11 +45,9 @@ pub(super) fn covering_rate<'a>(
     b: &str,
     days: (Day, Day),
 ) -> Option<(usize, &'a ExchangeRate)> {
-    cx.records()
-        .filter_map(|(i, r)| match r {
-            Record::ExchangeRate(rate) => Some((i, rate)),
-            _ => None,
-        })
+    cx.rates()
+        .iter()
+        .copied()
         .filter(|(_, r)| (r.base == a && r.quote == b) || (r.base == b && r.quote == a))
         .filter_map(|(i, r)| {
             let applies = r.applies()?;

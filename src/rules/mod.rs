@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Dataset, Entry};
-use crate::model::{Kind, Record, Source, Statistic};
+use crate::model::{ExchangeRate, Kind, Record, Source, Statistic};
 
 /// A rule: its id, default severity, documentation, and check.
 pub struct Rule {
@@ -132,6 +132,7 @@ pub struct Context<'a> {
     /// Settings of the run.
     pub config: &'a Config,
     by_id: HashMap<&'a str, usize>,
+    rates: Vec<(usize, &'a ExchangeRate)>,
 }
 
 impl<'a> Context<'a> {
@@ -144,11 +145,26 @@ impl<'a> Context<'a> {
                 by_id.entry(id).or_insert(i);
             }
         }
+        let rates = dataset
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match &e.record {
+                Some(Record::ExchangeRate(r)) => Some((i, r)),
+                _ => None,
+            })
+            .collect();
         Context {
             dataset,
             config,
             by_id,
+            rates,
         }
+    }
+
+    /// Every exchange rate record with its entry index.
+    pub fn rates(&self) -> &[(usize, &'a ExchangeRate)] {
+        &self.rates
     }
 
     /// The entry with this id and its index.
