@@ -27,6 +27,8 @@
 
 use std::collections::BTreeMap;
 
+use num_rational::BigRational;
+
 use super::conversion::{conversion_days, conversions, covering_rate};
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -51,6 +53,47 @@ fn range(iv: &Interval) -> String {
         format_significant(&iv.lo, 4),
         format_significant(&iv.hi, 4)
     )
+}
+
+/// The rate the most conversions allow, when they do not all agree (`None` when they do).
+///
+/// A sweep over the sorted interval ends, O(n log n): at equal values a lower bound comes
+/// before an upper bound, since the intervals are closed. Among the rates allowed by the
+/// most conversions, one the earliest conversion allows is preferred.
+fn consensus(items: &[Implied<'_>]) -> Option<BigRational> {
+    let max_lo = items.iter().map(|c| &c.rate.lo).max()?;
+    let min_hi = items.iter().map(|c| &c.rate.hi).min()?;
+    if max_lo <= min_hi {
+        return None;
+    }
+    // (value, is upper bound, conversion index)
+    let mut events: Vec<(&BigRational, bool, usize)> = Vec::with_capacity(items.len() * 2);
+    for (n, c) in items.iter().enumerate() {
+        events.push((&c.rate.lo, false, n));
+        events.push((&c.rate.hi, true, n));
+    }
+    events.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    let (mut active, mut first_active) = (0usize, false);
+    let mut best: Option<(usize, bool, &BigRational)> = None;
+    for (value, upper, n) in events {
+        if upper {
+            active -= 1;
+            first_active &= n != 0;
+            continue;
+        }
+        active += 1;
+        first_active |= n == 0;
+        let better = match best {
+            None => true,
+            Some((count, had_first, _)) => {
+                active > count || (active == count && first_active && !had_first)
+            }
+        };
+        if better {
+            best = Some((active, first_active, value));
+        }
+    }
+    best.map(|(_, _, value)| value.clone())
 }
 
 /// Reports conversions in a source whose implied rates cannot agree.
@@ -98,34 +141,9 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         if items.len() < 2 {
             continue;
         }
-        // The point allowed by the most conversions: some interval's lower bound is such a point.
-        let allowed_by = |p: &num_rational::BigRational| {
-            items
-                .iter()
-                .filter(|c| c.rate.lo <= *p && *p <= c.rate.hi)
-                .count()
-        };
-        let mut best: Option<(usize, usize)> = None; // (count, index of the interval whose lo)
-        for (n, c) in items.iter().enumerate() {
-            let count = allowed_by(&c.rate.lo);
-            let contains_first = items[0].rate.lo <= c.rate.lo && c.rate.lo <= items[0].rate.hi;
-            let better = match best {
-                None => true,
-                Some((bc, bn)) => {
-                    let best_has_first = items[0].rate.lo <= items[bn].rate.lo
-                        && items[bn].rate.lo <= items[0].rate.hi;
-                    count > bc || (count == bc && contains_first && !best_has_first)
-                }
-            };
-            if better {
-                best = Some((count, n));
-            }
-        }
-        let Some((count, n)) = best else { continue };
-        if count == items.len() {
+        let Some(point) = consensus(&items) else {
             continue;
-        }
-        let point = items[n].rate.lo.clone();
+        };
         let (agree, disagree): (Vec<&Implied<'_>>, Vec<&Implied<'_>>) = items
             .iter()
             .partition(|c| c.rate.lo <= point && point <= c.rate.hi);
