@@ -6,11 +6,12 @@
 use std::path::PathBuf;
 
 use crate::config::{Config, Level};
-use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::diagnostic::junit::Case;
+use crate::diagnostic::{Diagnostic, Severity, Summary, Target};
 use crate::error::Error;
 use crate::load::{self, Dataset};
 use crate::model::Record;
-use crate::rules::{Context, RULES};
+use crate::rules::{custom, Context, RULES};
 use crate::schema::Schemas;
 
 /// The outcome of a check run.
@@ -29,6 +30,31 @@ impl Report {
     pub fn fails(&self, deny_warnings: bool) -> bool {
         self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0)
     }
+
+    /// The JUnit test cases of the run: one per record (or instance), where it is.
+    pub fn cases(&self) -> Vec<Case> {
+        self.dataset
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                let file = self.dataset.files.get(entry.file)?;
+                let target = Target {
+                    entry: i,
+                    pointer: String::new(),
+                };
+                let lines = self
+                    .dataset
+                    .locate(&target)
+                    .map_or((1, 1), |l| (l.line, l.end_line));
+                Some(Case {
+                    file: file.name().to_owned(),
+                    record: entry.id.clone(),
+                    lines,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Checks the dataset at `paths` (the current directory when empty).
@@ -46,6 +72,11 @@ pub fn check_dataset(
     let schemas = Schemas::bundled()?;
     for (i, entry) in dataset.entries.iter_mut().enumerate() {
         let (kind, violations) = schemas.validate(&entry.value);
+        if let Some(kind) = kind {
+            for extra in config.schemas.iter().filter(|s| s.kind == kind) {
+                findings.extend(extra.validate(&entry.value, i));
+            }
+        }
         if !violations.is_empty() {
             findings.extend(violations.into_iter().map(|v| v.into_diagnostic(i)));
             continue;
@@ -71,6 +102,13 @@ pub fn check_dataset(
             findings.extend(run(&cx));
         }
     }
+    findings.extend(custom::check(&cx));
+    Ok(finish(dataset, findings, config))
+}
+
+/// Applies the configured severities, places the findings in their files, sorts them and
+/// counts them.
+pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Config) -> Report {
     let mut diagnostics = Vec::with_capacity(findings.len());
     for mut d in findings {
         let default = crate::rules::find(&d.rule).map_or(d.severity, |r| r.severity);
@@ -89,9 +127,9 @@ pub fn check_dataset(
         errors,
         warnings: diagnostics.len() - errors,
     };
-    Ok(Report {
+    Report {
         dataset,
         diagnostics,
         summary,
-    })
+    }
 }
