@@ -476,7 +476,7 @@ mod tests {
         let e = CustomRule::compile(def("has(self.url) &&", "m")).unwrap_err();
         assert_eq!((e.field, e.line, e.column), ("expr", 1, 17), "{e:?}");
         let e = CustomRule::compile(def("true", "id {self.id +} x")).unwrap_err();
-        assert_eq!((e.field, e.line, e.column), ("message", 1, 13), "{e:?}");
+        assert_eq!((e.field, e.line, e.column), ("message", 1, 14), "{e:?}");
         let e = CustomRule::compile(def("true", "open {self.id")).unwrap_err();
         assert_eq!((e.field, e.column), ("message", 6));
     }

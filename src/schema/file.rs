@@ -34,9 +34,18 @@ pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator,
         .with_base_uri(file_uri(&canonical))
         .with_retriever(Files { root })
         .build(&value)
-        .map_err(|e| Error::Schema {
-            name: path.display().to_string(),
-            message: e.to_string(),
+        .map_err(|e| {
+            let mut message = e.to_string();
+            if message.starts_with("Unknown meta-schema") {
+                let named = value.get("$schema").map_or_else(String::new, |s| s.to_string());
+                message = format!(
+                    "`$schema` {named} is not a draft factkit knows: name draft 4, 6, 7, 2019-09 or 2020-12 (custom meta-schemas are not supported)"
+                );
+            }
+            Error::Schema {
+                name: path.display().to_string(),
+                message,
+            }
         })
 }
 
