@@ -59,8 +59,60 @@ impl Report {
 
 /// Checks the dataset at `paths` (the current directory when empty).
 pub fn check(paths: &[PathBuf], config: &Config) -> Result<Report, Error> {
-    let (dataset, findings) = load::load(paths)?;
+    let (mut dataset, mut findings) = load::load(paths)?;
+    leave_out_schemas(&mut dataset, &mut findings, config);
     check_dataset(dataset, findings, config)
+}
+
+/// Leaves the extra schemas of the configuration out of the dataset: a desk keeps them in
+/// the data repository, where a directory search finds them, but they are not records.
+fn leave_out_schemas(dataset: &mut Dataset, findings: &mut Vec<Diagnostic>, config: &Config) {
+    if config.schemas.is_empty() {
+        return;
+    }
+    let schemas: Vec<PathBuf> = config
+        .schemas
+        .iter()
+        .filter_map(|s| std::fs::canonicalize(&s.path).ok())
+        .collect();
+    let is_schema: Vec<bool> = dataset
+        .files
+        .iter()
+        .map(|f| {
+            f.path()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .is_some_and(|p| schemas.contains(&p))
+        })
+        .collect();
+    if !is_schema.contains(&true) {
+        return;
+    }
+    let names: Vec<String> = dataset
+        .files
+        .iter()
+        .zip(&is_schema)
+        .filter(|(_, s)| **s)
+        .map(|(f, _)| f.name().to_owned())
+        .collect();
+    findings.retain(|d| {
+        d.location
+            .as_ref()
+            .is_none_or(|l| !names.contains(&l.file))
+    });
+    let mut new_index = Vec::with_capacity(is_schema.len());
+    let mut next = 0;
+    for schema in &is_schema {
+        new_index.push(next);
+        if !schema {
+            next += 1;
+        }
+    }
+    dataset.entries.retain(|e| !is_schema[e.file]);
+    for entry in &mut dataset.entries {
+        entry.file = new_index[entry.file];
+    }
+    let mut keep = is_schema.iter().map(|s| !s);
+    dataset.files.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Checks an already loaded dataset; `findings` are those of loading (syntax errors).

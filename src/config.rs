@@ -191,7 +191,7 @@ impl Config {
                     return Err(fail(
                         span,
                         format!(
-                            "`about` is {}: write the tolerance as a decimal string, e.g. `about = \"0.05\"`, so that it is read exactly",
+                            "`about` is a TOML {}: write the tolerance as a decimal string, e.g. `about = \"0.05\"`, so that it is read exactly",
                             other.type_str()
                         ),
                     ))
@@ -226,15 +226,19 @@ impl Config {
         }
         let base = path.parent().unwrap_or(Path::new(""));
         for (kind_name, files) in raw.schemas {
-            let span = files.span();
+            let span = kind_name.span();
+            let kind_name = kind_name.into_inner();
             let kind = Kind::parse(&kind_name).ok_or_else(|| {
                 let kinds = Kind::ALL.map(Kind::as_str).join(", ");
                 fail(
                     span.clone(),
-                    format!("`{kind_name}` in `[schemas]` is not a kind: use one of {kinds}"),
+                    format!(
+                        "`{kind_name}` in `[schemas]` is not a kind: {}use one of {kinds}",
+                        suggest(&kind_name, Kind::ALL.map(Kind::as_str))
+                    ),
                 )
             })?;
-            for file in files.into_inner() {
+            for file in files {
                 let span = file.span();
                 let schema_path = base.join(file.get_ref());
                 let validator = crate::schema::file::compile(
@@ -269,21 +273,36 @@ impl Config {
             config.custom_rules.push(rule);
         }
         for (id, level) in raw.rules {
-            let span = level.span();
+            let span = id.span();
+            let id = id.into_inner();
             if crate::rules::find(&id).is_none() && config.custom_rule(&id).is_none() {
                 let mut ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
                 ids.extend(config.custom_rules.iter().map(CustomRule::id));
                 return Err(fail(
                     span,
-                    format!("`{id}` in `[rules]` is not a rule: the rules are {}", ids.join(", ")),
+                    format!(
+                        "`{id}` in `[rules]` is not a rule: {}the rules are {}",
+                        suggest(&id, ids.iter().copied()),
+                        ids.join(", ")
+                    ),
                 ));
             }
             let level = parse_level(level.get_ref())
-                .ok_or_else(|| fail(span, format!("`{}` is not a severity: write \"error\", \"warning\" or \"off\"", level.get_ref())))?;
+                .ok_or_else(|| fail(level.span(), format!("`{}` is not a severity: write \"error\", \"warning\" or \"off\"", level.get_ref())))?;
             config.levels.insert(id, level);
         }
         Ok(config)
     }
+}
+
+/// "did you mean `x`? " for the candidate closest to `word`, when one is close.
+fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(String::new, |(_, c)| format!("did you mean `{c}`? "))
 }
 
 fn parse_level(text: &str) -> Option<Level> {
@@ -367,8 +386,12 @@ fn custom_rule(
         fail(
             span,
             format!(
-                "custom rule `{id}`: the `{}` does not compile at line {}, column {} of the expression: {}; see the CEL language definition (cel.dev)",
-                e.field, e.line, e.column, e.message
+                "custom rule `{id}`: the `{}` does not compile at line {}, column {} of the {}: {}; see the CEL language definition (cel.dev)",
+                e.field,
+                e.line,
+                e.column,
+                if e.field == "expr" { "expression" } else { "message" },
+                e.message
             ),
         )
     })?;
@@ -474,9 +497,9 @@ struct Raw {
     as_of: Option<Spanned<toml::Value>>,
     tolerance: Option<RawTolerance>,
     #[serde(default)]
-    rules: BTreeMap<String, Spanned<String>>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
-    schemas: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    schemas: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     jsonld: Option<RawJsonLd>,
     #[serde(default, rename = "rule")]
     custom: Vec<RawRule>,
