@@ -9,7 +9,8 @@ use crate::config::{Config, Level};
 use crate::diagnostic::junit::Case;
 use crate::diagnostic::{Diagnostic, Severity, Summary, Target};
 use crate::error::Error;
-use crate::load::{self, Dataset};
+use crate::load::{self, Anchor, Dataset};
+use crate::source;
 use crate::model::Record;
 use crate::rules::{custom, Context, RULES};
 use crate::schema::Schemas;
@@ -39,14 +40,27 @@ impl Report {
             .enumerate()
             .filter_map(|(i, entry)| {
                 let file = self.dataset.files.get(entry.file)?;
-                let target = Target {
-                    entry: i,
-                    pointer: String::new(),
-                };
-                let lines = self
-                    .dataset
-                    .locate(&target)
-                    .map_or((1, 1), |l| (l.line, l.end_line));
+                // The whole record's lines (a diagnostic anywhere inside belongs to it).
+                let lines = match &entry.anchor {
+                    Anchor::Json { range, prefix } => file
+                        .text()
+                        .get(range.clone())
+                        .and_then(|text| source::locate(text, prefix))
+                        .map(|found| {
+                            let start = range.start + found.value.start;
+                            let l = file.location_of(start..range.start + found.value.end);
+                            (l.line, l.end_line)
+                        }),
+                }
+                .unwrap_or_else(|| {
+                    let target = Target {
+                        entry: i,
+                        pointer: String::new(),
+                    };
+                    self.dataset
+                        .locate(&target)
+                        .map_or((1, 1), |l| (l.line, l.end_line))
+                });
                 Some(Case {
                     file: file.name().to_owned(),
                     record: entry.id.clone(),

@@ -50,18 +50,13 @@ impl Case {
         }
     }
 
-    /// Whether a diagnostic belongs to this case.
-    fn owns(&self, d: &Diagnostic) -> bool {
-        let Some(location) = &d.location else {
-            return false;
-        };
-        if location.file != self.file {
-            return false;
-        }
-        match (&self.record, &d.record) {
-            (Some(a), Some(b)) => a == b,
-            _ => (self.lines.0..=self.lines.1).contains(&location.line),
-        }
+    /// Whether a diagnostic lies inside this case's record.
+    fn contains(&self, d: &Diagnostic) -> bool {
+        d.location.as_ref().is_some_and(|l| {
+            l.file == self.file
+                && (self.lines.0..=self.lines.1).contains(&l.line)
+                && (self.record.is_none() || d.record.is_none() || self.record == d.record)
+        })
     }
 }
 
@@ -86,7 +81,14 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
         })
         .collect();
     for d in diagnostics {
-        if let Some(i) = cases.iter().position(|c| c.owns(d)) {
+        // The record the finding lies in; else the record it names (a finding placed on
+        // another record's field); else its file.
+        let owner = cases.iter().position(|c| c.contains(d)).or_else(|| {
+            cases
+                .iter()
+                .position(|c| c.record.is_some() && c.record == d.record)
+        });
+        if let Some(i) = owner {
             rendered[i].diagnostics.push(d);
             continue;
         }

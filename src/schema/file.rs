@@ -113,7 +113,7 @@ pub fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
                 pointer,
                 keyword,
                 message: format!("missing required property `{name}`"),
-                expected: Some(format!("a `{name}` property ({constraint})")),
+                expected: Some(format!("the property `{name}` ({constraint})")),
                 found: None,
             }
         }
