@@ -10,10 +10,10 @@ use crate::diagnostic::junit::Case;
 use crate::diagnostic::{Diagnostic, Severity, Summary, Target};
 use crate::error::Error;
 use crate::load::{self, Anchor, Dataset};
-use crate::source;
 use crate::model::Record;
 use crate::rules::{custom, Context, RULES};
 use crate::schema::Schemas;
+use crate::source;
 
 /// The outcome of a check run.
 #[derive(Debug)]
@@ -108,11 +108,7 @@ fn leave_out_schemas(dataset: &mut Dataset, findings: &mut Vec<Diagnostic>, conf
         .filter(|(_, s)| **s)
         .map(|(f, _)| f.name().to_owned())
         .collect();
-    findings.retain(|d| {
-        d.location
-            .as_ref()
-            .is_none_or(|l| !names.contains(&l.file))
-    });
+    findings.retain(|d| d.location.as_ref().is_none_or(|l| !names.contains(&l.file)));
     let mut new_index = Vec::with_capacity(is_schema.len());
     let mut next = 0;
     for schema in &is_schema {

@@ -282,7 +282,12 @@ fn run_schema(name: &str) -> Result<ExitCode, Failure> {
 
 fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
     if let Some(rule) = rules::find(id) {
-        out(&format!("{} ({})\n\n{}", rule.id, rule.severity, rule.doc()))?;
+        out(&format!(
+            "{} ({})\n\n{}",
+            rule.id,
+            rule.severity,
+            rule.doc()
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     let config = match config {
@@ -291,10 +296,19 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
     };
     if let Some(rule) = config.custom_rule(id) {
         let d = &rule.definition;
-        out(&format!("{} ({}, custom)\n\n{}", d.id, d.severity, rule.doc()))?;
+        out(&format!(
+            "{} ({}, custom)\n\n{}",
+            d.id,
+            d.severity,
+            rule.doc()
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
     ids.extend(config.custom_rules.iter().map(|r| r.id()));
-    Err(Error::Usage(format!("`{id}` is not a rule: the rules are {}", ids.join(", "))).into())
+    Err(Error::Usage(format!(
+        "`{id}` is not a rule: the rules are {}",
+        ids.join(", ")
+    ))
+    .into())
 }

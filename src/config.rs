@@ -267,7 +267,10 @@ impl Config {
             if config.custom_rule(rule.id()).is_some() {
                 return Err(fail(
                     id_span,
-                    format!("custom rule `{}` is defined twice: give each rule its own id", rule.id()),
+                    format!(
+                        "custom rule `{}` is defined twice: give each rule its own id",
+                        rule.id()
+                    ),
                 ));
             }
             config.custom_rules.push(rule);
@@ -287,8 +290,15 @@ impl Config {
                     ),
                 ));
             }
-            let level = parse_level(level.get_ref())
-                .ok_or_else(|| fail(level.span(), format!("`{}` is not a severity: write \"error\", \"warning\" or \"off\"", level.get_ref())))?;
+            let level = parse_level(level.get_ref()).ok_or_else(|| {
+                fail(
+                    level.span(),
+                    format!(
+                        "`{}` is not a severity: write \"error\", \"warning\" or \"off\"",
+                        level.get_ref()
+                    ),
+                )
+            })?;
             config.levels.insert(id, level);
         }
         Ok(config)
@@ -339,7 +349,10 @@ fn custom_rule(
         let kinds = Kind::ALL.map(Kind::as_str).join(", ");
         fail(
             raw.kind.span(),
-            format!("custom rule `{id}`: `{}` is not a kind: use one of {kinds}", raw.kind.get_ref()),
+            format!(
+                "custom rule `{id}`: `{}` is not a kind: use one of {kinds}",
+                raw.kind.get_ref()
+            ),
         )
     })?;
     let (severity, off) = match &raw.severity {
@@ -560,7 +573,10 @@ mod tests {
             c.about_tolerance,
             BigRational::new(BigInt::from(1), BigInt::from(10))
         );
-        assert_eq!(c.level("sum", Severity::Error), Level::Report(Severity::Warning));
+        assert_eq!(
+            c.level("sum", Severity::Error),
+            Level::Report(Severity::Warning)
+        );
         assert_eq!(c.level("ratio", Severity::Error), Level::Off);
         assert_eq!(c.jsonld_base_url.as_deref(), Some("https://x.example/"));
         assert!(parse("").is_ok());
@@ -568,7 +584,8 @@ mod tests {
 
     #[test]
     fn errors_name_line_and_column() {
-        let (line, column, message) = where_(parse("as_of = \"2026-01-01\"\n\n  colour = 1\n").unwrap_err());
+        let (line, column, message) =
+            where_(parse("as_of = \"2026-01-01\"\n\n  colour = 1\n").unwrap_err());
         assert_eq!((line, column), (3, 3), "{message}");
         assert!(message.contains("unknown field `colour`"), "{message}");
         let (line, _, message) = where_(parse("[rules]\nsum = \"loud\"\n").unwrap_err());
@@ -576,7 +593,10 @@ mod tests {
         assert!(message.contains("`loud` is not a severity"), "{message}");
         let (line, _, message) = where_(parse("[rules]\nno-such = \"off\"\n").unwrap_err());
         assert_eq!(line, 2);
-        assert!(message.contains("`no-such` in `[rules]` is not a rule"), "{message}");
+        assert!(
+            message.contains("`no-such` in `[rules]` is not a rule"),
+            "{message}"
+        );
         let (_, _, message) = where_(parse("[tolerance]\nabout = 0.05\n").unwrap_err());
         assert!(message.contains("decimal string"), "{message}");
         let (line, _, message) = where_(
@@ -584,9 +604,13 @@ mod tests {
                 .unwrap_err(),
         );
         assert_eq!(line, 4);
-        assert!(message.contains("custom rule `x`: the `expr` does not compile at line 1"), "{message}");
+        assert!(
+            message.contains("custom rule `x`: the `expr` does not compile at line 1"),
+            "{message}"
+        );
         let (_, _, message) = where_(
-            parse("[[rule]]\nid = \"sum\"\nkind = \"source\"\nexpr = \"true\"\nmessage = \"m\"\n").unwrap_err(),
+            parse("[[rule]]\nid = \"sum\"\nkind = \"source\"\nexpr = \"true\"\nmessage = \"m\"\n")
+                .unwrap_err(),
         );
         assert!(message.contains("built-in rule"), "{message}");
     }

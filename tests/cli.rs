@@ -190,17 +190,38 @@ const AS_OF: [&str; 2] = ["--as-of", "2026-11-28"];
 
 #[test]
 fn check_broken_github() {
-    insta::assert_snapshot!(run(&["check", "examples/broken", AS_OF[0], AS_OF[1], "--format", "github"]));
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/broken",
+        AS_OF[0],
+        AS_OF[1],
+        "--format",
+        "github"
+    ]));
 }
 
 #[test]
 fn check_broken_sarif() {
-    insta::assert_snapshot!(run(&["check", "examples/broken", AS_OF[0], AS_OF[1], "--format", "sarif"]));
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/broken",
+        AS_OF[0],
+        AS_OF[1],
+        "--format",
+        "sarif"
+    ]));
 }
 
 #[test]
 fn check_broken_junit() {
-    insta::assert_snapshot!(run(&["check", "examples/broken", AS_OF[0], AS_OF[1], "--format", "junit"]));
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/broken",
+        AS_OF[0],
+        AS_OF[1],
+        "--format",
+        "junit"
+    ]));
 }
 
 /// `--output` writes the same report to the file; only the summary reaches the terminal.
@@ -210,9 +231,23 @@ fn output_writes_the_report_to_a_file() {
     let target = dir.path().join("factkit.sarif");
     let target_arg = target.to_str().unwrap();
     for format in ["sarif", "junit", "github", "json", "human"] {
-        let on_stdout = run(&["check", "examples/broken", AS_OF[0], AS_OF[1], "--format", format]);
+        let on_stdout = run(&[
+            "check",
+            "examples/broken",
+            AS_OF[0],
+            AS_OF[1],
+            "--format",
+            format,
+        ]);
         let to_file = run(&[
-            "check", "examples/broken", AS_OF[0], AS_OF[1], "--format", format, "--output", target_arg,
+            "check",
+            "examples/broken",
+            AS_OF[0],
+            AS_OF[1],
+            "--format",
+            format,
+            "--output",
+            target_arg,
         ]);
         assert_eq!(
             to_file,
@@ -235,8 +270,20 @@ fn output_writes_the_report_to_a_file() {
 
 #[test]
 fn output_to_a_missing_folder_fails_cleanly() {
-    let out = run(&["check", "examples/broken", "--format", "sarif", "--output", "no/such/folder/report.sarif"]);
-    assert!(out.starts_with("exit: 2\n--- stdout\n--- stderr\nerror: cannot write `no/such/folder/report.sarif`"), "{out}");
+    let out = run(&[
+        "check",
+        "examples/broken",
+        "--format",
+        "sarif",
+        "--output",
+        "no/such/folder/report.sarif",
+    ]);
+    assert!(
+        out.starts_with(
+            "exit: 2\n--- stdout\n--- stderr\nerror: cannot write `no/such/folder/report.sarif`"
+        ),
+        "{out}"
+    );
     assert!(!Path::new("no/such/folder").exists());
 }
 
@@ -247,14 +294,26 @@ fn github_step_summary_is_appended() {
     let summary = dir.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_factkit"))
-        .args(["check", "examples/broken", AS_OF[0], AS_OF[1], "--format", "github"])
+        .args([
+            "check",
+            "examples/broken",
+            AS_OF[0],
+            AS_OF[1],
+            "--format",
+            "github",
+        ])
         .current_dir(root())
         .env("GITHUB_STEP_SUMMARY", &summary)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = std::fs::read_to_string(&summary).unwrap();
-    assert!(text.starts_with("earlier step\n### factkit\n\nchecked 6 files, 28 records: 16 errors, 2 warnings\n"), "{text}");
+    assert!(
+        text.starts_with(
+            "earlier step\n### factkit\n\nchecked 6 files, 28 records: 16 errors, 2 warnings\n"
+        ),
+        "{text}"
+    );
     assert_eq!(text.matches("\n| error | ").count(), 16, "{text}");
     assert_eq!(text.matches("\n| warning | ").count(), 2, "{text}");
 }
@@ -281,7 +340,14 @@ fn explain_a_custom_rule() {
 
 #[test]
 fn as_of_on_the_command_line_overrides_the_config() {
-    let out = run(&["check", "examples/house-rules", "--as-of", "2025-09-15", "--format", "json"]);
+    let out = run(&[
+        "check",
+        "examples/house-rules",
+        "--as-of",
+        "2025-09-15",
+        "--format",
+        "json",
+    ]);
     assert!(out.contains("\"rule\":\"date-order\""), "{out}");
     let out = run(&["check", "examples/house-rules", "--format", "json"]);
     assert!(!out.contains("\"rule\":\"date-order\""), "{out}");
@@ -289,7 +355,12 @@ fn as_of_on_the_command_line_overrides_the_config() {
 
 #[test]
 fn config_flag_names_the_file() {
-    let out = run(&["check", "examples/broken", "--config", "tests/fixtures/config/unknown-key.toml"]);
+    let out = run(&[
+        "check",
+        "examples/broken",
+        "--config",
+        "tests/fixtures/config/unknown-key.toml",
+    ]);
     insta::assert_snapshot!(out);
 }
 
@@ -307,7 +378,11 @@ fn custom_rule_that_fails_at_run_time() {
         "{\"kind\": \"source\", \"id\": \"a\", \"title\": \"A\", \"url\": \"http://a.example/\", \"published\": \"2025\"}\n{\"kind\": \"source\", \"id\": \"b\", \"title\": \"B\", \"published\": \"2025\"}\n{\"kind\": \"source\", \"id\": \"c\", \"title\": \"C\", \"url\": \"https://c.example/\", \"published\": \"2025\"}\n",
     )
     .unwrap();
-    insta::assert_snapshot!(run_in(dir.path(), &["check", "--as-of", "2026-11-28"], None));
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &["check", "--as-of", "2026-11-28"],
+        None
+    ));
 }
 
 #[test]

@@ -65,7 +65,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let file = dir.path().join("factkit.sarif.json");
     std::fs::write(&file, &text).unwrap();
     let schema_path = root().join("tests/vendor/sarif/sarif-schema-2.1.0.json");
-    let checked = factkit::generic::check(&schema_path, &[file.clone()]).unwrap();
+    let checked = factkit::generic::check(&schema_path, std::slice::from_ref(&file)).unwrap();
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
 
     // ...and a broken log is caught, so the checks above can fail.
@@ -83,8 +83,7 @@ fn sarif_is_valid_against_the_official_schema() {
 fn sarif_results_point_into_the_rules_and_the_files() {
     let report = broken();
     let catalog = rules::catalog(&Config::default());
-    let log: Value =
-        serde_json::from_str(&sarif::render(&report.diagnostics, &catalog)).unwrap();
+    let log: Value = serde_json::from_str(&sarif::render(&report.diagnostics, &catalog)).unwrap();
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -132,7 +131,10 @@ fn junit_parses_back() {
         .collect();
     // One case per record, one for the file with a syntax error, one for the hostile finding.
     assert_eq!(cases.len(), report.dataset.entries.len() + 2);
-    assert_eq!(suite[0].attribute("tests"), Some(cases.len().to_string().as_str()));
+    assert_eq!(
+        suite[0].attribute("tests"),
+        Some(cases.len().to_string().as_str())
+    );
     let failing: Vec<_> = cases
         .iter()
         .filter(|c| c.children().any(|n| n.has_tag_name("failure")))

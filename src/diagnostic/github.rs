@@ -62,7 +62,10 @@ pub fn annotation(d: &Diagnostic) -> String {
     let mut properties = Vec::new();
     if let Some(l) = &d.location {
         if l.file != "-" {
-            properties.push(format!("file={}", escape_property(repository_path(&l.file))));
+            properties.push(format!(
+                "file={}",
+                escape_property(repository_path(&l.file))
+            ));
         }
         properties.push(format!("line={}", l.line));
         properties.push(format!("endLine={}", l.end_line));
@@ -202,7 +205,10 @@ mod tests {
             escape_property("100% a\r\nb:c,d"),
             "100%25 a%0D%0Ab%3Ac%2Cd"
         );
-        let line = annotation(&located("./data/a:b,c%.json", "50% off\nnow: yes, really\r"));
+        let line = annotation(&located(
+            "./data/a:b,c%.json",
+            "50% off\nnow: yes, really\r",
+        ));
         assert_eq!(
             line,
             "::error file=data/a%3Ab%2Cc%25.json,line=3,endLine=3,col=5,endColumn=8,title=sum::50%25 off%0Anow: yes, really%0D"
@@ -224,7 +230,10 @@ mod tests {
         assert!(out.contains("::notice title=factkit::GitHub shows at most 10"));
         assert!(out.ends_with("checked 1 file, 11 records: 11 errors, 0 warnings\n"));
         let table = step_summary(&many, &summary);
-        assert_eq!(table.matches("| error | sum | a.json:3:5 | m |").count(), 11);
+        assert_eq!(
+            table.matches("| error | sum | a.json:3:5 | m |").count(),
+            11
+        );
         assert_eq!(markdown_cell("a|b\\c\nd"), "a\\|b\\\\c d");
     }
 }

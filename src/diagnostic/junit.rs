@@ -121,10 +121,7 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
         rendered.len()
     );
     let _ = writeln!(out, "<testsuites name=\"factkit\" {counts}>");
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"factkit\" {counts} skipped=\"0\">"
-    );
+    let _ = writeln!(out, "  <testsuite name=\"factkit\" {counts} skipped=\"0\">");
     for case in &rendered {
         let _ = write!(
             out,

@@ -201,7 +201,10 @@ mod tests {
 
     #[test]
     fn uris_are_percent_encoded() {
-        assert_eq!(percent_encode_path("a b/c%#?.json"), "a%20b/c%25%23%3F.json");
+        assert_eq!(
+            percent_encode_path("a b/c%#?.json"),
+            "a%20b/c%25%23%3F.json"
+        );
         assert_eq!(percent_encode_path("données.json"), "donn%C3%A9es.json");
     }
 }

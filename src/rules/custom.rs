@@ -276,7 +276,9 @@ pub fn to_cel(value: &serde_json::Value) -> Value {
         serde_json::Value::Bool(b) => Value::Bool(*b),
         serde_json::Value::Number(n) => Value::String(Arc::new(n.to_string())),
         serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => Value::List(Arc::new(items.iter().map(to_cel).collect())),
+        serde_json::Value::Array(items) => {
+            Value::List(Arc::new(items.iter().map(to_cel).collect()))
+        }
         serde_json::Value::Object(map) => {
             let map: HashMap<Key, Value> = map
                 .iter()
@@ -499,7 +501,10 @@ mod tests {
         let Value::Map(map) = to_cel(&v) else {
             panic!("not a map")
         };
-        let amount = map.map.get(&Key::String(Arc::new("amount".into()))).unwrap();
+        let amount = map
+            .map
+            .get(&Key::String(Arc::new("amount".into())))
+            .unwrap();
         assert_eq!(display(amount), "26.20");
         assert_eq!(
             decimal_compare(Value::from("26.20"), Value::from("26.2")),

@@ -108,7 +108,9 @@ pub fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
     let constraint = format!("the `{keyword}` constraint at `#{schema_path}` of the schema");
     match error.kind() {
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned);
             Violation {
                 pointer,
                 keyword,
@@ -164,12 +166,8 @@ impl Files {
         let decoded = String::from_utf8(percent_decode(rest))
             .map_err(|_| format!("`{uri}` is not a UTF-8 path"))?;
         let path = PathBuf::from(decoded);
-        let canonical = std::fs::canonicalize(&path).map_err(|e| {
-            format!(
-                "cannot read `{}`, which `{uri}` names: {e}",
-                path.display()
-            )
-        })?;
+        let canonical = std::fs::canonicalize(&path)
+            .map_err(|e| format!("cannot read `{}`, which `{uri}` names: {e}", path.display()))?;
         if !canonical.starts_with(&self.root) {
             return Err(format!(
                 "`{}` is outside the schema's folder `{}`: factkit resolves file references only under the folder of the schema",
