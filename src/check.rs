@@ -1,4 +1,5 @@
-//! A check run: load, validate against the schemas, run the rules, place the findings.
+//! A check run: load, validate against the schemas (bundled, then the extra ones of the
+//! configuration), run the rules (built-in, then custom), place the findings.
 //!
 //! This is the library's main entry point; the CLI only chooses paths and settings and
 //! renders the [`Report`].
