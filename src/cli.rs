@@ -7,12 +7,12 @@
 //! standard output ends the run quietly.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use factkit::diagnostic::{human, json};
+use factkit::diagnostic::{github, human, json, junit, sarif, RuleMeta};
 use factkit::model::{Kind, PartialDate};
 use factkit::{rules, schema, Config, Error};
 
@@ -40,8 +40,11 @@ enum Command {
     },
     /// Explain a rule: what it checks, why, and a failing and a passing example.
     Explain {
-        /// The rule id, e.g. implied-rate.
+        /// The rule id, e.g. implied-rate, or the id of a custom rule.
         rule: String,
+        /// The configuration whose custom rules to search (default: ./factkit.toml).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -56,9 +59,22 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
-    /// Report dates after this day (YYYY-MM-DD; default today).
+    /// Report dates after this day (YYYY-MM-DD; default: factkit.toml's `as_of`, else today).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
+    /// The configuration file (default: factkit.toml at the dataset root, when present).
+    #[arg(long, value_name = "FILE", conflicts_with = "schema")]
+    config: Option<PathBuf>,
+    /// Generic mode: validate every instance against this JSON Schema alone (no kinds, no rules).
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+    /// Write the report to this file (atomically) instead of standard output; the summary
+    /// line still goes to standard error.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print the rules with their severities as configured, and exit.
+    #[arg(long)]
+    list_rules: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -67,6 +83,12 @@ enum Format {
     Human,
     /// One JSON object per diagnostic per line.
     Json,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, one test case per record.
+    Junit,
 }
 
 /// Runs the CLI and returns its exit code.
@@ -81,7 +103,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Schema { kind } => run_schema(&kind),
-        Command::Explain { rule } => run_explain(&rule),
+        Command::Explain { rule, config } => run_explain(&rule, config.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -125,26 +147,69 @@ fn color_allowed() -> bool {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
-    let mut config = Config::default();
-    if let Some(text) = &args.as_of {
-        let date = PartialDate::parse(text)
-            .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
-        config.as_of = date.last();
-    }
-    let report = factkit::check(&args.paths, &config)?;
-    match args.format {
-        Format::Human => {
-            let text = human::render(
-                &report.diagnostics,
-                &|name| report.dataset.text_of(name),
-                color_allowed(),
-            );
-            out(&text)?;
-            out(&format!("{}\n", report.summary.line()))?;
+    let (report, rules) = match &args.schema {
+        Some(schema) => {
+            if args.list_rules {
+                out(&rule_table(&rules::generic_catalog()))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            (
+                factkit::generic::check(schema, &args.paths)?,
+                rules::generic_catalog(),
+            )
         }
-        Format::Json => {
-            out(&json::render(&report.diagnostics))?;
-            eprintln!("{}", report.summary.line());
+        None => {
+            let mut config = match &args.config {
+                Some(path) => Config::load(path)?,
+                None => Config::for_paths(&args.paths)?,
+            };
+            if let Some(text) = &args.as_of {
+                let date = PartialDate::parse(text)
+                    .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
+                config.as_of = date.last();
+            }
+            let catalog = rules::catalog(&config);
+            if args.list_rules {
+                out(&rule_table(&catalog))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            (factkit::check(&args.paths, &config)?, catalog)
+        }
+    };
+    let summary = report.summary.line();
+    let diagnostics = &report.diagnostics;
+    let (text, summary_in_text) = match args.format {
+        Format::Human => {
+            let color = args.output.is_none() && color_allowed();
+            let text = human::render(diagnostics, &|name| report.dataset.text_of(name), color);
+            (format!("{text}{summary}\n"), true)
+        }
+        Format::Json => (json::render(diagnostics), false),
+        Format::Github => (github::render(diagnostics, &report.summary), true),
+        Format::Sarif => (sarif::render(diagnostics, &rules), false),
+        Format::Junit => (
+            junit::render(&report.cases(), diagnostics, args.deny_warnings),
+            false,
+        ),
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomic(path, &text)?;
+            eprintln!("{summary}");
+        }
+        None => {
+            out(&text)?;
+            if !summary_in_text {
+                eprintln!("{summary}");
+            }
+        }
+    }
+    if matches!(args.format, Format::Github) {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            append(
+                Path::new(&path),
+                &github::step_summary(diagnostics, &report.summary),
+            )?;
         }
     }
     Ok(if report.fails(args.deny_warnings) {
@@ -152,6 +217,48 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The `--list-rules` table: id, severity as configured, summary.
+fn rule_table(rules: &[RuleMeta]) -> String {
+    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let mut text = format!("{:width$}  {:8}  summary\n", "id", "severity");
+    for r in rules {
+        let level = r.level.map_or("off", |s| s.as_str());
+        text.push_str(&format!("{:width$}  {level:8}  {}\n", r.id, r.summary));
+    }
+    text
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then renamed
+/// over the target, so a failed run never leaves a partial report.
+fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
+    let failed = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.as_file().sync_all().map_err(failed)?;
+    file.persist(path).map_err(|e| failed(e.error))?;
+    Ok(())
+}
+
+/// Appends `text` to the file at `path` (GitHub's job summary).
+fn append(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 fn run_schema(name: &str) -> Result<ExitCode, Failure> {
@@ -173,20 +280,35 @@ fn run_schema(name: &str) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_explain(id: &str) -> Result<ExitCode, Failure> {
-    let Some(rule) = rules::find(id) else {
-        let ids = rules::RULES
-            .iter()
-            .map(|r| r.id)
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(Error::Usage(format!("`{id}` is not a rule: the rules are {ids}")).into());
+fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
+    if let Some(rule) = rules::find(id) {
+        out(&format!(
+            "{} ({})\n\n{}",
+            rule.id,
+            rule.severity,
+            rule.doc()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = match config {
+        Some(path) => Config::load(path)?,
+        None => Config::for_paths(&[])?,
     };
-    out(&format!(
-        "{} ({})\n\n{}",
-        rule.id,
-        rule.severity,
-        rule.doc()
-    ))?;
-    Ok(ExitCode::SUCCESS)
+    if let Some(rule) = config.custom_rule(id) {
+        let d = &rule.definition;
+        out(&format!(
+            "{} ({}, custom)\n\n{}",
+            d.id,
+            d.severity,
+            rule.doc()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
+    ids.extend(config.custom_rules.iter().map(|r| r.id()));
+    Err(Error::Usage(format!(
+        "`{id}` is not a rule: the rules are {}",
+        ids.join(", ")
+    ))
+    .into())
 }

@@ -1,16 +1,60 @@
-//! Settings of a check run: the as-of date, the `about` tolerance, and rule severities.
+//! Settings of a check run, and `factkit.toml`, the file that sets them.
 //!
 //! Defaults are documented here and in the README: the as-of date is today (UTC), the `about`
-//! tolerance is 5% of the stated amount on each side, and every rule keeps its own default
-//! severity.
+//! tolerance is 5% of the stated amount on each side, every rule keeps its own default
+//! severity, no extra schemas, no custom rules, no JSON-LD base URL.
+//!
+//! `factkit.toml` sits at the dataset root (the directory given, else the folder of the first
+//! file: see [`find`]) or is named with `--config`. Keys, every one optional:
+//!
+//! ```toml
+//! as_of = "2026-11-28"                  # a date (string or TOML date); default today
+//!
+//! [tolerance]
+//! about = "0.05"                        # a decimal string, read exactly: 5% each side
+//!
+//! [rules]                               # a severity per rule id: error, warning or off
+//! missing-recommended = "off"
+//!
+//! [schemas]                             # extra schemas per kind, relative to this file
+//! source = ["schemas/source-house.json"]
+//!
+//! [jsonld]
+//! base_url = "https://desk.example.org/facts/"
+//!
+//! [[rule]]                              # a custom rule in CEL: see `rules::custom`
+//! id = "review-explanation-length"
+//! kind = "review"
+//! expr = "size(self.explanation) >= 40"
+//! message = "the explanation of {self.id} has {size(self.explanation)} characters"
+//! severity = "warning"                  # error (default), warning or off
+//! pointer = "/explanation"              # optional: where to point the finding
+//! description = "Readers need a reason." # optional: for explain and --list-rules
+//! ```
+//!
+//! Reading is strict: an unknown key, a wrong type, an unknown rule id or kind, a severity
+//! that is not one of the three, a tolerance that is not a decimal string, an extra schema
+//! that does not compile and a custom rule that does not compile are each an
+//! [`Error::Config`] naming the file, the line and column, and what to do. Nothing here
+//! prints.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
+use serde::Deserialize;
+use toml::Spanned;
 
-use crate::diagnostic::Severity;
-use crate::model::Day;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::model::{Day, Decimal, Kind, PartialDate};
+use crate::rules::custom::{CustomRule, Definition};
+
+/// The name of the configuration file at a dataset's root.
+pub const FILE_NAME: &str = "factkit.toml";
 
 /// How a rule is configured to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +74,15 @@ pub struct Config {
     pub about_tolerance: BigRational,
     /// Severity overrides by rule id.
     pub levels: BTreeMap<String, Level>,
+    /// Extra JSON Schemas, applied to the records of their kind in addition to the bundled
+    /// schema.
+    pub schemas: Vec<ExtraSchema>,
+    /// The base URL of the JSON-LD `@id`s of exported records.
+    pub jsonld_base_url: Option<String>,
+    /// Custom rules, in the order they are written.
+    pub custom_rules: Vec<CustomRule>,
+    /// The configuration file read, if any.
+    pub path: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -38,6 +91,10 @@ impl Default for Config {
             as_of: Day::today(),
             about_tolerance: BigRational::new(BigInt::from(5), BigInt::from(100)),
             levels: BTreeMap::new(),
+            schemas: Vec::new(),
+            jsonld_base_url: None,
+            custom_rules: Vec::new(),
+            path: None,
         }
     }
 }
@@ -49,5 +106,518 @@ impl Config {
             .get(rule)
             .copied()
             .unwrap_or(Level::Report(default))
+    }
+
+    /// The custom rule with this id.
+    pub fn custom_rule(&self, id: &str) -> Option<&CustomRule> {
+        self.custom_rules.iter().find(|r| r.id() == id)
+    }
+
+    /// The configuration for a dataset at `paths`: its root's `factkit.toml` when there is
+    /// one, else the defaults.
+    pub fn for_paths(paths: &[PathBuf]) -> Result<Config, Error> {
+        match find(paths) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// Reads a configuration file.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
+            _ => Error::Read {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Reads configuration text; `path` names the file in errors and anchors relative
+    /// schema paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+        let fail = |span: Range<usize>, message: String| {
+            let (line, column) = line_column(text, span.start);
+            Error::Config {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim_end().to_owned();
+            let advice = if message.starts_with("unknown field") {
+                "remove or rename the key; the keys are listed in the README, section \"Configuration: factkit.toml\""
+            } else {
+                "fix the TOML at this place"
+            };
+            fail(span, format!("{message}: {advice}"))
+        })?;
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        if let Some(as_of) = raw.as_of {
+            let span = as_of.span();
+            let text = match as_of.into_inner() {
+                toml::Value::String(s) => s,
+                toml::Value::Datetime(d) => d.to_string(),
+                other => {
+                    return Err(fail(
+                        span,
+                        format!(
+                            "`as_of` is {}: write a date such as `as_of = \"2026-11-28\"`",
+                            other.type_str()
+                        ),
+                    ))
+                }
+            };
+            let date = PartialDate::parse(&text).map_err(|e| {
+                fail(
+                    span.clone(),
+                    format!("`as_of` is not a date: {e}; write it as `YYYY-MM-DD`"),
+                )
+            })?;
+            config.as_of = date.last();
+        }
+        if let Some(about) = raw.tolerance.and_then(|t| t.about) {
+            let span = about.span();
+            let text = match about.into_inner() {
+                toml::Value::String(s) => s,
+                other => {
+                    return Err(fail(
+                        span,
+                        format!(
+                            "`about` is a TOML {}: write the tolerance as a decimal string, e.g. `about = \"0.05\"`, so that it is read exactly",
+                            other.type_str()
+                        ),
+                    ))
+                }
+            };
+            let tolerance = Decimal::parse(&text).map_err(|e| {
+                fail(
+                    span.clone(),
+                    format!("`about` is not a decimal: {e}; write e.g. `about = \"0.05\"` for 5%"),
+                )
+            })?;
+            if tolerance.is_negative() {
+                return Err(fail(
+                    span,
+                    "`about` is negative: write a fraction of the amount from 0, e.g. `\"0.05\"` for 5%".into(),
+                ));
+            }
+            config.about_tolerance = tolerance.to_rational();
+        }
+        if let Some(jsonld) = raw.jsonld {
+            if let Some(url) = jsonld.base_url {
+                let span = url.span();
+                let url = url.into_inner();
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(fail(
+                        span,
+                        format!("`base_url` `{url}` is not an http(s) URL: write e.g. `base_url = \"https://desk.example.org/facts/\"`"),
+                    ));
+                }
+                config.jsonld_base_url = Some(url);
+            }
+        }
+        let base = path.parent().unwrap_or(Path::new(""));
+        for (kind_name, files) in raw.schemas {
+            let span = kind_name.span();
+            let kind_name = kind_name.into_inner();
+            let kind = Kind::parse(&kind_name).ok_or_else(|| {
+                let kinds = Kind::ALL.map(Kind::as_str).join(", ");
+                fail(
+                    span.clone(),
+                    format!(
+                        "`{kind_name}` in `[schemas]` is not a kind: {}use one of {kinds}",
+                        suggest(&kind_name, Kind::ALL.map(Kind::as_str))
+                    ),
+                )
+            })?;
+            for file in files {
+                let span = file.span();
+                let schema_path = base.join(file.get_ref());
+                let validator = crate::schema::file::compile(
+                    &schema_path,
+                    crate::schema::with_formats(jsonschema::options()),
+                )
+                .map_err(|e| {
+                    fail(
+                        span.clone(),
+                        format!("the extra schema for `{kind}` cannot be used: {e}"),
+                    )
+                })?;
+                config.schemas.push(ExtraSchema {
+                    kind,
+                    path: schema_path,
+                    validator: Arc::new(validator),
+                });
+            }
+        }
+        for raw_rule in raw.custom {
+            let id_span = raw_rule.id.span();
+            let (rule, off) = custom_rule(raw_rule, &fail)?;
+            if off {
+                config.levels.insert(rule.id().to_owned(), Level::Off);
+            }
+            if config.custom_rule(rule.id()).is_some() {
+                return Err(fail(
+                    id_span,
+                    format!(
+                        "custom rule `{}` is defined twice: give each rule its own id",
+                        rule.id()
+                    ),
+                ));
+            }
+            config.custom_rules.push(rule);
+        }
+        for (id, level) in raw.rules {
+            let span = id.span();
+            let id = id.into_inner();
+            if crate::rules::find(&id).is_none() && config.custom_rule(&id).is_none() {
+                let mut ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+                ids.extend(config.custom_rules.iter().map(CustomRule::id));
+                return Err(fail(
+                    span,
+                    format!(
+                        "`{id}` in `[rules]` is not a rule: {}the rules are {}",
+                        suggest(&id, ids.iter().copied()),
+                        ids.join(", ")
+                    ),
+                ));
+            }
+            let level = parse_level(level.get_ref()).ok_or_else(|| {
+                fail(
+                    level.span(),
+                    format!(
+                        "`{}` is not a severity: write \"error\", \"warning\" or \"off\"",
+                        level.get_ref()
+                    ),
+                )
+            })?;
+            config.levels.insert(id, level);
+        }
+        Ok(config)
+    }
+}
+
+/// "did you mean `x`? " for the candidate closest to `word`, when one is close.
+fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(String::new, |(_, c)| format!("did you mean `{c}`? "))
+}
+
+fn parse_level(text: &str) -> Option<Level> {
+    match text {
+        "error" => Some(Level::Report(Severity::Error)),
+        "warning" => Some(Level::Report(Severity::Warning)),
+        "off" => Some(Level::Off),
+        _ => None,
+    }
+}
+
+fn custom_rule(
+    raw: RawRule,
+    fail: &dyn Fn(Range<usize>, String) -> Error,
+) -> Result<(CustomRule, bool), Error> {
+    let id = raw.id.get_ref().clone();
+    let id_ok = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !id_ok {
+        return Err(fail(
+            raw.id.span(),
+            format!("custom rule id `{id}` is not valid: use lower-case letters, digits, `-` and `_`, starting with a letter"),
+        ));
+    }
+    if crate::rules::find(&id).is_some() {
+        return Err(fail(
+            raw.id.span(),
+            format!("custom rule id `{id}` is the id of a built-in rule: choose another id"),
+        ));
+    }
+    let kind = Kind::parse(raw.kind.get_ref()).ok_or_else(|| {
+        let kinds = Kind::ALL.map(Kind::as_str).join(", ");
+        fail(
+            raw.kind.span(),
+            format!(
+                "custom rule `{id}`: `{}` is not a kind: use one of {kinds}",
+                raw.kind.get_ref()
+            ),
+        )
+    })?;
+    let (severity, off) = match &raw.severity {
+        None => (Severity::Error, false),
+        Some(s) => match parse_level(s.get_ref()) {
+            Some(Level::Report(severity)) => (severity, false),
+            Some(Level::Off) => (Severity::Error, true),
+            None => {
+                return Err(fail(
+                    s.span(),
+                    format!(
+                        "custom rule `{id}`: `{}` is not a severity: write \"error\", \"warning\" or \"off\"",
+                        s.get_ref()
+                    ),
+                ))
+            }
+        },
+    };
+    if let Some(p) = &raw.pointer {
+        if !(p.get_ref().is_empty() || p.get_ref().starts_with('/')) {
+            return Err(fail(
+                p.span(),
+                format!("custom rule `{id}`: `pointer` must be a JSON Pointer such as `/url`"),
+            ));
+        }
+    }
+    let expr_span = raw.expr.span();
+    let message_span = raw.message.span();
+    let definition = Definition {
+        id: id.clone(),
+        kind,
+        expr: raw.expr.into_inner(),
+        message: raw.message.into_inner(),
+        severity,
+        pointer: raw.pointer.map(Spanned::into_inner),
+        description: raw.description.map(Spanned::into_inner),
+    };
+    let rule = CustomRule::compile(definition).map_err(|e| {
+        let span = if e.field == "expr" {
+            expr_span
+        } else {
+            message_span
+        };
+        fail(
+            span,
+            format!(
+                "custom rule `{id}`: the `{}` does not compile at line {}, column {} of the {}: {}; see the CEL language definition (cel.dev)",
+                e.field,
+                e.line,
+                e.column,
+                if e.field == "expr" { "expression" } else { "message" },
+                e.message
+            ),
+        )
+    })?;
+    Ok((rule, off))
+}
+
+/// 1-based line and column (in Unicode scalar values) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// The configuration file of the dataset at `paths`: `factkit.toml` in its root, the
+/// directory given first, else the folder of the first file (as
+/// [`Dataset::root`](crate::load::Dataset::root) is found), when that file exists.
+pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut root = PathBuf::from(".");
+    for path in paths {
+        if path.as_os_str() == "-" {
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(path) else {
+            break;
+        };
+        root = if meta.is_dir() {
+            path.clone()
+        } else {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
+        break;
+    }
+    let candidate = root.join(FILE_NAME);
+    candidate.is_file().then_some(candidate)
+}
+
+/// An extra JSON Schema for one kind, from `[schemas]`.
+#[derive(Clone)]
+pub struct ExtraSchema {
+    /// The kind whose records it applies to.
+    pub kind: Kind,
+    /// The schema file.
+    pub path: PathBuf,
+    validator: Arc<jsonschema::Validator>,
+}
+
+impl std::fmt::Debug for ExtraSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtraSchema")
+            .field("kind", &self.kind)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExtraSchema {
+    /// The `schema` findings of the record at `entry`, whose value is `value`.
+    pub fn validate(&self, value: &serde_json::Value, entry: usize) -> Vec<Diagnostic> {
+        let mut violations: Vec<_> = self
+            .validator
+            .iter_errors(value)
+            .map(|e| crate::schema::file::violation(&e))
+            .collect();
+        violations.sort_by(|a, b| {
+            a.pointer
+                .cmp(&b.pointer)
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        violations.dedup();
+        let source = format!(
+            "required by `{}`, an extra schema for {} records in `[schemas]` of the configuration",
+            self.path.display(),
+            self.kind
+        );
+        violations
+            .into_iter()
+            .map(|v| {
+                let mut d = Diagnostic::new("schema", Severity::Error, v.message)
+                    .at(entry, v.pointer)
+                    .help(source.clone());
+                if let Some(e) = v.expected {
+                    d = d.expected(e);
+                }
+                if let Some(f) = v.found {
+                    d = d.found(f);
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    as_of: Option<Spanned<toml::Value>>,
+    tolerance: Option<RawTolerance>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    schemas: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    jsonld: Option<RawJsonLd>,
+    #[serde(default, rename = "rule")]
+    custom: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTolerance {
+    about: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJsonLd {
+    base_url: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    expr: Spanned<String>,
+    message: Spanned<String>,
+    severity: Option<Spanned<String>>,
+    pointer: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Error> {
+        Config::parse(text, Path::new("factkit.toml"))
+    }
+
+    fn where_(e: Error) -> (usize, usize, String) {
+        match e {
+            Error::Config {
+                line,
+                column,
+                message,
+                ..
+            } => (line, column, message),
+            other => panic!("not a config error: {other}"),
+        }
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse(
+            "as_of = 2026-11-28\n[tolerance]\nabout = \"0.1\"\n[rules]\nsum = \"warning\"\nratio = \"off\"\n[jsonld]\nbase_url = \"https://x.example/\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.as_of, PartialDate::parse("2026-11-28").unwrap().last());
+        assert_eq!(
+            c.about_tolerance,
+            BigRational::new(BigInt::from(1), BigInt::from(10))
+        );
+        assert_eq!(
+            c.level("sum", Severity::Error),
+            Level::Report(Severity::Warning)
+        );
+        assert_eq!(c.level("ratio", Severity::Error), Level::Off);
+        assert_eq!(c.jsonld_base_url.as_deref(), Some("https://x.example/"));
+        assert!(parse("").is_ok());
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let (line, column, message) =
+            where_(parse("as_of = \"2026-01-01\"\n\n  colour = 1\n").unwrap_err());
+        assert_eq!((line, column), (3, 3), "{message}");
+        assert!(message.contains("unknown field `colour`"), "{message}");
+        let (line, _, message) = where_(parse("[rules]\nsum = \"loud\"\n").unwrap_err());
+        assert_eq!(line, 2);
+        assert!(message.contains("`loud` is not a severity"), "{message}");
+        let (line, _, message) = where_(parse("[rules]\nno-such = \"off\"\n").unwrap_err());
+        assert_eq!(line, 2);
+        assert!(
+            message.contains("`no-such` in `[rules]` is not a rule"),
+            "{message}"
+        );
+        let (_, _, message) = where_(parse("[tolerance]\nabout = 0.05\n").unwrap_err());
+        assert!(message.contains("decimal string"), "{message}");
+        let (line, _, message) = where_(
+            parse("[[rule]]\nid = \"x\"\nkind = \"source\"\nexpr = \"self.url.startsWith(\"\nmessage = \"m\"\n")
+                .unwrap_err(),
+        );
+        assert_eq!(line, 4);
+        assert!(
+            message.contains("custom rule `x`: the `expr` does not compile at line 1"),
+            "{message}"
+        );
+        let (_, _, message) = where_(
+            parse("[[rule]]\nid = \"sum\"\nkind = \"source\"\nexpr = \"true\"\nmessage = \"m\"\n")
+                .unwrap_err(),
+        );
+        assert!(message.contains("built-in rule"), "{message}");
+    }
+
+    #[test]
+    fn line_columns_count_characters() {
+        assert_eq!(line_column("é = 1\nab", 7), (2, 1));
+        assert_eq!(line_column("é = 1", 2), (1, 2));
     }
 }

@@ -38,6 +38,18 @@ pub enum Error {
     /// A value given on the command line or in a configuration is invalid.
     #[error("{0}")]
     Usage(String),
+    /// A configuration file (`factkit.toml`) is invalid: what is wrong, where, and what to do.
+    #[error("`{}`, line {line}, column {column}: {message}", path.display())]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line of the offending key or value.
+        line: usize,
+        /// 1-based column, in Unicode scalar values.
+        column: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// Writing output failed.
     #[error("cannot write `{}`: {source}", path.display())]
     Write {

@@ -3,8 +3,10 @@
 //!
 //! The library *produces* diagnostics and documents; the `factkit` binary presents them.
 //! Data flows one way: [`load`] reads files into records, [`schema`] validates them against
-//! the bundled JSON Schemas, [`rules`] run the cross-field checks, and [`diagnostic`]
-//! renders the findings.
+//! the bundled JSON Schemas, [`rules`] run the cross-field checks (the built-in ones, then a
+//! desk's own CEL rules from [`config`]), and [`diagnostic`] renders the findings as text,
+//! JSON, GitHub annotations, SARIF or JUnit XML. [`generic`] is the plain JSON Schema mode
+//! (`check --schema`): any schema over any instances, with the same located findings.
 //!
 //! ```
 //! use factkit::{check, Config};
@@ -22,6 +24,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod generic;
 pub mod load;
 pub mod model;
 pub mod rules;

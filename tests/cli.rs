@@ -15,6 +15,7 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -193,4 +194,256 @@ fn directory_without_records() {
         out.contains("no record files (.json, .jsonl) under `.`"),
         "{out}"
     );
+}
+
+// --- CI formats, factkit.toml, custom rules and the generic mode (issue 5) ---
+
+const AS_OF: [&str; 2] = ["--as-of", "2026-11-28"];
+
+#[test]
+fn check_broken_github() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/broken",
+        AS_OF[0],
+        AS_OF[1],
+        "--format",
+        "github"
+    ]));
+}
+
+#[test]
+fn check_broken_sarif() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/broken",
+        AS_OF[0],
+        AS_OF[1],
+        "--format",
+        "sarif"
+    ]));
+}
+
+#[test]
+fn check_broken_junit() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/broken",
+        AS_OF[0],
+        AS_OF[1],
+        "--format",
+        "junit"
+    ]));
+}
+
+/// `--output` writes the same report to the file; only the summary reaches the terminal.
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("factkit.sarif");
+    let target_arg = target.to_str().unwrap();
+    for format in ["sarif", "junit", "github", "json", "human"] {
+        let on_stdout = run(&[
+            "check",
+            "examples/broken",
+            AS_OF[0],
+            AS_OF[1],
+            "--format",
+            format,
+        ]);
+        let to_file = run(&[
+            "check",
+            "examples/broken",
+            AS_OF[0],
+            AS_OF[1],
+            "--format",
+            format,
+            "--output",
+            target_arg,
+        ]);
+        assert_eq!(
+            to_file,
+            "exit: 1\n--- stdout\n--- stderr\nchecked 6 files, 28 records: 16 errors, 2 warnings\n",
+            "{format}"
+        );
+        let written = std::fs::read_to_string(&target).unwrap();
+        let stdout = on_stdout
+            .split("--- stdout\n")
+            .nth(1)
+            .unwrap()
+            .split("--- stderr\n")
+            .next()
+            .unwrap();
+        assert_eq!(written, stdout, "{format}");
+    }
+    // Nothing is left behind but the report: the temporary file was renamed over it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn output_to_a_missing_folder_fails_cleanly() {
+    let out = run(&[
+        "check",
+        "examples/broken",
+        "--format",
+        "sarif",
+        "--output",
+        "no/such/folder/report.sarif",
+    ]);
+    assert!(
+        out.starts_with(
+            "exit: 2\n--- stdout\n--- stderr\nerror: cannot write `no/such/folder/report.sarif`"
+        ),
+        "{out}"
+    );
+    assert!(!Path::new("no/such/folder").exists());
+}
+
+/// With `--format github` and `$GITHUB_STEP_SUMMARY` set, a Markdown table is appended.
+#[test]
+fn github_step_summary_is_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_factkit"))
+        .args([
+            "check",
+            "examples/broken",
+            AS_OF[0],
+            AS_OF[1],
+            "--format",
+            "github",
+        ])
+        .current_dir(root())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with(
+            "earlier step\n### factkit\n\nchecked 6 files, 28 records: 16 errors, 2 warnings\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("\n| error | ").count(), 16, "{text}");
+    assert_eq!(text.matches("\n| warning | ").count(), 2, "{text}");
+}
+
+#[test]
+fn house_rules_config_and_custom_rules() {
+    insta::assert_snapshot!(run(&["check", "examples/house-rules"]));
+}
+
+#[test]
+fn house_rules_list_rules() {
+    insta::assert_snapshot!(run(&["check", "examples/house-rules", "--list-rules"]));
+}
+
+#[test]
+fn explain_a_custom_rule() {
+    insta::assert_snapshot!(run(&[
+        "explain",
+        "source-url-own-domain",
+        "--config",
+        "examples/house-rules/factkit.toml"
+    ]));
+}
+
+#[test]
+fn as_of_on_the_command_line_overrides_the_config() {
+    let out = run(&[
+        "check",
+        "examples/house-rules",
+        "--as-of",
+        "2025-09-15",
+        "--format",
+        "json",
+    ]);
+    assert!(out.contains("\"rule\":\"date-order\""), "{out}");
+    let out = run(&["check", "examples/house-rules", "--format", "json"]);
+    assert!(!out.contains("\"rule\":\"date-order\""), "{out}");
+}
+
+#[test]
+fn config_flag_names_the_file() {
+    let out = run(&[
+        "check",
+        "examples/broken",
+        "--config",
+        "tests/fixtures/config/unknown-key.toml",
+    ]);
+    insta::assert_snapshot!(out);
+}
+
+/// A custom rule that fails on a record is a finding on that record, not a crash.
+#[test]
+fn custom_rule_that_fails_at_run_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("factkit.toml"),
+        "[[rule]]\nid = \"https-only\"\nkind = \"source\"\nexpr = \"self.url.startsWith('https://')\"\nmessage = \"{self.id} is not on https\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sources.jsonl"),
+        "{\"kind\": \"source\", \"id\": \"a\", \"title\": \"A\", \"url\": \"http://a.example/\", \"published\": \"2025\"}\n{\"kind\": \"source\", \"id\": \"b\", \"title\": \"B\", \"published\": \"2025\"}\n{\"kind\": \"source\", \"id\": \"c\", \"title\": \"C\", \"url\": \"https://c.example/\", \"published\": \"2025\"}\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &["check", "--as-of", "2026-11-28"],
+        None
+    ));
+}
+
+#[test]
+fn generic_mode() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "--schema",
+        "tests/fixtures/generic/person.schema.json",
+        "tests/fixtures/generic/people.jsonl",
+        "tests/fixtures/generic/team.json"
+    ]));
+}
+
+#[test]
+fn generic_mode_github() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "--schema",
+        "tests/fixtures/generic/person.schema.json",
+        "tests/fixtures/generic/people.jsonl",
+        "--format",
+        "github"
+    ]));
+}
+
+#[test]
+fn generic_mode_refuses_remote_refs() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "--schema",
+        "tests/fixtures/generic/remote.schema.json",
+        "tests/fixtures/generic/team.json"
+    ]));
+}
+
+#[test]
+fn generic_mode_refuses_refs_outside_the_schema_folder() {
+    let out = run(&[
+        "check",
+        "--schema",
+        "tests/fixtures/generic/outside.schema.json",
+        "tests/fixtures/generic/team.json",
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("is outside the schema's folder"), "{out}");
+}
+
+#[test]
+fn generic_mode_takes_no_config() {
+    let out = run(&["check", "--schema", "a.json", "--config", "factkit.toml"]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
 }

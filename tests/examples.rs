@@ -59,3 +59,16 @@ fn broken_example_fires_every_rule() {
         );
     }
 }
+
+/// The README's `factkit.toml` example is the one `examples/house-rules` runs with.
+#[test]
+fn readme_shows_the_house_rules_config() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let config = std::fs::read_to_string(root.join("examples/house-rules/factkit.toml")).unwrap();
+    assert!(
+        readme.contains(&format!("```toml\n{config}```")),
+        "README.md must show examples/house-rules/factkit.toml as it is"
+    );
+    factkit::Config::load(&root.join("examples/house-rules/factkit.toml")).unwrap();
+}

@@ -34,3 +34,18 @@ fn rules() {
         insta::assert_snapshot!(render(path));
     });
 }
+
+/// Configuration errors: every file under `tests/fixtures/config/` is a `factkit.toml` with
+/// one mistake; the error message (file, line, column, what to do) is snapshotted.
+#[test]
+fn config_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    insta::glob!("fixtures/config/*.toml", |path| {
+        let relative = path.strip_prefix(root).unwrap();
+        let message = match Config::load(relative) {
+            Ok(_) => "no error".to_owned(),
+            Err(e) => format!("error: {e}"),
+        };
+        insta::assert_snapshot!(message);
+    });
+}

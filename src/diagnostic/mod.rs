@@ -4,8 +4,11 @@
 //! *locates* them (file, line, column) and the CLI picks a renderer. Nothing here reads files
 //! or decides exit codes; renderers return text, they never print.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::fmt;
 
@@ -203,6 +206,19 @@ impl Related {
         self.location = location;
         self.record = record;
     }
+}
+
+/// What a renderer may show about a rule: SARIF lists every rule of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// The rule id (`implied-rate`, or a custom rule's id).
+    pub id: String,
+    /// The severity as configured; `None` when the rule is turned off.
+    pub level: Option<Severity>,
+    /// One sentence: what the rule checks.
+    pub summary: String,
+    /// The full documentation.
+    pub doc: String,
 }
 
 /// Counts for the closing summary line.

@@ -7,6 +7,7 @@
 //! `syntax` and `schema` are produced while loading; their files hold only the header.
 
 pub mod conversion;
+pub mod custom;
 pub mod date_order;
 pub mod duplicate_id;
 pub mod implied_rate;
@@ -20,8 +21,8 @@ pub mod unknown_reference;
 
 use std::collections::HashMap;
 
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::config::{Config, Level};
+use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::load::{Dataset, Entry};
 use crate::model::{ExchangeRate, Kind, Record, Source, Statistic};
 
@@ -123,6 +124,50 @@ pub static RULES: &[Rule] = &[
 /// The built-in rule with this id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
+}
+
+/// Every rule of a run, built-in then custom, with its severity as `config` sets it.
+pub fn catalog(config: &Config) -> Vec<RuleMeta> {
+    let mut out: Vec<RuleMeta> = RULES
+        .iter()
+        .map(|r| RuleMeta {
+            id: r.id.to_owned(),
+            level: match config.level(r.id, r.severity) {
+                Level::Report(s) => Some(s),
+                Level::Off => None,
+            },
+            summary: r.summary(),
+            doc: r.doc(),
+        })
+        .collect();
+    for rule in &config.custom_rules {
+        out.push(RuleMeta {
+            id: rule.id().to_owned(),
+            level: match config.level(rule.id(), rule.definition.severity) {
+                Level::Report(s) => Some(s),
+                Level::Off => None,
+            },
+            summary: rule.summary(),
+            doc: rule.doc(),
+        });
+    }
+    out
+}
+
+/// The rules of the generic mode (`check --schema`): `syntax` and `schema` only.
+pub fn generic_catalog() -> Vec<RuleMeta> {
+    let mut all = catalog(&Config::default());
+    all.retain(|r| r.id == "syntax");
+    let summary = "An instance breaks the JSON Schema given with `--schema`.".to_owned();
+    all.push(RuleMeta {
+        id: "schema".into(),
+        level: Some(Severity::Error),
+        doc: format!(
+            "{summary}\n\nIn the generic mode every instance (a `.json` file, a line of a `.jsonl` file) is validated against that one schema, for the draft its `$schema` names. The message names the keyword and the value; the finding points at the offending value.\n"
+        ),
+        summary,
+    });
+    all
 }
 
 /// What every rule sees: the dataset, the settings, and an index of records by id.

@@ -1,0 +1,239 @@
+//! The GitHub Actions format: workflow-command annotations, shown on the pull request's lines.
+//!
+//! Wire format, one line per diagnostic, then the summary:
+//!
+//! ```text
+//! ::error file=examples/broken/statistics.json,line=63,endLine=63,col=19,endColumn=23,title=implied-rate::`stat-investment-wrong-usd` implies …%0Aexpected: …%0Ahelp: …
+//! ::warning file=examples/broken/sources.json,line=4,endLine=4,col=11,endColumn=24,title=missing-recommended::…
+//! checked 6 files, 28 records: 16 errors, 2 warnings
+//! ```
+//!
+//! - The command is `::error` or `::warning` by severity; `title` is the rule id.
+//! - `file` is the path as given, without a leading `./` (GitHub wants it relative to the
+//!   repository root, which is the working directory of a workflow step); `line`/`col` are
+//!   1-based, columns in Unicode scalar values; `endColumn` is the last column of the span
+//!   (inclusive, as GitHub reads it). A finding with no place has no properties but `title`.
+//! - The message is the finding's message, then `expected:`, `found:`, `help:` and one
+//!   `see:` line per related place, joined by line feeds.
+//! - Escaping, as GitHub's runner un-escapes: in the message `%` → `%25`, CR → `%0D`, LF →
+//!   `%0A`; in property values also `:` → `%3A` and `,` → `%2C`.
+//! - GitHub shows at most 10 annotations of each level per step (50 per job), so the output
+//!   ends with the summary line, preceded by a `::notice` saying so when a level has more
+//!   than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
+//!   page (`$GITHUB_STEP_SUMMARY`, which the CLI appends to).
+
+use std::fmt::Write as _;
+
+use super::{Diagnostic, Severity, Summary};
+
+/// Most annotations of one level GitHub shows for one step.
+pub const SHOWN_PER_LEVEL: usize = 10;
+
+/// Most rows [`step_summary`] writes, to stay far below GitHub's 1 MiB summary limit.
+pub const SUMMARY_ROWS: usize = 500;
+
+/// Escapes the message of a workflow command (`%`, CR, LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command (`%`, CR, LF, `:`, `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A file name as GitHub wants it: relative, without leading `./`.
+pub fn repository_path(name: &str) -> &str {
+    let mut name = name;
+    while let Some(rest) = name.strip_prefix("./") {
+        name = rest.trim_start_matches('/');
+    }
+    name
+}
+
+/// One annotation line, without the line break.
+pub fn annotation(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = Vec::new();
+    if let Some(l) = &d.location {
+        if l.file != "-" {
+            properties.push(format!(
+                "file={}",
+                escape_property(repository_path(&l.file))
+            ));
+        }
+        properties.push(format!("line={}", l.line));
+        properties.push(format!("endLine={}", l.end_line));
+        properties.push(format!("col={}", l.column));
+        let end = if l.end_line == l.line {
+            l.end_column.saturating_sub(1).max(l.column)
+        } else {
+            l.end_column
+        };
+        properties.push(format!("endColumn={end}"));
+    }
+    properties.push(format!("title={}", escape_property(&d.rule)));
+    format!(
+        "::{command} {}::{}",
+        properties.join(","),
+        escape_data(&message(d))
+    )
+}
+
+/// The full text of a finding: message, expected, found, help, related places.
+fn message(d: &Diagnostic) -> String {
+    let mut text = d.message.clone();
+    if let Some(e) = &d.expected {
+        let _ = write!(text, "\nexpected: {e}");
+    }
+    if let Some(f) = &d.found {
+        let _ = write!(text, "\nfound: {f}");
+    }
+    if let Some(h) = &d.help {
+        let _ = write!(text, "\nhelp: {h}");
+    }
+    for r in &d.related {
+        let _ = write!(text, "\nsee: {}", r.message);
+        if let Some(l) = &r.location {
+            let _ = write!(
+                text,
+                " ({}:{}:{})",
+                repository_path(&l.file),
+                l.line,
+                l.column
+            );
+        }
+    }
+    text
+}
+
+/// Every diagnostic as an annotation, then the summary line.
+pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&annotation(d));
+        out.push('\n');
+    }
+    if summary.errors > SHOWN_PER_LEVEL || summary.warnings > SHOWN_PER_LEVEL {
+        let _ = writeln!(
+            out,
+            "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step; all {} findings are in this log and in the job summary",
+            diagnostics.len()
+        );
+    }
+    out.push_str(&summary.line());
+    out.push('\n');
+    out
+}
+
+/// Escapes text for a GitHub-flavoured Markdown table cell: backslash first, then the pipe
+/// and inline punctuation; line breaks become spaces.
+pub fn markdown_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Markdown report for the job summary page: the counts and a table of every finding (at
+/// most [`SUMMARY_ROWS`] rows).
+pub fn step_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let mut out = String::from("### factkit\n\n");
+    let _ = writeln!(out, "{}\n", markdown_cell(&summary.line()));
+    if diagnostics.is_empty() {
+        return out;
+    }
+    out.push_str("| severity | rule | where | finding |\n|---|---|---|---|\n");
+    for d in diagnostics.iter().take(SUMMARY_ROWS) {
+        let place = d
+            .location
+            .as_ref()
+            .map(|l| format!("{}:{}:{}", repository_path(&l.file), l.line, l.column))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            d.severity,
+            markdown_cell(&d.rule),
+            markdown_cell(&place),
+            markdown_cell(&d.message)
+        );
+    }
+    if diagnostics.len() > SUMMARY_ROWS {
+        let _ = writeln!(
+            out,
+            "\n{} more findings are in the step's log.",
+            diagnostics.len() - SUMMARY_ROWS
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Location;
+
+    fn located(file: &str, message: &str) -> Diagnostic {
+        Diagnostic::new("sum", Severity::Error, message).with_location(Location {
+            file: file.into(),
+            line: 3,
+            column: 5,
+            end_line: 3,
+            end_column: 9,
+            span: 0..0,
+        })
+    }
+
+    #[test]
+    fn escapes_message_and_properties() {
+        assert_eq!(escape_data("100% a\r\nb:c,d"), "100%25 a%0D%0Ab:c,d");
+        assert_eq!(
+            escape_property("100% a\r\nb:c,d"),
+            "100%25 a%0D%0Ab%3Ac%2Cd"
+        );
+        let line = annotation(&located(
+            "./data/a:b,c%.json",
+            "50% off\nnow: yes, really\r",
+        ));
+        assert_eq!(
+            line,
+            "::error file=data/a%3Ab%2Cc%25.json,line=3,endLine=3,col=5,endColumn=8,title=sum::50%25 off%0Anow: yes, really%0D"
+        );
+        // An escaped annotation is one line, whatever the message holds.
+        assert_eq!(line.lines().count(), 1);
+    }
+
+    #[test]
+    fn summary_notes_the_limit() {
+        let many: Vec<Diagnostic> = (0..11).map(|_| located("a.json", "m")).collect();
+        let summary = Summary {
+            files: 1,
+            records: 11,
+            errors: 11,
+            warnings: 0,
+        };
+        let out = render(&many, &summary);
+        assert!(out.contains("::notice title=factkit::GitHub shows at most 10"));
+        assert!(out.ends_with("checked 1 file, 11 records: 11 errors, 0 warnings\n"));
+        let table = step_summary(&many, &summary);
+        assert_eq!(
+            table.matches("| error | sum | a.json:3:5 | m |").count(),
+            11
+        );
+        assert_eq!(markdown_cell("a|b\\c\nd"), "a\\|b\\\\c d");
+    }
+}

@@ -1,0 +1,225 @@
+//! User schemas on disk: read, compiled offline, `$ref`s to sibling files resolved.
+//!
+//! Used by the generic mode (`check --schema FILE`) and by the extra schemas of
+//! `factkit.toml`. A schema is read as JSON (duplicate keys rejected, as for records) and
+//! compiled for the draft its `$schema` names (draft 4, 6, 7, 2019-09 or 2020-12; 2020-12
+//! when it names none). Its base URI is its own `file://` URI, so a relative `$ref` such as
+//! `address.json#/$defs/street` names a sibling file, which the retriever here reads, but
+//! only when it lies under the schema's own folder (after resolving symbolic links). The
+//! draft meta-schemas are bundled with jsonschema; anything else is refused with an error
+//! that says why: an `http`/`https` reference is never fetched (jsonschema is built without
+//! its HTTP client, so there is no network code to call), and other schemes cannot be read.
+//!
+//! Nothing here prints; failures are [`Error::Schema`] naming the file.
+
+use std::path::{Path, PathBuf};
+
+use jsonschema::{Retrieve, Uri, ValidationOptions, Validator};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::schema::{brief, Violation};
+
+/// Reads and compiles the schema at `path` with `options`.
+pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator, Error> {
+    let value = read(path)?;
+    let canonical = std::fs::canonicalize(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let root = canonical
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    options
+        .with_base_uri(file_uri(&canonical))
+        .with_retriever(Files { root })
+        .build(&value)
+        .map_err(|e| {
+            let mut message = e.to_string();
+            if message.starts_with("Unknown meta-schema") {
+                let named = value.get("$schema").map_or_else(String::new, |s| s.to_string());
+                message = format!(
+                    "`$schema` {named} is not a draft factkit knows: name draft 4, 6, 7, 2019-09 or 2020-12 (custom meta-schemas are not supported)"
+                );
+            }
+            Error::Schema {
+                name: path.display().to_string(),
+                message,
+            }
+        })
+}
+
+/// Reads a schema file as JSON.
+pub fn read(path: &Path) -> Result<Value, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
+        _ => Error::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    crate::load::json::parse(text).map_err(|e| Error::Schema {
+        name: path.display().to_string(),
+        message: format!("not valid JSON: {e}"),
+    })
+}
+
+/// The `file://` URI of an absolute path, percent-encoded.
+pub fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let text = text.replace('\\', "/");
+    let mut out = String::from("file://");
+    if !text.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(&crate::diagnostic::sarif::percent_encode_path(&text));
+    out
+}
+
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                // Both digits are below 16, so the byte fits.
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A violation of a user schema, in terms of that schema: the keyword, where in the schema it
+/// is, and the value found. `required` and `additionalProperties` point at the property
+/// concerned; everything else keeps jsonschema's own wording.
+pub fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
+    use jsonschema::error::ValidationErrorKind;
+    let pointer = error.instance_path().as_str().to_owned();
+    let keyword = error.kind().keyword().to_owned();
+    let schema_path = error.schema_path().as_str().to_owned();
+    let constraint = format!("the `{keyword}` constraint at `#{schema_path}` of the schema");
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned);
+            Violation {
+                pointer,
+                keyword,
+                message: format!("missing required property `{name}`"),
+                expected: Some(format!("the property `{name}` ({constraint})")),
+                found: None,
+            }
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let first = unexpected.first().cloned().unwrap_or_default();
+            let names = unexpected
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Violation {
+                pointer: format!("{pointer}/{}", first.replace('~', "~0").replace('/', "~1")),
+                keyword,
+                message: format!("property {names} is not allowed"),
+                expected: Some(constraint),
+                found: None,
+            }
+        }
+        _ => {
+            let mut message = error.to_string();
+            if message.chars().count() > 200 {
+                message = format!(
+                    "{} fails the `{keyword}` constraint",
+                    brief(error.instance())
+                );
+            }
+            Violation {
+                pointer,
+                keyword,
+                message,
+                expected: Some(constraint),
+                found: Some(brief(error.instance())),
+            }
+        }
+    }
+}
+
+/// Resolves `file://` references under one folder and refuses everything else.
+struct Files {
+    root: PathBuf,
+}
+
+impl Files {
+    fn path_of(&self, uri: &str) -> Result<PathBuf, String> {
+        let rest = uri.strip_prefix("file://").unwrap_or(uri);
+        let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+        let rest = rest.split(['#', '?']).next().unwrap_or(rest);
+        let decoded = String::from_utf8(percent_decode(rest))
+            .map_err(|_| format!("`{uri}` is not a UTF-8 path"))?;
+        let path = PathBuf::from(decoded);
+        let canonical = std::fs::canonicalize(&path)
+            .map_err(|e| format!("cannot read `{}`, which `{uri}` names: {e}", path.display()))?;
+        if !canonical.starts_with(&self.root) {
+            return Err(format!(
+                "`{}` is outside the schema's folder `{}`: factkit resolves file references only under the folder of the schema",
+                path.display(),
+                self.root.display()
+            ));
+        }
+        Ok(canonical)
+    }
+}
+
+impl Retrieve for Files {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        let scheme = uri.split(':').next().unwrap_or("").to_ascii_lowercase();
+        match scheme.as_str() {
+            "http" | "https" => Err(format!(
+                "remote reference `{uri}` refused: factkit never fetches schemas over the network; save a copy beside the schema and refer to it by a relative path"
+            )
+            .into()),
+            "file" => {
+                let path = self.path_of(uri)?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                crate::load::json::parse(text)
+                    .map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()).into())
+            }
+            _ => Err(format!(
+                "cannot resolve `{uri}`: no schema in the file has that `$id`, and only relative file references are read"
+            )
+            .into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_round_trip() {
+        let uri = file_uri(Path::new("/tmp/a b/c%d.json"));
+        assert_eq!(uri, "file:///tmp/a%20b/c%25d.json");
+        let files = Files {
+            root: PathBuf::from("/"),
+        };
+        let rest = uri.strip_prefix("file://").unwrap();
+        assert_eq!(percent_decode(rest), b"/tmp/a b/c%d.json");
+        assert!(files.path_of("file:///no/such/file.json").is_err());
+    }
+}
