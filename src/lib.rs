@@ -22,6 +22,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod rules;
