@@ -309,10 +309,13 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         eprint!("{text}");
         if !args.allow_errors {
             eprintln!("{}", report.summary.line());
+            let (count, them) = match report.summary.errors {
+                1 => ("1 error".to_owned(), "it"),
+                n => (format!("{n} errors"), "them"),
+            };
             eprintln!(
-                "error: nothing exported: the dataset has {}; fix them, or pass \
-                 `--allow-errors` to export the records that can be exported",
-                plural(report.summary.errors, "error", "errors")
+                "error: nothing exported: the dataset has {count}; fix {them}, or pass \
+                 `--allow-errors` to export the records that can be exported"
             );
             return Ok(ExitCode::from(1));
         }
@@ -336,8 +339,4 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -138,6 +138,17 @@ pub fn columns(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// The columns of a kind whose cells hold a JSON array (see the module docs).
+pub fn list_columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Entity => &["same_as", "tags"],
+        Kind::Statement => &["about", "tags"],
+        Kind::Proposal => &["supporters", "elements", "tags"],
+        Kind::Statistic => &["equivalents", "sum_of", "tags"],
+        Kind::Source | Kind::ExchangeRate | Kind::Review => &["tags"],
+    }
+}
+
 /// Writes the records of `kind` as CSV (header included, even with no records).
 pub fn write(
     report: &Report,
@@ -258,6 +269,32 @@ mod tests {
             "=1", "'=1", "''=1", "'", "'a", "-12.5", "-x", "@", "plain", "", "\t", "'\t",
         ] {
             assert_eq!(unneutralise(&neutralise(text)), text, "{text:?}");
+        }
+    }
+
+    /// Every list field of every kind, and only those, is a list column.
+    #[test]
+    fn list_columns_are_the_list_fields() {
+        let lists = [
+            (Kind::Entity, "same_as"),
+            (Kind::Statement, "about"),
+            (Kind::Proposal, "supporters"),
+            (Kind::Proposal, "elements"),
+            (Kind::Statistic, "equivalents"),
+            (Kind::Statistic, "sum_of"),
+        ];
+        for kind in Kind::ALL {
+            for column in list_columns(kind) {
+                assert!(columns(kind).contains(column), "{kind} {column}");
+                assert!(*column == "tags" || lists.contains(&(kind, *column)));
+            }
+            for (k, column) in lists {
+                assert_eq!(
+                    k == kind,
+                    list_columns(kind).contains(&column),
+                    "{kind} {column}"
+                );
+            }
         }
     }
 

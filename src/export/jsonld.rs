@@ -80,8 +80,11 @@ pub fn check_base_url(url: &str) -> Result<(), Error> {
         (false, _) => Err(Error::Usage(format!(
             "`--base-url` must be an absolute URL such as `https://desk.example/facts/2025`: `{url}` has no scheme"
         ))),
+        (true, Some('#')) => Err(Error::Usage(format!(
+            "`--base-url` must not have a fragment: `{url}` has `#`, and the export adds `#id` to it itself"
+        ))),
         (true, Some(c)) => Err(Error::Usage(format!(
-            "`--base-url` must be a URL without a fragment, spaces or {c:?}: `{url}` has {c:?}; the export adds `#id` itself"
+            "`--base-url` must be a URL: `{url}` holds {c:?}, which a URL cannot (percent-encode it)"
         ))),
     }
 }
@@ -639,7 +642,7 @@ mod tests {
         let e = check_base_url("https://desk.example/#x")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("'#'"), "{e}");
+        assert!(e.contains("has `#`"), "{e}");
         assert!(check_base_url("https://desk example").is_err());
         assert!(check_base_url("").is_err());
     }

@@ -325,6 +325,16 @@ pub fn write_atomic(
     paths: &[PathBuf],
     mut render: impl FnMut(usize, &mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
+    // A target that is a directory cannot be replaced by a file: refuse before writing
+    // anything, so that no other target is replaced either.
+    for path in paths {
+        if path.is_dir() {
+            return Err(Error::Write {
+                path: path.clone(),
+                source: io::Error::other("it is a directory"),
+            });
+        }
+    }
     let mut staged = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         let fail = |source| Error::Write {
@@ -382,7 +392,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.json");
         std::fs::write(&path, "previous\n").unwrap();
-        let err = write_atomic(&[path.clone()], |_, out| {
+        let err = write_atomic(std::slice::from_ref(&path), |_, out| {
             out.write_all(b"half a docu")?;
             Err(io::Error::other("injected failure"))
         })
@@ -423,7 +433,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         }
-        write_atomic(&[path.clone()], |_, out| out.write_all(b"new")).unwrap();
+        write_atomic(std::slice::from_ref(&path), |_, out| out.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         #[cfg(unix)]
         {
@@ -440,7 +450,10 @@ mod tests {
         let target = dir.path().join("taken");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("keep"), "x").unwrap();
-        let err = write_atomic(&[target.clone()], |_, out| out.write_all(b"doc")).unwrap_err();
+        let err = write_atomic(std::slice::from_ref(&target), |_, out| {
+            out.write_all(b"doc")
+        })
+        .unwrap_err();
         assert!(err.to_string().starts_with("cannot write `"), "{err}");
         assert_eq!(std::fs::read_to_string(target.join("keep")).unwrap(), "x");
         assert_eq!(leftovers(dir.path()), Vec::<String>::new());
