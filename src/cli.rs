@@ -3,8 +3,9 @@
 //! Exit codes: `0` no errors (warnings allowed unless `--deny-warnings`); `1` the data has
 //! errors (syntax errors included); `2` the run itself failed (bad arguments, unreadable
 //! path, invalid schema). Diagnostics go to standard output; in the machine formats the
-//! summary goes to standard error so standard output stays parseable. A closed pipe on
-//! standard output ends the run quietly.
+//! summary goes to standard error so standard output stays parseable. `export` is the
+//! exception: its standard output is the exported document, so its diagnostics, warnings and
+//! summary all go to standard error. A closed pipe on standard output ends the run quietly.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

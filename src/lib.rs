@@ -4,7 +4,8 @@
 //! The library *produces* diagnostics and documents; the `factkit` binary presents them.
 //! Data flows one way: [`load`] reads files into records, [`schema`] validates them against
 //! the bundled JSON Schemas, [`rules`] run the cross-field checks, and [`diagnostic`]
-//! renders the findings.
+//! renders the findings. [`export`] writes a checked dataset as CSV, schema.org JSON-LD,
+//! Markdown fact-check tables, JSON or JSON Lines.
 //!
 //! ```
 //! use factkit::{check, Config};

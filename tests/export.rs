@@ -934,3 +934,88 @@ fn a_failing_csv_export_leaves_every_previous_file_and_no_temporary_file() {
         "{names:?}"
     );
 }
+
+#[test]
+fn jsonld_reports_what_schema_org_cannot_say() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("entities.jsonl"),
+        concat!(
+            "{\"kind\": \"entity\", \"id\": \"boss\", \"type\": \"person\", \"name\": \"Boss\"}\n",
+            "{\"kind\": \"entity\", \"id\": \"aide\", \"type\": \"person\", \"name\": \"Aide\", \"affiliation\": \"boss\"}\n",
+        ),
+    )
+    .unwrap();
+    let report = check(dir.path());
+    assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
+    let notes = export::notes(&report, Format::JsonLd, &Options::default());
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(notes[0]
+        .message
+        .starts_with("the affiliation of `aide` is `boss`, a person"));
+    assert_eq!(notes[0].location.as_ref().unwrap().line, 2);
+    let doc = render(&report, Format::JsonLd, &Options::default());
+    assert!(!doc.contains("affiliation"), "{doc}");
+    assert_jsonld_passes(&doc);
+    assert!(export::notes(&report, Format::Csv, &Options::default()).is_empty());
+}
+
+/// The excerpts in the README's Export section are real output: each line (or, where the
+/// README cuts it with `…`, its beginning) occurs in the export of the example.
+#[test]
+fn readme_excerpts_are_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Export\n")
+        .nth(1)
+        .expect("a README section `## Export`")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let report = example();
+    let all = |kind: Kind| Options {
+        kind: Some(kind),
+        ..Options::default()
+    };
+    let csv = render(&report, Format::Csv, &all(Kind::Statistic)).replace("\r\n", "\n");
+    let markdown = render(&report, Format::Markdown, &Options::default());
+    let jsonl = render(&report, Format::JsonLines, &Options::default());
+    let jsonld: Value =
+        serde_json::from_str(&render(&report, Format::JsonLd, &Options::default())).unwrap();
+    let mut checked = 0;
+    let mut blocks = section.split("```").skip(1).step_by(2);
+    for block in blocks.by_ref() {
+        let (lang, body) = block.split_once('\n').unwrap();
+        let actual = match lang {
+            "text" => &csv,
+            "markdown" => &markdown,
+            "json" if body.trim_start().starts_with("{\"kind\"") => &jsonl,
+            "json" => {
+                let node: Value = serde_json::from_str(body).unwrap();
+                assert!(
+                    jsonld["@graph"].as_array().unwrap().contains(&node),
+                    "not a node of the export: {body}"
+                );
+                checked += 1;
+                continue;
+            }
+            _ => continue,
+        };
+        for line in body.lines().filter(|l| !l.is_empty()) {
+            let expected = match line.split_once('…') {
+                Some((head, _)) => head,
+                None => line,
+            };
+            assert!(
+                actual.lines().any(|l| if expected.len() < line.len() {
+                    l.starts_with(expected)
+                } else {
+                    l == expected
+                }),
+                "README line not in the {lang} export:\n{line}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} README lines checked");
+}
