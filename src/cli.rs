@@ -173,13 +173,11 @@ impl From<Error> for Failure {
 
 /// Writes to standard output; a closed pipe stops the run quietly.
 fn out(text: &str) -> Result<(), Failure> {
-    out_bytes(text.as_bytes())
-}
-
-/// Writes bytes to standard output; a closed pipe stops the run quietly.
-fn out_bytes(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Pipe),
         Err(e) => Err(Failure::Run(Error::Write {
@@ -193,18 +191,13 @@ fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-fn config_as_of(as_of: Option<&str>) -> Result<Config, Error> {
+fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let mut config = Config::default();
-    if let Some(text) = as_of {
+    if let Some(text) = &args.as_of {
         let date = PartialDate::parse(text)
             .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
         config.as_of = date.last();
     }
-    Ok(config)
-}
-
-fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
-    let config = config_as_of(args.as_of.as_deref())?;
     let report = factkit::check(&args.paths, &config)?;
     match args.format {
         Format::Human => {
@@ -269,7 +262,12 @@ fn run_explain(id: &str) -> Result<ExitCode, Failure> {
 /// document goes to standard error, so standard output can carry the document itself.
 fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let format = export::Format::from(args.to);
-    let config = config_as_of(args.as_of.as_deref())?;
+    let mut config = Config::default();
+    if let Some(text) = &args.as_of {
+        let date = PartialDate::parse(text)
+            .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
+        config.as_of = date.last();
+    }
     let kind = match args.kind.as_deref() {
         None => None,
         Some(name) => Some(Kind::parse(name).ok_or_else(|| {
@@ -328,7 +326,12 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         None => {
             let mut buffer = Vec::new();
             export::to_writer(&report, format, &options, &mut buffer)?;
-            out_bytes(&buffer)?;
+            // Invariant: every exporter writes UTF-8 (the BOM included); checked, not assumed.
+            let text = String::from_utf8(buffer).map_err(|e| Error::Write {
+                path: "-".into(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+            })?;
+            out(&text)?;
             Vec::new()
         }
     };

@@ -27,6 +27,22 @@
 //! | exchange_rate | `ExchangeRateSpecification`: `base` → `currency`; `currentExchangeRate` `UnitPriceSpecification` with `price` = `rate`, `priceCurrency` = `quote`, `validFrom`/`validThrough` = the first and last day of `on` or `period`; `source` → `subjectOf` |
 //! | review | `ClaimReview`: `claimReviewed` = a short summary of what was reviewed (the quote, paraphrase, proposal title or `label: figure`, cut at a word to at most 75 characters with `…`, as Google's fact-check guidance asks); `itemReviewed` = a `Claim` with the full `text`, `author` (speaker, proposer, or the statistic's `attributed_to`), `appearance` (the reviewed record's source), `datePublished` (`said_on`, `proposed_on`, else the source's `published`) and a link to the reviewed record's node (`isBasedOn` for a statement or proposal, `about` for a statistic); `rating` → `reviewRating` `Rating` (below); `reviewer` → `author`; `reviewed_on` → `datePublished`; `explanation` → `reviewBody`; `url` |
 //!
+//! **Choices checked against schema.org 30.0.** `spokenByCharacter` is valid on `Quotation`
+//! (range `Person`/`Organization`), but it is meant for the character a quotation is
+//! attributed to inside the quoting work; for a real speaker schema.org's `Quotation` text
+//! says "attributable to a real world author", so the speaker is `creator`. `observationDate`
+//! is a property of `Observation` (range `Date`/`DateTime`; ISO 8601 allows `2024` and
+//! `2024-06`); `observationPeriod` is a duration, not a period, hence the split above. In
+//! 30.0 `Observation` is a subtype of `Intangible` and `QuantitativeValue`, and schema.org
+//! requires no property of it: its description names `observationAbout`, `measuredProperty`,
+//! `statType`, `value` and `observationDate` as the principal ones. The data has no observed
+//! entity (`observationAbout`) and no `Property`/`StatisticalVariable` IRI for
+//! `measuredProperty`/`statType`, so those are absent rather than invented; the label goes
+//! into `variableMeasured`, whose range includes `Text`, and into `name`. Observation has no
+//! provenance property, hence `additionalProperty` for `attributed_to` (allowed on
+//! `QuantitativeValue`, with the entity's name as text because `PropertyValue.value` cannot
+//! link a person or organisation) and `subjectOf` for the source (the article reports it).
+//!
 //! **Rating scale.** `alternateName` is the verdict in words; `ratingValue` places it on a
 //! scale from `worstRating` 1 to `bestRating` 5: accurate 5, mostly accurate 4, mixed 3,
 //! misleading 2, inaccurate 1. `unverifiable` is not a point on that scale, so its `Rating`
