@@ -3,8 +3,9 @@
 //! Exit codes: `0` no errors (warnings allowed unless `--deny-warnings`); `1` the data has
 //! errors (syntax errors included); `2` the run itself failed (bad arguments, unreadable
 //! path, invalid schema). Diagnostics go to standard output; in the machine formats the
-//! summary goes to standard error so standard output stays parseable. A closed pipe on
-//! standard output ends the run quietly.
+//! summary goes to standard error so standard output stays parseable. `export` is the
+//! exception: its standard output is the exported document, so its diagnostics, warnings and
+//! summary all go to standard error. A closed pipe on standard output ends the run quietly.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use factkit::diagnostic::{github, human, json, junit, sarif, RuleMeta};
 use factkit::model::{Kind, PartialDate};
-use factkit::{rules, schema, Config, Error};
+use factkit::{export, rules, schema, Config, Error};
 
 const EXIT_CODES: &str = "Exit codes: 0 no errors (warnings allowed unless --deny-warnings), \
 1 the data has errors, 2 the run failed (bad arguments, unreadable path, invalid schema).";
@@ -32,6 +33,9 @@ enum Command {
     /// Check records against the bundled schemas and the cross-field rules.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Check, then export records to CSV, JSON-LD, Markdown, JSON or JSON Lines.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
     /// Print the bundled JSON Schema of a kind (or of any record).
     Schema {
         /// entity, source, statement, proposal, statistic, exchange_rate, review, defs or record.
@@ -77,6 +81,68 @@ struct CheckArgs {
     list_rules: bool,
 }
 
+const EXPORT_HELP: &str = "The dataset is checked first: with errors, the diagnostics go to \
+standard error and nothing is written (exit 1), unless --allow-errors. Files are written \
+atomically. Exit codes: 0 exported, 1 the data has errors (nothing written), 2 the run failed \
+(bad arguments, unreadable path, output not writable).";
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// Output format.
+    #[arg(long = "to", value_enum, value_name = "FORMAT")]
+    to: ExportFormat,
+    /// Record files or directories (searched recursively); `-` reads standard input.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Write here instead of standard output: a file, or for CSV without --kind a directory
+    /// that gets one file per kind (entities.csv, statistics.csv, ...).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Export only records of this kind (entity, source, statement, proposal, statistic,
+    /// exchange_rate, review).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
+    /// Export even when the check finds errors; records that failed their schema are left
+    /// out (CSV, Markdown, JSON-LD) or written as read (JSON, JSON Lines), each reported.
+    #[arg(long)]
+    allow_errors: bool,
+    /// JSON-LD: the absolute URL that node ids hang on (`URL#id`); default the relative `#id`.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// CSV: start each file with a UTF-8 byte-order mark, for Excel.
+    #[arg(long)]
+    bom: bool,
+    /// Report dates after this day (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// One file per kind, for spreadsheets.
+    Csv,
+    /// schema.org JSON-LD, for publishing.
+    Jsonld,
+    /// Fact-check tables for editors.
+    Markdown,
+    /// A JSON array of normalised records.
+    Json,
+    /// One normalised record per line.
+    Jsonl,
+}
+
+impl From<ExportFormat> for export::Format {
+    fn from(f: ExportFormat) -> export::Format {
+        match f {
+            ExportFormat::Csv => export::Format::Csv,
+            ExportFormat::Jsonld => export::Format::JsonLd,
+            ExportFormat::Markdown => export::Format::Markdown,
+            ExportFormat::Json => export::Format::Json,
+            ExportFormat::Jsonl => export::Format::JsonLines,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     /// rustc-style, with the offending line.
@@ -102,6 +168,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Export(args) => run_export(args),
         Command::Schema { kind } => run_schema(&kind),
         Command::Explain { rule, config } => run_explain(&rule, config.as_deref()),
     };
@@ -311,4 +378,91 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
         ids.join(", ")
     ))
     .into())
+}
+
+/// `export`: check, refuse on errors unless allowed, then write. Everything but the exported
+/// document goes to standard error, so standard output can carry the document itself.
+fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
+    let format = export::Format::from(args.to);
+    let mut config = Config::default();
+    if let Some(text) = &args.as_of {
+        let date = PartialDate::parse(text)
+            .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
+        config.as_of = date.last();
+    }
+    let kind = match args.kind.as_deref() {
+        None => None,
+        Some(name) => Some(Kind::parse(name).ok_or_else(|| {
+            let kinds = Kind::ALL.map(Kind::as_str).join(", ");
+            Error::Usage(format!("`{name}` is not a kind: use one of {kinds}"))
+        })?),
+    };
+    if args.bom && format != export::Format::Csv {
+        return Err(Error::Usage(format!(
+            "`--bom` applies to CSV only, not to `--to {format}`"
+        ))
+        .into());
+    }
+    if let Some(url) = &args.base_url {
+        if format != export::Format::JsonLd {
+            return Err(Error::Usage(format!(
+                "`--base-url` applies to JSON-LD only, not to `--to {format}`"
+            ))
+            .into());
+        }
+        export::jsonld::check_base_url(url)?;
+    }
+    let options = export::Options {
+        kind,
+        base_url: args.base_url.clone(),
+        bom: args.bom,
+        about_tolerance: config.about_tolerance.clone(),
+    };
+    let report = factkit::check(&args.paths, &config)?;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    if report.summary.errors > 0 {
+        let text = human::render(
+            &report.diagnostics,
+            &|name| report.dataset.text_of(name),
+            color,
+        );
+        eprint!("{text}");
+        if !args.allow_errors {
+            eprintln!("{}", report.summary.line());
+            let (count, them) = match report.summary.errors {
+                1 => ("1 error".to_owned(), "it"),
+                n => (format!("{n} errors"), "them"),
+            };
+            eprintln!(
+                "error: nothing exported: the dataset has {count}; fix {them}, or pass \
+                 `--allow-errors` to export the records that can be exported"
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    // The document is complete before anything is reported as written: into files that are
+    // renamed into place, or into memory before it goes to standard output.
+    let written = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        Some(path) => export::to_path(&report, format, &options, path)?,
+        None => {
+            let mut buffer = Vec::new();
+            export::to_writer(&report, format, &options, &mut buffer)?;
+            // Invariant: every exporter writes UTF-8 (the BOM included); checked, not assumed.
+            let text = String::from_utf8(buffer).map_err(|e| Error::Write {
+                path: "-".into(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+            })?;
+            out(&text)?;
+            Vec::new()
+        }
+    };
+    for note in export::notes(&report, format, &options) {
+        eprintln!("warning: {note}");
+    }
+    eprintln!("{}", report.summary.line());
+    for path in written {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -447,3 +447,203 @@ fn generic_mode_takes_no_config() {
     let out = run(&["check", "--schema", "a.json", "--config", "factkit.toml"]);
     assert!(out.starts_with("exit: 2\n"), "{out}");
 }
+
+// --- export (issue 3) ---
+
+/// The example with US$3.2 billion misprinted as US$6.2 billion: one `implied-rate` error.
+fn misprinted_example() -> tempfile::TempDir {
+    let dir = copy_example("kazakhstan-2025");
+    let path = dir.path().join("statistics.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("\"amount\": \"3.2\"", "\"amount\": \"6.2\""),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn export_refuses_a_dataset_with_errors() {
+    let dir = misprinted_example();
+    let out = run_in(
+        dir.path(),
+        &[
+            "export",
+            "--to",
+            "markdown",
+            ".",
+            "-o",
+            "table.md",
+            "--as-of",
+            "2026-11-28",
+        ],
+        None,
+    );
+    assert!(!dir.path().join("table.md").exists());
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn export_allow_errors() {
+    let dir = misprinted_example();
+    std::fs::write(
+        dir.path().join("extra.jsonl"),
+        concat!(
+            "{\"kind\": \"statistic\", \"id\": \"bad-currency\", \"label\": \"x\", \"source\": \"astana-times-tokayev-reform-experts\", \"value\": {\"amount\": \"1\", \"currency\": \"KZ\"}}\n",
+            "{\"kind\": \"statistic\", \"id\": \"truncated\",\n",
+        ),
+    )
+    .unwrap();
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &[
+            "export",
+            "--to",
+            "csv",
+            "--kind",
+            "statistic",
+            "--allow-errors",
+            "--as-of",
+            "2026-11-28",
+            "."
+        ],
+        None
+    ));
+}
+
+#[test]
+fn export_markdown_to_standard_output() {
+    insta::assert_snapshot!(run(&[
+        "export",
+        "--to",
+        "markdown",
+        "examples/kazakhstan-2025",
+        "--kind",
+        "statistic",
+        "--as-of",
+        "2026-11-28"
+    ]));
+}
+
+#[test]
+fn export_csv_to_a_directory() {
+    let out = tempfile::tempdir().unwrap();
+    let dataset = root().join("examples/kazakhstan-2025");
+    let result = run_in(
+        out.path(),
+        &[
+            "export",
+            "--to",
+            "csv",
+            dataset.to_str().unwrap(),
+            "-o",
+            "csv",
+            "--bom",
+        ],
+        None,
+    );
+    let mut files: Vec<String> = std::fs::read_dir(out.path().join("csv"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let statistics = std::fs::read(out.path().join("csv/statistics.csv")).unwrap();
+    assert!(statistics.starts_with(b"\xEF\xBB\xBFkind,id,label,value.amount,"));
+    insta::assert_snapshot!(format!("{result}--- files\n{}\n", files.join("\n")));
+}
+
+#[test]
+fn export_csv_of_several_kinds_needs_a_kind_or_a_directory() {
+    insta::assert_snapshot!(run(&["export", "--to", "csv", "examples/kazakhstan-2025"]));
+}
+
+#[test]
+fn export_usage_errors() {
+    let dataset = "examples/kazakhstan-2025";
+    insta::assert_snapshot!(
+        "bom_is_for_csv",
+        run(&["export", "--to", "json", dataset, "--bom"])
+    );
+    insta::assert_snapshot!(
+        "base_url_is_absolute",
+        run(&[
+            "export",
+            "--to",
+            "jsonld",
+            dataset,
+            "--base-url",
+            "facts/kz"
+        ])
+    );
+    insta::assert_snapshot!(
+        "base_url_has_no_fragment",
+        run(&[
+            "export",
+            "--to",
+            "jsonld",
+            dataset,
+            "--base-url",
+            "https://desk.example/kz#x"
+        ])
+    );
+    insta::assert_snapshot!(
+        "unknown_kind",
+        run(&["export", "--to", "json", dataset, "--kind", "statistics"])
+    );
+    insta::assert_snapshot!("unknown_format", run(&["export", "--to", "xlsx", dataset]));
+}
+
+/// An output path that cannot be replaced fails the run (exit 2) and leaves nothing behind.
+#[test]
+fn export_to_an_unwritable_path_leaves_everything_as_it_was() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir(out.path().join("taken")).unwrap();
+    std::fs::write(out.path().join("taken/keep.txt"), "keep").unwrap();
+    std::fs::write(out.path().join("previous.json"), "previous").unwrap();
+    let dataset = root().join("examples/kazakhstan-2025");
+    let result = run_in(
+        out.path(),
+        &[
+            "export",
+            "--to",
+            "json",
+            dataset.to_str().unwrap(),
+            "-o",
+            "taken",
+        ],
+        None,
+    );
+    assert!(result.starts_with("exit: 2\n"), "{result}");
+    assert!(
+        result.contains("error: cannot write `taken`: it is a directory"),
+        "{result}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["previous.json", "taken"]);
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("taken/keep.txt")).unwrap(),
+        "keep"
+    );
+    // A successful export over an existing file replaces it whole.
+    let result = run_in(
+        out.path(),
+        &[
+            "export",
+            "--to",
+            "json",
+            dataset.to_str().unwrap(),
+            "-o",
+            "previous.json",
+        ],
+        None,
+    );
+    assert!(result.starts_with("exit: 0\n"), "{result}");
+    let text = std::fs::read_to_string(out.path().join("previous.json")).unwrap();
+    let records: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(records.as_array().unwrap().len(), 32);
+}

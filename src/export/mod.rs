@@ -1,0 +1,461 @@
+//! Exports: a checked dataset into CSV, JSON-LD, Markdown, JSON or JSON Lines.
+//!
+//! Each exporter is a function from the checked [`Report`] (records and their diagnostics) to
+//! an [`io::Write`], in its own file that opens with the spec of what it writes: [`csv`] (the
+//! columns of each kind), [`jsonld`] (the schema.org mapping), [`markdown`] (the fact-check
+//! table) and [`json`] (normalised records). Every export is deterministic: records come in
+//! dataset order (files in the order they were read, records in file order), and nothing
+//! depends on the clock, the machine or a random source, so the same input gives
+//! byte-identical output.
+//!
+//! This module holds what the exporters share: the [`Format`] enum and its dispatch, the
+//! [`Options`], the [`Note`]s that say which records an export leaves out or writes as they
+//! were read, and the one helper that writes files atomically ([`write_atomic`]). It does
+//! not check, print or decide exit codes: the CLI checks first, refuses a dataset with errors
+//! unless told otherwise, and presents the notes.
+//!
+//! **Records that failed their schema** (only exported with `--allow-errors`) have no typed
+//! form. JSON and JSON Lines write them exactly as they were read (not normalised); CSV,
+//! Markdown and JSON-LD leave them out. Either way each one gets a [`Note`] naming it and its
+//! place, and so does every file or line that could not be parsed at all: nothing is dropped
+//! silently.
+
+pub mod csv;
+pub mod json;
+pub mod jsonld;
+pub mod markdown;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use num_rational::BigRational;
+
+use crate::check::Report;
+use crate::config::Config;
+use crate::diagnostic::{Location, Target};
+use crate::error::Error;
+use crate::load::Entry;
+use crate::model::{Kind, Record};
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values, one file per kind ([`csv`]).
+    Csv,
+    /// One JSON-LD document with the schema.org context ([`jsonld`]).
+    JsonLd,
+    /// The fact-check tables for editors ([`markdown`]).
+    Markdown,
+    /// A JSON array of normalised records ([`json`]).
+    Json,
+    /// One normalised record per line ([`json`]).
+    JsonLines,
+}
+
+impl Format {
+    /// The name used by `--to`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::JsonLd => "jsonld",
+            Format::Markdown => "markdown",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+        }
+    }
+
+    /// Whether records that failed their schema are written as they were read, rather than
+    /// left out.
+    pub fn keeps_untyped(self) -> bool {
+        matches!(self, Format::Json | Format::JsonLines)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Settings of an export.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Only records of this kind (`--kind`).
+    pub kind: Option<Kind>,
+    /// JSON-LD: the base of every `@id`, which is `BASE#id`; `None` gives the relative `#id`
+    /// (`--base-url`, and later the `base_url` of factkit.toml). Check it with
+    /// [`jsonld::check_base_url`].
+    pub base_url: Option<String>,
+    /// CSV: start each file with a UTF-8 byte-order mark, for Excel (`--bom`).
+    pub bom: bool,
+    /// Markdown: how far `about` widens a figure when showing implied exchange rates; the
+    /// check's own tolerance, so the table and the findings agree.
+    pub about_tolerance: BigRational,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            kind: None,
+            base_url: None,
+            bom: false,
+            about_tolerance: Config::default().about_tolerance,
+        }
+    }
+}
+
+impl Options {
+    /// Whether an entry is selected by `--kind` (entries of an unknown kind never are).
+    fn selects(&self, entry: &Entry) -> bool {
+        match (self.kind, entry.kind) {
+            (None, _) => true,
+            (Some(want), Some(kind)) => want == kind,
+            (Some(_), None) => false,
+        }
+    }
+}
+
+/// A record an export leaves out or writes as it was read, or a part of a file that could
+/// not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Where, when known.
+    pub location: Option<Location>,
+    /// What happened to it.
+    pub message: String,
+}
+
+impl fmt::Display for Note {
+    /// `examples/broken/statistics.json:12:11: ...`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(l) = &self.location {
+            write!(f, "{}:{}:{}: ", l.file, l.line, l.column)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The typed records selected by `options`, with their entry index, in dataset order.
+pub fn records<'r>(
+    report: &'r Report,
+    options: &'r Options,
+) -> impl Iterator<Item = (usize, &'r Record)> + 'r {
+    report
+        .dataset
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| options.selects(e))
+        .filter_map(|(i, e)| Some((i, e.record.as_ref()?)))
+}
+
+/// The kinds that have at least one typed record selected by `options`, in the order of
+/// [`Kind::ALL`].
+pub fn kinds(report: &Report, options: &Options) -> Vec<Kind> {
+    Kind::ALL
+        .into_iter()
+        .filter(|&k| records(report, options).any(|(_, r)| r.kind() == k))
+        .collect()
+}
+
+/// What an export in `format` does with what it cannot type: one note per record that failed
+/// its schema (left out, or written as read), and one per file or line that could not be
+/// parsed. Records of another kind than `--kind` are not mentioned; a record whose `kind` is
+/// not a kind is, whatever `--kind` says.
+pub fn notes(report: &Report, format: Format, options: &Options) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for d in &report.diagnostics {
+        if d.rule == "syntax" {
+            notes.push(Note {
+                location: d.location.clone(),
+                message: "this could not be parsed, so the records in it are not exported".into(),
+            });
+        }
+    }
+    for (i, entry) in report.dataset.entries.iter().enumerate() {
+        if entry.record.is_some() || (entry.kind.is_some() && !options.selects(entry)) {
+            continue;
+        }
+        let name = entry.id.as_deref().map_or_else(
+            || "a record without an id".to_owned(),
+            |id| format!("`{id}`"),
+        );
+        let why = match entry.kind {
+            Some(kind) => format!("failed the {kind} schema"),
+            None => "has no valid `kind`".to_owned(),
+        };
+        let what = if format.keeps_untyped() && options.selects(entry) {
+            "written as it was read, not normalised"
+        } else {
+            "left out"
+        };
+        notes.push(Note {
+            location: report.dataset.locate(&Target {
+                entry: i,
+                pointer: String::new(),
+            }),
+            message: format!("{name} {why}: {what} in the {format} export"),
+        });
+    }
+    if format == Format::JsonLd {
+        notes.extend(jsonld::notes(report, options));
+    }
+    notes
+}
+
+/// Writes the export of `report` to `out`, as one document. CSV holds one kind per file, so
+/// a CSV export needs `--kind` or a dataset of one kind (else [`Error::Usage`]); use
+/// [`to_path`] to write a directory of one file per kind.
+pub fn to_writer(
+    report: &Report,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let write_error = |source| Error::Write {
+        path: "-".into(),
+        source,
+    };
+    match format {
+        Format::Csv => {
+            let kind = single_csv_kind(report, options)?;
+            csv::write(report, kind, options, out).map_err(write_error)
+        }
+        other => write_document(report, other, options, out).map_err(write_error),
+    }
+}
+
+/// Writes the export of `report` under `path`, atomically, and returns the files written.
+///
+/// `path` is a file, except for CSV without `--kind`, where it is a directory (created if
+/// missing) that gets one file per kind that has records (`statistics.csv`, …); other files in
+/// it are left alone. With `--kind`, a CSV path that is an existing directory gets
+/// `KINDS.csv` inside it. Every file is first written in full to a temporary file beside it;
+/// only when all are complete are they renamed into place.
+pub fn to_path(
+    report: &Report,
+    format: Format,
+    options: &Options,
+    path: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    if format != Format::Csv {
+        write_atomic(&[path.to_path_buf()], |_, out| {
+            write_document(report, format, options, out)
+        })?;
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let (dir, kinds) = match options.kind {
+        Some(kind) if !path.is_dir() => {
+            write_atomic(&[path.to_path_buf()], |_, out| {
+                csv::write(report, kind, options, out)
+            })?;
+            return Ok(vec![path.to_path_buf()]);
+        }
+        Some(kind) => (path, vec![kind]),
+        None => (path, kinds(report, options)),
+    };
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let paths: Vec<PathBuf> = kinds
+        .iter()
+        .map(|k| dir.join(format!("{}.csv", k.plural())))
+        .collect();
+    write_atomic(&paths, |i, out| csv::write(report, kinds[i], options, out))?;
+    Ok(paths)
+}
+
+fn write_document(
+    report: &Report,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write_json(report, options, out),
+        Format::JsonLines => json::write_jsonl(report, options, out),
+        Format::JsonLd => jsonld::write(report, options, out),
+        Format::Markdown => markdown::write(report, options, out),
+        // Invariant: callers route CSV to `csv::write` with a kind.
+        Format::Csv => Err(io::Error::other(
+            "a CSV export is written one kind at a time",
+        )),
+    }
+}
+
+/// The one kind a single CSV document holds: `--kind`, or the only kind with records.
+fn single_csv_kind(report: &Report, options: &Options) -> Result<Kind, Error> {
+    if let Some(kind) = options.kind {
+        return Ok(kind);
+    }
+    match kinds(report, options)[..] {
+        [kind] => Ok(kind),
+        [] => Err(Error::Usage(
+            "there are no records to export as CSV: pass `--kind KIND` to write an empty file \
+             with the header of that kind"
+                .into(),
+        )),
+        ref several => {
+            let names = several
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(Error::Usage(format!(
+                "the dataset has records of {} kinds ({names}) and a CSV file holds one: pass \
+                 `--kind KIND` for one of them, or `-o DIR` to write one file per kind",
+                several.len()
+            )))
+        }
+    }
+}
+
+/// Writes the files `paths` atomically: `render(i, out)` writes the content of `paths[i]`.
+///
+/// Each file is written in full to a temporary file created in its target's directory (so
+/// the final rename never crosses file systems), flushed and synced; only when every file is
+/// complete are they renamed over their targets. If rendering or writing fails, every
+/// temporary file is removed and every target keeps its previous content. (Renames are
+/// atomic one by one: should the rename of a later file fail, earlier ones are already in
+/// place, each complete.) A replaced file
+/// keeps its permissions; a new one gets the usual permissions of a new file (umask applied).
+pub fn write_atomic(
+    paths: &[PathBuf],
+    mut render: impl FnMut(usize, &mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
+    // A target that is a directory cannot be replaced by a file: refuse before writing
+    // anything, so that no other target is replaced either.
+    for path in paths {
+        if path.is_dir() {
+            return Err(Error::Write {
+                path: path.clone(),
+                source: io::Error::other("it is a directory"),
+            });
+        }
+    }
+    let mut staged = Vec::with_capacity(paths.len());
+    for (i, path) in paths.iter().enumerate() {
+        let fail = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".factkit-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(fail)?;
+        {
+            let mut out = io::BufWriter::new(temp.as_file());
+            render(i, &mut out).map_err(fail)?;
+            out.flush().map_err(fail)?;
+        }
+        temp.as_file().sync_all().map_err(fail)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_file() {
+                std::fs::set_permissions(temp.path(), meta.permissions()).map_err(fail)?;
+            }
+        }
+        staged.push(temp);
+    }
+    for (temp, path) in staged.into_iter().zip(paths) {
+        temp.persist(path).map_err(|e| Error::Write {
+            path: path.clone(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".factkit-"))
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, "previous\n").unwrap();
+        let err = write_atomic(std::slice::from_ref(&path), |_, out| {
+            out.write_all(b"half a docu")?;
+            Err(io::Error::other("injected failure"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("injected failure"), "{err}");
+        assert!(err.to_string().contains("out.json"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous\n");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_failure_in_a_later_file_keeps_every_earlier_file_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        std::fs::write(&a, "old a").unwrap();
+        std::fs::write(&b, "old b").unwrap();
+        let err = write_atomic(&[a.clone(), b.clone()], |i, out| {
+            out.write_all(b"new")?;
+            if i == 1 {
+                return Err(io::Error::other("disk full"));
+            }
+            Ok(())
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_successful_write_replaces_the_file_and_keeps_its_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.md");
+        std::fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        write_atomic(std::slice::from_ref(&path), |_, out| out.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o640);
+        }
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_target_that_cannot_be_replaced_is_an_error_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("taken");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("keep"), "x").unwrap();
+        let err = write_atomic(std::slice::from_ref(&target), |_, out| {
+            out.write_all(b"doc")
+        })
+        .unwrap_err();
+        assert!(err.to_string().starts_with("cannot write `"), "{err}");
+        assert_eq!(std::fs::read_to_string(target.join("keep")).unwrap(), "x");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+}
