@@ -3,8 +3,8 @@
 //!
 //! The library *produces* diagnostics and documents; the `factkit` binary presents them.
 //! Data flows one way: [`load`] reads files into records, [`schema`] validates them against
-//! the bundled JSON Schemas, [`rules`] run the cross-field checks, and [`diagnostic`]
-//! renders the findings.
+//! the bundled JSON Schemas, [`rules`] run the cross-field checks (reading sources'
+//! archived texts through [`archive`]), and [`diagnostic`] renders the findings.
 //!
 //! ```
 //! use factkit::{check, Config};
@@ -18,6 +18,7 @@
 //! # Ok::<(), factkit::Error>(())
 //! ```
 
+pub mod archive;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
