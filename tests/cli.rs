@@ -66,6 +66,16 @@ fn check_clean_example_deny_warnings() {
 }
 
 #[test]
+fn check_quotes_demo() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "examples/quotes-demo",
+        "--as-of",
+        "2026-11-28"
+    ]));
+}
+
+#[test]
 fn check_broken_human() {
     insta::assert_snapshot!(run(&["check", "examples/broken", "--as-of", "2026-11-28"]));
 }

@@ -55,9 +55,9 @@ impl OffsetMap {
 
 /// Elements that do not break a word: their tags leave nothing in the text.
 const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
-    "time", "tt", "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "wbr",
 ];
 
 /// Elements whose content is not text for a reader.
@@ -106,7 +106,9 @@ pub fn to_text(html: &str) -> (String, OffsetMap) {
             b'<' => {
                 let rest = &html[i..];
                 if rest.starts_with("<!--") {
-                    i = html[i + 4..].find("-->").map_or(bytes.len(), |e| i + 4 + e + 3);
+                    i = html[i + 4..]
+                        .find("-->")
+                        .map_or(bytes.len(), |e| i + 4 + e + 3);
                 } else if rest.starts_with("<![CDATA[") {
                     let start = i + 9;
                     let end = html[start..].find("]]>").map_or(bytes.len(), |e| start + e);
@@ -181,7 +183,11 @@ mod tests {
     use super::*;
 
     fn text(html: &str) -> String {
-        to_text(html).0.split_whitespace().collect::<Vec<_>>().join(" ")
+        to_text(html)
+            .0
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
@@ -194,7 +200,10 @@ mod tests {
 
     #[test]
     fn inline_tags_do_not_split_words() {
-        assert_eq!(text("<p>sus<b>tain</b>ed <a href='/x'>growth</a></p>"), "sustained growth");
+        assert_eq!(
+            text("<p>sus<b>tain</b>ed <a href='/x'>growth</a></p>"),
+            "sustained growth"
+        );
     }
 
     #[test]

@@ -387,17 +387,20 @@ pub enum ArchiveError {
         root: PathBuf,
     },
     /// The path resolves, through a symbolic link, outside the dataset root.
-    #[error("archive `{archive}` is a link to `{}`, outside the dataset root `{}`; it is not read", target.display(), root.display())]
+    #[error("archive `{archive}` is a symbolic link that leads outside the dataset root `{}`; it is not read", root.display())]
     LinkEscapes {
         /// The archive as the source names it.
         archive: String,
-        /// Where the link leads.
+        /// Where the link leads (resolved; not in the message, which must not depend on
+        /// the machine).
         target: PathBuf,
         /// The dataset root.
         root: PathBuf,
     },
     /// The file would also be read as a record file.
-    #[error("archive `{archive}` has a record file's extension, so it would also be read as records")]
+    #[error(
+        "archive `{archive}` has a record file's extension, so it would also be read as records"
+    )]
     RecordFile {
         /// The archive as the source names it.
         archive: String,
@@ -516,7 +519,11 @@ pub fn read(root: &Path, archive: &str) -> Result<Archive, ArchiveError> {
         });
     }
     let bytes = std::fs::read(&resolved).map_err(io)?;
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let text = match String::from_utf8(bytes) {
         Ok(mut text) => {
             text.drain(..bom);
@@ -720,5 +727,129 @@ mod tests {
             read(&root, "copy.json"),
             Err(ArchiveError::RecordFile { .. })
         ));
+    }
+
+    /// A deterministic generator (xorshift), so the large test needs no crate and no seed file.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Indexes ~2 MB of generated prose and looks up 1,000 quotes: faithful ones with
+    /// typographic variants and elisions must be found where they were taken from, altered
+    /// ones must not, and their near miss must name the altered word. Asserts correctness
+    /// only; the time taken is printed (`cargo test -- --nocapture`).
+    #[test]
+    fn two_megabytes_and_a_thousand_quotes() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let syllables = [
+            "ka", "zu", "mer", "tol", "an", "vi", "sto", "rel", "po", "dan", "qui", "les", "or",
+            "bat", "nim", "ex", "ul", "gra", "fen", "so",
+        ];
+        let mut vocabulary: Vec<String> = (0..6000)
+            .map(|_| {
+                let n = 1 + rng.below(3);
+                (0..n)
+                    .map(|_| syllables[rng.below(syllables.len())])
+                    .collect()
+            })
+            .collect();
+        vocabulary.sort();
+        vocabulary.dedup();
+        let common = [
+            "the", "of", "and", "a", "to", "in", "is", "that", "it", "was",
+        ];
+        let mut text = String::with_capacity(2_100_000);
+        while text.len() < 2_000_000 {
+            let words = 8 + rng.below(20);
+            for k in 0..words {
+                let word = if rng.below(3) == 0 {
+                    common[rng.below(common.len())].to_owned()
+                } else {
+                    vocabulary[rng.below(vocabulary.len())].clone()
+                };
+                let word = match rng.below(40) {
+                    0 => format!("{word}’s"),
+                    1 => format!("{}", rng.below(100_000)),
+                    _ => word,
+                };
+                if k == 0 {
+                    let mut c = word.chars();
+                    text.extend(c.next().map(|f| f.to_ascii_uppercase()));
+                    text.push_str(c.as_str());
+                } else {
+                    text.push_str(&word);
+                }
+                text.push_str(match rng.below(12) {
+                    0 => ", ",
+                    1 => " — ",
+                    2 => "\u{A0}",
+                    _ => " ",
+                });
+            }
+            text.pop();
+            text.push_str(if rng.below(4) == 0 { ".\n" } else { ". " });
+        }
+        let started = std::time::Instant::now();
+        let archive = Archive::from_text("generated.txt", text.clone());
+        let indexed = started.elapsed();
+        let tokens = text::tokenize(&text);
+        let started = std::time::Instant::now();
+        let (mut faithful, mut altered) = (0, 0);
+        for n in 0..1000 {
+            let len = 8 + rng.below(25);
+            let first = rng.below(tokens.len() - len);
+            let last = first + len - 1;
+            let slice = &text[tokens[first].span.start..tokens[last].span.end];
+            let quote = slice.replace('’', "'").replace('\u{A0}', " ");
+            if n % 2 == 0 {
+                // Faithful, sometimes with an elision in the middle.
+                let quote = if n % 4 == 0 {
+                    let cut = &text[tokens[first + 3].span.start..tokens[first + 5].span.end];
+                    quote.replacen(&cut.replace('’', "'").replace('\u{A0}', " "), "…", 1)
+                } else {
+                    quote
+                };
+                match archive.find_quote(&quote) {
+                    QuoteOutcome::Found(p) => {
+                        assert!(p.location.span.start <= tokens[first].span.start, "{quote}");
+                    }
+                    other => panic!("{quote:?} not found: {other:?}"),
+                }
+                faithful += 1;
+            } else {
+                // One word replaced by a word the text does not have.
+                let victim = &tokens[first + len / 2];
+                let before = &text[tokens[first].span.start..victim.span.start];
+                let after = &text[victim.span.end..tokens[last].span.end];
+                let quote = format!("{before}zyxwv{after}");
+                match archive.find_quote(&quote) {
+                    QuoteOutcome::NearMiss { changes, .. } => {
+                        assert!(
+                            changes.iter().any(|c| c.quote == ["zyxwv"]),
+                            "{quote:?}: {changes:?}"
+                        );
+                    }
+                    other => panic!("{quote:?}: {other:?}"),
+                }
+                altered += 1;
+            }
+        }
+        eprintln!(
+            "indexed {} bytes ({} tokens) in {indexed:?}; {faithful} faithful and {altered} altered quotes in {:?}",
+            text.len(),
+            archive.len(),
+            started.elapsed()
+        );
     }
 }

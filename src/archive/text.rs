@@ -64,7 +64,11 @@ fn fold(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{B4}'
         | '\u{FF07}' => '\'',
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2043}' | '\u{FE58}' | '\u{FE63}'
+        '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{2043}'
+        | '\u{FE58}'
+        | '\u{FE63}'
         | '\u{FF0D}' => '-',
         _ => c,
     }
@@ -84,6 +88,23 @@ fn is_unspaced_script(c: char) -> bool {
 
 /// The class of an already folded character.
 fn class(c: char) -> Class {
+    if c.is_ascii() {
+        return ascii_class(c);
+    }
+    unicode_class(c)
+}
+
+/// The class of an ASCII character, without the table lookup (the same answer; a test
+/// holds the two together).
+fn ascii_class(c: char) -> Class {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => Class::Word,
+        '$' | '+' | '<' | '=' | '>' | '|' | '~' | '%' | '#' | '&' | '@' => Class::Symbol,
+        _ => Class::Separator,
+    }
+}
+
+fn unicode_class(c: char) -> Class {
     if c.is_whitespace() {
         return Class::Separator;
     }
@@ -115,14 +136,15 @@ fn class(c: char) -> Class {
 }
 
 fn is_mark(c: char) -> bool {
-    matches!(
-        get_general_category(c),
-        Gc::NonspacingMark | Gc::SpacingMark | Gc::EnclosingMark
-    )
+    !c.is_ascii()
+        && matches!(
+            get_general_category(c),
+            Gc::NonspacingMark | Gc::SpacingMark | Gc::EnclosingMark
+        )
 }
 
 fn is_digit(c: char) -> bool {
-    get_general_category(c) == Gc::DecimalNumber
+    c.is_ascii_digit() || (!c.is_ascii() && get_general_category(c) == Gc::DecimalNumber)
 }
 
 /// Whether a character belongs to a word (a letter, mark or digit, after folding), as
@@ -147,7 +169,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             Class::Separator if signed => {}
             Class::Unspaced => {
                 let mut j = k + 1;
-                while j < chars.len() && (is_mark(chars[j].1) || class(chars[j].1) == Class::Invisible)
+                while j < chars.len()
+                    && (is_mark(chars[j].1) || class(chars[j].1) == Class::Invisible)
                 {
                     j += 1;
                 }
@@ -179,7 +202,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     let prev = chars[j - 1].1;
                     let next = chars.get(j + 1).map(|&(_, n)| n);
                     let joins = match c {
-                        '\'' => class(prev) == Class::Word && next.is_some_and(|n| class(n) == Class::Word),
+                        '\'' => {
+                            class(prev) == Class::Word
+                                && next.is_some_and(|n| class(n) == Class::Word)
+                        }
                         '.' | ',' => is_digit(prev) && next.is_some_and(is_digit),
                         _ => false,
                     };
@@ -224,6 +250,14 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_tables() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            assert_eq!(ascii_class(c), unicode_class(c), "{c:?}");
+        }
     }
 
     #[test]

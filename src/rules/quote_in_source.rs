@@ -83,7 +83,10 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 d = d.help("the quote may be invented, paraphrased or from another source: check it against the original, or record it as a `paraphrase`");
                 if let Some(p) = closest {
                     d = d.related_at(
-                        format!("the most similar passage of the archived source: `{}`", p.text),
+                        format!(
+                            "the most similar passage of the archived source: `{}`",
+                            p.text
+                        ),
                         p.location.clone(),
                     );
                 }
@@ -95,7 +98,10 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             } => {
                 d = d
                     .help("put the parts in the source's order, or quote them separately")
-                    .related_at(format!("part {} of the quote", part.number), found.location.clone())
+                    .related_at(
+                        format!("part {} of the quote", part.number),
+                        found.location.clone(),
+                    )
                     .related_at(
                         format!("part {} of the quote", part.number - 1),
                         previous.location.clone(),
