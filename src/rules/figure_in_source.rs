@@ -76,3 +76,28 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::archive::Archive;
+    use crate::model::Quantity;
+
+    #[test]
+    fn the_documented_examples_hold() {
+        let archive = Archive::from_text(
+            "archives/article.txt",
+            "Output exceeded 14 trillion tenge (US$26.2 billion).\n".into(),
+        );
+        let q = |json: &str| serde_json::from_str::<Quantity>(json).unwrap();
+        let found = |json: &str| archive.find_figure(&q(json)).found.is_some();
+        assert!(found(
+            r#"{"amount": "14", "scale": "trillion", "currency": "KZT", "qualifier": "over"}"#
+        ));
+        assert!(!found(
+            r#"{"amount": "62.2", "scale": "billion", "currency": "USD"}"#
+        ));
+        assert!(found(
+            r#"{"amount": "26.2", "scale": "billion", "currency": "USD"}"#
+        ));
+    }
+}

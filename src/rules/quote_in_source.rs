@@ -115,3 +115,25 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::archive::Archive;
+
+    #[test]
+    fn the_documented_examples_hold() {
+        let archive = Archive::from_text(
+            "archives/article.txt",
+            "The programme was sustained by private money.\n".into(),
+        );
+        assert_eq!(
+            archive
+                .find_quote("The programme was sustainable by private money.")
+                .describe("archives/article.txt"),
+            "quote not found in `archives/article.txt`; closest passage (line 1) differs: `sustainable` → `sustained`"
+        );
+        assert!(archive
+            .find_quote("The programme was sustained […] money")
+            .is_found());
+    }
+}
