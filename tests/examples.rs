@@ -10,7 +10,7 @@ fn examples_pass_schema_and_types_round_trip() {
     let schemas = Schemas::bundled().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut checked = 0;
-    for dataset in ["kazakhstan-2025", "broken"] {
+    for dataset in ["kazakhstan-2025", "broken", "quotes-demo"] {
         let (data, _) = factkit::load::load(&[root.join(dataset)]).unwrap();
         for entry in &data.entries {
             let (kind, violations) = schemas.validate(&entry.value);
@@ -71,4 +71,37 @@ fn readme_shows_the_house_rules_config() {
         "README.md must show examples/house-rules/factkit.toml as it is"
     );
     factkit::Config::load(&root.join("examples/house-rules/factkit.toml")).unwrap();
+}
+
+#[test]
+fn quotes_demo_catches_the_altered_quote_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = factkit::check(
+        &[root.join("examples/quotes-demo")],
+        &factkit::Config::default(),
+    )
+    .unwrap();
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.as_str(), d.record.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [("quote-in-source", Some("lindqvist-best-money"))],
+        "{:#?}",
+        report.diagnostics
+    );
+    let archives = factkit::archive::Archives::load(&report.dataset);
+    let summaries: Vec<String> = factkit::archive::quote_checks(&report.dataset, &archives)
+        .iter()
+        .map(|c| format!("{}: {}", c.statement.id, c.summary()))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "holt-meeting-place: quote found in source (line 11)",
+            "lindqvist-best-money: quote not found in `archives/lakeside-gazette.txt`; closest passage (line 15) differs: `generation` → `decade`",
+        ]
+    );
 }

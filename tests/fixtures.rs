@@ -1,6 +1,7 @@
-//! Fixture snapshots: every file under `tests/fixtures/rules/` is a dataset of its own; the
-//! rendered diagnostics (human, plain, then JSON Lines) are snapshotted. A new case is a new
-//! file, no Rust.
+//! Fixture snapshots: every file under `tests/fixtures/rules/`, and every folder under
+//! `tests/fixtures/archives/` (records with the archived source texts they name), is a dataset
+//! of its own; the rendered diagnostics (human, plain, then JSON Lines) are snapshotted. A new
+//! case is a new file or folder, no Rust.
 
 use std::path::Path;
 
@@ -47,5 +48,12 @@ fn config_errors() {
             Err(e) => format!("error: {e}"),
         };
         insta::assert_snapshot!(message);
+    });
+}
+
+#[test]
+fn archives() {
+    insta::glob!("fixtures/archives/*", |path| {
+        insta::assert_snapshot!(render(path));
     });
 }

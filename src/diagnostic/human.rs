@@ -97,7 +97,7 @@ fn render_one<'s>(
                     title.element(
                         annotate_snippets::Origin::path(location.file.clone())
                             .line(location.line)
-                            .char_column(location.column.saturating_sub(1)),
+                            .char_column(location.column),
                     ),
                 );
             }
@@ -138,7 +138,7 @@ fn render_one<'s>(
                     g = g.element(
                         annotate_snippets::Origin::path(location.file.clone())
                             .line(location.line)
-                            .char_column(location.column.saturating_sub(1)),
+                            .char_column(location.column),
                     );
                 }
             }

@@ -180,6 +180,19 @@ impl Diagnostic {
         self
     }
 
+    /// Adds another place the finding involves that is not in a record file, such as a
+    /// passage of an archived source text.
+    pub fn related_at(mut self, message: impl Into<String>, location: Location) -> Self {
+        self.related.push(Related {
+            message: message.into(),
+            location: Some(location),
+            record: None,
+            pointer: None,
+            target: None,
+        });
+        self
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

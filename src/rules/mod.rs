@@ -1,7 +1,8 @@
 //! The cross-field rules, one per file, and the registry that lists them.
 //!
 //! A rule is a plain function from the checked dataset ([`Context`]) to diagnostics aimed at
-//! a record and a JSON Pointer; it never reads files or prints. Each rule's file opens with a
+//! a record and a JSON Pointer; it never reads files or prints. Archived source texts are
+//! read once per run by [`crate::archive`], on the first call of [`Context::archives`]. Each rule's file opens with a
 //! `//!` header saying what it checks, why a desk cares, and a failing and a passing record:
 //! `factkit explain RULE` prints that header, so the documentation cannot drift from the code.
 //! `syntax` and `schema` are produced while loading; their files hold only the header.
@@ -10,9 +11,11 @@ pub mod conversion;
 pub mod custom;
 pub mod date_order;
 pub mod duplicate_id;
+pub mod figure_in_source;
 pub mod implied_rate;
 pub mod missing_recommended;
 pub mod percent_range;
+pub mod quote_in_source;
 pub mod ratio;
 pub mod schema;
 pub mod sum;
@@ -20,7 +23,9 @@ pub mod syntax;
 pub mod unknown_reference;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
+use crate::archive::Archives;
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::load::{Dataset, Entry};
@@ -114,6 +119,18 @@ pub static RULES: &[Rule] = &[
         Some(percent_range::check)
     ),
     rule!(
+        "quote-in-source",
+        Error,
+        "quote_in_source.rs",
+        Some(quote_in_source::check)
+    ),
+    rule!(
+        "figure-in-source",
+        Warning,
+        "figure_in_source.rs",
+        Some(figure_in_source::check)
+    ),
+    rule!(
         "missing-recommended",
         Warning,
         "missing_recommended.rs",
@@ -178,6 +195,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     by_id: HashMap<&'a str, usize>,
     rates: Vec<(usize, &'a ExchangeRate)>,
+    archives: OnceLock<Archives>,
 }
 
 impl<'a> Context<'a> {
@@ -204,12 +222,18 @@ impl<'a> Context<'a> {
             config,
             by_id,
             rates,
+            archives: OnceLock::new(),
         }
     }
 
     /// Every exchange rate record with its entry index.
     pub fn rates(&self) -> &[(usize, &'a ExchangeRate)] {
         &self.rates
+    }
+
+    /// The archived texts the dataset's sources name, read and indexed on first use.
+    pub fn archives(&self) -> &Archives {
+        self.archives.get_or_init(|| Archives::load(self.dataset))
     }
 
     /// The entry with this id and its index.

@@ -1,0 +1,855 @@
+//! Archived source texts: reading them safely, once, and finding quotes and figures in them.
+//!
+//! A source's `archive` names a plain-text or HTML copy of the document, relative to the
+//! dataset root ([`Dataset::root`]). [`Archives::load`] reads every archive the dataset's
+//! sources name, each file once per run however many sources share it, and indexes it;
+//! the rules `quote-in-source` and `figure-in-source` and the exporters then ask the same
+//! [`Archive`] values.
+//!
+//! **Reading.** Files ending in `.html`, `.htm` or `.xhtml` are HTML and are converted to the
+//! text a reader sees (`html.rs`); anything else is plain text. Text must be UTF-8 (a byte
+//! order mark is skipped); other encodings are refused with the byte offset of the first bad
+//! byte, never guessed. An archive named `.json`, `.jsonl` or `.ndjson` is refused, since
+//! the loader would also read it as a record file.
+//!
+//! **Safety.** An archive path is refused, and never opened, when it is absolute, when its
+//! `..` components lead above the dataset root, or when, once symbolic links are resolved,
+//! it lies outside the (resolved) root. Every refusal and every unreadable file is an
+//! [`ArchiveError`], which `quote-in-source` reports on the source's `/archive` field.
+//!
+//! **Matching.** Text is normalised for typography only (`text.rs`), indexed once
+//! (`index.rs`: an inverted index from token to positions, linear to build), and each quote
+//! is matched from the occurrences of its rarest word (`quote.rs`: O(q × r) per quote for a
+//! quote of q tokens whose rarest word occurs r times, never O(q × text length)). Figures
+//! are looked up as phrases in the same index, in the spellings `figure.rs` lists.
+//!
+//! **For reports.** [`quote_checks`] gives every quoted statement's outcome, and
+//! [`QuoteOutcome::describe`] its one-line summary ("quote found in source (line 7)", or the
+//! near miss): the same text the rule reports, for a Markdown Check column.
+//!
+//! Nothing here prints; reading archives is the only I/O.
+
+pub mod figure;
+pub mod html;
+pub mod index;
+pub mod quote;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::Location;
+use crate::load::Dataset;
+use crate::model::{Quantity, Record, Source, Statement};
+use crate::source::LineIndex;
+
+use html::OffsetMap;
+use index::Index;
+use quote::{Pattern, Search};
+
+/// The longest passage excerpt shown, in characters.
+const EXCERPT_CHARS: usize = 200;
+
+/// One archived text, converted and indexed.
+#[derive(Debug)]
+pub struct Archive {
+    name: String,
+    text: String,
+    /// The file's own text when it differs from `text` (HTML).
+    file_text: Option<String>,
+    map: OffsetMap,
+    lines: LineIndex,
+    index: Index,
+}
+
+/// A passage of an archive: where it is in the archive file, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Its place in the archive file (line and column of its first and last word).
+    pub location: Location,
+    /// Its text as a reader sees it, white space collapsed, shortened past 200 characters.
+    pub text: String,
+}
+
+impl Passage {
+    /// The 1-based line in the archive file where it starts.
+    pub fn line(&self) -> usize {
+        self.location.line
+    }
+}
+
+/// Which part of a quote with elisions, when it has more than one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// 1-based number of the part.
+    pub number: usize,
+    /// How many parts the quote has.
+    pub of: usize,
+}
+
+/// One difference between a quote and the closest passage.
+pub use quote::Change;
+
+/// Whether and where a quote was found in an archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuoteOutcome {
+    /// Found: from the start of its first part to the end of its last.
+    Found(Passage),
+    /// Not found; the closest passage has most of the words, and these changes.
+    NearMiss {
+        /// The part not found, when the quote has elisions.
+        part: Option<Part>,
+        /// The closest passage.
+        passage: Passage,
+        /// What differs, in order.
+        changes: Vec<Change>,
+    },
+    /// Not found, and no passage has even half of its words in place.
+    NotSimilar {
+        /// The part not found, when the quote has elisions.
+        part: Option<Part>,
+        /// The most similar passage, if any word of the quote occurs at all.
+        closest: Option<Passage>,
+        /// Words of the quote the closest passage has in place.
+        shared: usize,
+        /// Words of the quote (or of the part).
+        total: usize,
+    },
+    /// Every part occurs, but not in the quote's order.
+    OutOfOrder {
+        /// The part that occurs only before the one preceding it in the quote.
+        part: Part,
+        /// Where that part occurs.
+        found: Passage,
+        /// Where the preceding part was found.
+        previous: Passage,
+    },
+    /// The quote has no words to look for (only punctuation or editorial marks).
+    NoWords,
+}
+
+fn code(words: &[String]) -> String {
+    format!("`{}`", words.join(" "))
+}
+
+/// `` `sustainable` → `sustained`, `very` added `` (the first four, then a count).
+pub fn describe_changes(changes: &[Change]) -> String {
+    let mut parts: Vec<String> = changes
+        .iter()
+        .take(4)
+        .map(|c| match (c.quote.is_empty(), c.source.is_empty()) {
+            (false, false) => format!("{} → {}", code(&c.quote), code(&c.source)),
+            (true, _) => format!("{} dropped", code(&c.source)),
+            (false, true) => format!("{} added", code(&c.quote)),
+        })
+        .collect();
+    if changes.len() > 4 {
+        parts.push(format!("and {} more", changes.len() - 4));
+    }
+    parts.join(", ")
+}
+
+impl QuoteOutcome {
+    /// Whether the quote was found.
+    pub fn is_found(&self) -> bool {
+        matches!(self, QuoteOutcome::Found(_))
+    }
+
+    /// One line for reports and diagnostics; `archive` is the archive as the source names
+    /// it. `quote found in source (line 7)`, or
+    /// ``quote not found in `archives/article.txt`; closest passage (line 7) differs:
+    /// `sustainable` → `sustained` ``.
+    pub fn describe(&self, archive: &str) -> String {
+        let subject = |part: &Option<Part>| match part {
+            Some(p) => format!("part {} of {} of the quote", p.number, p.of),
+            None => "quote".to_owned(),
+        };
+        match self {
+            QuoteOutcome::Found(p) => format!("quote found in source (line {})", p.line()),
+            QuoteOutcome::NearMiss {
+                part,
+                passage,
+                changes,
+            } => format!(
+                "{} not found in `{archive}`; closest passage (line {}) differs: {}",
+                subject(part),
+                passage.line(),
+                describe_changes(changes)
+            ),
+            QuoteOutcome::NotSimilar {
+                part,
+                closest: Some(p),
+                shared,
+                total,
+            } => format!(
+                "{} not found in `{archive}`, nor any passage close to it: the most similar (line {}) has {shared} of its {total} words in place",
+                subject(part),
+                p.line()
+            ),
+            QuoteOutcome::NotSimilar {
+                part,
+                closest: None,
+                ..
+            } => format!(
+                "{} not found in `{archive}`: none of its words occur there",
+                subject(part)
+            ),
+            QuoteOutcome::OutOfOrder {
+                part,
+                found,
+                previous,
+            } => format!(
+                "quote not found in `{archive}` in this order: part {} (line {}) occurs only before part {} (line {})",
+                part.number,
+                found.line(),
+                part.number - 1,
+                previous.line()
+            ),
+            QuoteOutcome::NoWords => {
+                format!("quote has no words to look for in `{archive}`")
+            }
+        }
+    }
+}
+
+/// Whether and where a figure was found in an archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureOutcome {
+    /// The spellings tried, in order (see `figure.rs`).
+    pub tried: Vec<String>,
+    /// The first spelling found and where.
+    pub found: Option<(String, Passage)>,
+}
+
+impl Archive {
+    /// An archive of plain text; `name` is the file as shown in reports.
+    pub fn from_text(name: impl Into<String>, text: String) -> Archive {
+        let index = Index::new(&text);
+        Archive {
+            name: name.into(),
+            lines: LineIndex::new(&text),
+            text,
+            file_text: None,
+            map: OffsetMap::default(),
+            index,
+        }
+    }
+
+    /// An archive of HTML, converted to its text; lines refer to the HTML file.
+    pub fn from_html(name: impl Into<String>, html: String) -> Archive {
+        let (text, map) = html::to_text(&html);
+        let index = Index::new(&text);
+        Archive {
+            name: name.into(),
+            lines: LineIndex::new(&html),
+            text,
+            file_text: Some(html),
+            map,
+            index,
+        }
+    }
+
+    /// The archive file as shown in reports (the dataset root joined with the `archive`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The text a reader sees (for HTML, the converted text).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// How many tokens (words, numbers, symbols) the text has.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Whether the text has no words at all.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The passage of tokens `tokens` (a non-empty range of token positions).
+    fn passage(&self, tokens: Range<usize>) -> Passage {
+        let last = tokens.end.max(tokens.start + 1) - 1;
+        let start = self.index.span(tokens.start).start;
+        let end = self.index.span(last).end;
+        let file_text = self.file_text.as_deref().unwrap_or(&self.text);
+        let (file_start, file_end) = (self.map.to_file(start), self.map.to_file(end));
+        let a = self.lines.position(file_text, file_start);
+        let b = self.lines.position(file_text, file_end);
+        let mut text = String::new();
+        for (n, word) in self.text[start..end].split_whitespace().enumerate() {
+            if n > 0 {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+        if text.chars().count() > EXCERPT_CHARS {
+            text = text.chars().take(EXCERPT_CHARS).collect::<String>() + "…";
+        }
+        Passage {
+            location: Location {
+                file: self.name.clone(),
+                line: a.line,
+                column: a.column,
+                end_line: b.line,
+                end_column: b.column,
+                span: file_start..file_end,
+            },
+            text,
+        }
+    }
+
+    /// Looks for a quote, honouring its editorial marks (see `quote.rs`).
+    pub fn find_quote(&self, quote: &str) -> QuoteOutcome {
+        let pattern = Pattern::parse(quote);
+        if pattern.is_empty() {
+            return QuoteOutcome::NoWords;
+        }
+        let parts = pattern.parts.len();
+        let part_of = |k: usize| {
+            (parts > 1).then_some(Part {
+                number: k + 1,
+                of: parts,
+            })
+        };
+        match quote::search(&self.index, &pattern) {
+            Search::Found(start, end) => QuoteOutcome::Found(self.passage(start..end)),
+            Search::OutOfOrder {
+                part,
+                previous,
+                found,
+            } => QuoteOutcome::OutOfOrder {
+                part: Part {
+                    number: part + 1,
+                    of: parts,
+                },
+                found: self.passage(found..found + 1),
+                previous: self.passage(previous..previous + 1),
+            },
+            Search::Missing { part } => {
+                let items = &pattern.parts[part];
+                match quote::closest(&self.index, items) {
+                    Some(a) if a.end > a.start && a.matched * 2 >= a.total && a.matched > 0 => {
+                        QuoteOutcome::NearMiss {
+                            part: part_of(part),
+                            passage: self.passage(a.start..a.end),
+                            changes: a.changes,
+                        }
+                    }
+                    Some(a) if a.end > a.start => QuoteOutcome::NotSimilar {
+                        part: part_of(part),
+                        closest: Some(self.passage(a.start..a.end)),
+                        shared: a.matched,
+                        total: a.total,
+                    },
+                    _ => QuoteOutcome::NotSimilar {
+                        part: part_of(part),
+                        closest: None,
+                        shared: 0,
+                        total: items
+                            .iter()
+                            .filter(|i| !matches!(i, quote::Item::Insertion(_)))
+                            .count(),
+                    },
+                }
+            }
+        }
+    }
+
+    /// Looks for a stated figure in the spellings of `figure.rs`.
+    pub fn find_figure(&self, quantity: &Quantity) -> FigureOutcome {
+        let tried = figure::forms(quantity);
+        let found = tried.iter().find_map(|form| {
+            let ids: Option<Vec<index::Id>> = text::tokenize(form)
+                .iter()
+                .map(|t| self.index.id(&t.text))
+                .collect();
+            let ids = ids.filter(|ids| !ids.is_empty())?;
+            let at = self.index.find_phrase(&ids, 0)?;
+            Some((form.clone(), self.passage(at..at + ids.len())))
+        });
+        FigureOutcome { tried, found }
+    }
+}
+
+/// Why an archive cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// The path is absolute or its `..` lead above the dataset root.
+    #[error("archive `{archive}` leads outside the dataset root `{}`; it is not read", root.display())]
+    Escapes {
+        /// The archive as the source names it.
+        archive: String,
+        /// The dataset root.
+        root: PathBuf,
+    },
+    /// The path resolves, through a symbolic link, outside the dataset root.
+    #[error("archive `{archive}` is a symbolic link that leads outside the dataset root `{}`; it is not read", root.display())]
+    LinkEscapes {
+        /// The archive as the source names it.
+        archive: String,
+        /// Where the link leads (resolved; not in the message, which must not depend on
+        /// the machine).
+        target: PathBuf,
+        /// The dataset root.
+        root: PathBuf,
+    },
+    /// The file would also be read as a record file.
+    #[error(
+        "archive `{archive}` has a record file's extension, so it would also be read as records"
+    )]
+    RecordFile {
+        /// The archive as the source names it.
+        archive: String,
+    },
+    /// No file at the path.
+    #[error("archive `{archive}` does not exist (no file at `{}`)", path.display())]
+    NotFound {
+        /// The archive as the source names it.
+        archive: String,
+        /// Where it was looked for.
+        path: PathBuf,
+    },
+    /// The path is a directory or another non-file.
+    #[error("archive `{archive}` is not a file (`{}` is a folder or a device)", path.display())]
+    NotAFile {
+        /// The archive as the source names it.
+        archive: String,
+        /// The path.
+        path: PathBuf,
+    },
+    /// Reading failed.
+    #[error("archive `{archive}` cannot be read (`{}`): {source}", path.display())]
+    Read {
+        /// The archive as the source names it.
+        archive: String,
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not UTF-8.
+    #[error("archive `{archive}` is not valid UTF-8: byte 0x{byte:02X} at byte offset {offset}")]
+    NotUtf8 {
+        /// The archive as the source names it.
+        archive: String,
+        /// The first bad byte.
+        byte: u8,
+        /// Its offset in the file.
+        offset: usize,
+    },
+}
+
+impl ArchiveError {
+    /// What the user can do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            ArchiveError::Escapes { .. } | ArchiveError::LinkEscapes { .. } => {
+                "keep archived copies inside the dataset's folder and name them relative to it, e.g. `archives/article.txt`"
+            }
+            ArchiveError::RecordFile { .. } => {
+                "save the archived copy as `.txt` (plain text) or `.html`"
+            }
+            ArchiveError::NotFound { .. } | ArchiveError::NotAFile { .. } => {
+                "save a plain-text or HTML copy of the source there, or correct the path (it is relative to the dataset root)"
+            }
+            ArchiveError::Read { .. } => "check the file's permissions",
+            ArchiveError::NotUtf8 { .. } => {
+                "re-save the archived copy as UTF-8; factkit does not guess other encodings"
+            }
+        }
+    }
+}
+
+/// Reads and indexes the archive `archive` of a dataset rooted at `root`, refusing any path
+/// that leads outside the root.
+pub fn read(root: &Path, archive: &str) -> Result<Archive, ArchiveError> {
+    let escapes = || ArchiveError::Escapes {
+        archive: archive.to_owned(),
+        root: root.to_path_buf(),
+    };
+    let relative = Path::new(archive);
+    let mut depth = 0usize;
+    for component in relative.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => return Err(escapes()),
+            Component::CurDir => {}
+            Component::ParentDir => depth = depth.checked_sub(1).ok_or_else(escapes)?,
+            Component::Normal(_) => depth += 1,
+        }
+    }
+    let extension = relative
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if matches!(extension.as_str(), "json" | "jsonl" | "ndjson") {
+        return Err(ArchiveError::RecordFile {
+            archive: archive.to_owned(),
+        });
+    }
+    let path = root.join(relative);
+    let io = |source: std::io::Error| match source.kind() {
+        std::io::ErrorKind::NotFound => ArchiveError::NotFound {
+            archive: archive.to_owned(),
+            path: path.clone(),
+        },
+        _ => ArchiveError::Read {
+            archive: archive.to_owned(),
+            path: path.clone(),
+            source,
+        },
+    };
+    let resolved = std::fs::canonicalize(&path).map_err(io)?;
+    let resolved_root = std::fs::canonicalize(root).map_err(io)?;
+    if !resolved.starts_with(&resolved_root) {
+        return Err(ArchiveError::LinkEscapes {
+            archive: archive.to_owned(),
+            target: resolved,
+            root: root.to_path_buf(),
+        });
+    }
+    if !std::fs::metadata(&resolved).map_err(io)?.is_file() {
+        return Err(ArchiveError::NotAFile {
+            archive: archive.to_owned(),
+            path: path.clone(),
+        });
+    }
+    let bytes = std::fs::read(&resolved).map_err(io)?;
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            text.drain(..bom);
+            text
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            return Err(ArchiveError::NotUtf8 {
+                archive: archive.to_owned(),
+                byte: e.as_bytes()[offset],
+                offset,
+            });
+        }
+    };
+    let name = path.display().to_string();
+    Ok(if matches!(extension.as_str(), "html" | "htm" | "xhtml") {
+        Archive::from_html(name, text)
+    } else {
+        Archive::from_text(name, text)
+    })
+}
+
+/// Every archive the dataset's sources name, each read once.
+#[derive(Debug, Default)]
+pub struct Archives {
+    by_name: BTreeMap<String, Result<Archive, ArchiveError>>,
+}
+
+impl Archives {
+    /// Reads every archive named by a (schema-valid) source of the dataset.
+    pub fn load(dataset: &Dataset) -> Archives {
+        let mut by_name = BTreeMap::new();
+        for entry in &dataset.entries {
+            if let Some(Record::Source(Source {
+                archive: Some(archive),
+                ..
+            })) = &entry.record
+            {
+                if !by_name.contains_key(archive) {
+                    by_name.insert(archive.clone(), read(&dataset.root, archive));
+                }
+            }
+        }
+        Archives { by_name }
+    }
+
+    /// The archive named `archive` (as a source names it), if a source names it.
+    pub fn get(&self, archive: &str) -> Option<Result<&Archive, &ArchiveError>> {
+        self.by_name.get(archive).map(Result::as_ref)
+    }
+}
+
+/// The outcome of one quoted statement whose source has an archive.
+#[derive(Debug)]
+pub struct QuoteCheck<'a> {
+    /// The statement's index in the dataset's entries.
+    pub entry: usize,
+    /// The statement.
+    pub statement: &'a Statement,
+    /// Its source's `archive`, as written.
+    pub archive: &'a str,
+    /// Whether and where the quote was found, or why the archive could not be read.
+    pub outcome: Result<QuoteOutcome, &'a ArchiveError>,
+}
+
+impl QuoteCheck<'_> {
+    /// One line for a report: `quote found in source (line 7)`, the near miss, or why the
+    /// archive could not be read.
+    pub fn summary(&self) -> String {
+        match &self.outcome {
+            Ok(outcome) => outcome.describe(self.archive),
+            Err(e) => e.to_string(),
+        }
+    }
+}
+
+fn sources(dataset: &Dataset) -> HashMap<&str, &Source> {
+    let mut out = HashMap::new();
+    for entry in &dataset.entries {
+        if let Some(Record::Source(s)) = &entry.record {
+            out.entry(s.id.as_str()).or_insert(s);
+        }
+    }
+    out
+}
+
+/// Every statement with a `quote` whose source has an `archive`, with its outcome, in
+/// dataset order. Statements of sources without an archive are left out.
+pub fn quote_checks<'a>(dataset: &'a Dataset, archives: &'a Archives) -> Vec<QuoteCheck<'a>> {
+    let sources = sources(dataset);
+    let mut out = Vec::new();
+    for (entry, e) in dataset.entries.iter().enumerate() {
+        let Some(Record::Statement(statement)) = &e.record else {
+            continue;
+        };
+        let Some(quote) = statement.quote.as_deref() else {
+            continue;
+        };
+        let Some(archive) = sources
+            .get(statement.source.as_str())
+            .and_then(|s| s.archive.as_deref())
+        else {
+            continue;
+        };
+        let Some(loaded) = archives.get(archive) else {
+            continue;
+        };
+        out.push(QuoteCheck {
+            entry,
+            statement,
+            archive,
+            outcome: loaded.map(|a| a.find_quote(quote)),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_refer_to_the_archive_file() {
+        let a = Archive::from_text(
+            "a.txt",
+            "Title\n\nFirst paragraph.\nThe minister said growth was sustained.\n".into(),
+        );
+        match a.find_quote("growth was sustained") {
+            QuoteOutcome::Found(p) => {
+                assert_eq!((p.line(), p.location.column), (4, 19));
+                assert_eq!(p.text, "growth was sustained");
+            }
+            other => panic!("{other:?}"),
+        }
+        let html = "<html>\n<body>\n<p>First.</p>\n<p>The minister said growth was <b>sustained</b>.</p>\n";
+        let a = Archive::from_html("a.html", html.into());
+        assert_eq!(
+            a.find_quote("growth was sustained").describe("a.html"),
+            "quote found in source (line 4)"
+        );
+    }
+
+    #[test]
+    fn near_miss_message() {
+        let text = "Intro line.\n\nThe minister said growth was sustained by exports.\n";
+        let a = Archive::from_text("a.txt", text.into());
+        assert_eq!(
+            a.find_quote("growth was sustainable by exports").describe("archives/a.txt"),
+            "quote not found in `archives/a.txt`; closest passage (line 3) differs: `sustainable` → `sustained`"
+        );
+        assert_eq!(
+            a.find_quote("The finance minister said growth was sustained")
+                .describe("a.txt"),
+            "quote not found in `a.txt`; closest passage (line 3) differs: `finance` added"
+        );
+        assert_eq!(
+            a.find_quote("Nobody expected the spectacular collapse of prices")
+                .describe("a.txt"),
+            "quote not found in `a.txt`: none of its words occur there"
+        );
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        std::fs::create_dir_all(root.join("archives")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        std::fs::write(root.join("archives/a.txt"), "inside").unwrap();
+        assert!(read(&root, "archives/a.txt").is_ok());
+        assert!(read(&root, "archives/../archives/a.txt").is_ok());
+        for bad in ["../secret.txt", "archives/../../secret.txt", "/etc/passwd"] {
+            assert!(
+                matches!(read(&root, bad), Err(ArchiveError::Escapes { .. })),
+                "{bad}"
+            );
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
+            assert!(matches!(
+                read(&root, "link.txt"),
+                Err(ArchiveError::LinkEscapes { .. })
+            ));
+        }
+        assert!(matches!(
+            read(&root, "archives/none.txt"),
+            Err(ArchiveError::NotFound { .. })
+        ));
+        assert!(matches!(
+            read(&root, "archives"),
+            Err(ArchiveError::NotAFile { .. })
+        ));
+        std::fs::write(root.join("bad.txt"), b"ok \xFF").unwrap();
+        assert!(matches!(
+            read(&root, "bad.txt"),
+            Err(ArchiveError::NotUtf8 { offset: 3, .. })
+        ));
+        assert!(matches!(
+            read(&root, "copy.json"),
+            Err(ArchiveError::RecordFile { .. })
+        ));
+    }
+
+    /// A deterministic generator (xorshift), so the large test needs no crate and no seed file.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Indexes ~2 MB of generated prose and looks up 1,000 quotes: faithful ones with
+    /// typographic variants and elisions must be found where they were taken from, altered
+    /// ones must not, and their near miss must name the altered word. Asserts correctness
+    /// only; the time taken is printed (`cargo test -- --nocapture`).
+    #[test]
+    fn two_megabytes_and_a_thousand_quotes() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let syllables = [
+            "ka", "zu", "mer", "tol", "an", "vi", "sto", "rel", "po", "dan", "qui", "les", "or",
+            "bat", "nim", "ex", "ul", "gra", "fen", "so",
+        ];
+        let mut vocabulary: Vec<String> = (0..6000)
+            .map(|_| {
+                let n = 1 + rng.below(3);
+                (0..n)
+                    .map(|_| syllables[rng.below(syllables.len())])
+                    .collect()
+            })
+            .collect();
+        vocabulary.sort();
+        vocabulary.dedup();
+        let common = [
+            "the", "of", "and", "a", "to", "in", "is", "that", "it", "was",
+        ];
+        let mut text = String::with_capacity(2_100_000);
+        while text.len() < 2_000_000 {
+            let words = 8 + rng.below(20);
+            for k in 0..words {
+                let word = if rng.below(3) == 0 {
+                    common[rng.below(common.len())].to_owned()
+                } else {
+                    vocabulary[rng.below(vocabulary.len())].clone()
+                };
+                let word = match rng.below(40) {
+                    0 => format!("{word}’s"),
+                    1 => format!("{}", rng.below(100_000)),
+                    _ => word,
+                };
+                if k == 0 {
+                    let mut c = word.chars();
+                    text.extend(c.next().map(|f| f.to_ascii_uppercase()));
+                    text.push_str(c.as_str());
+                } else {
+                    text.push_str(&word);
+                }
+                text.push_str(match rng.below(12) {
+                    0 => ", ",
+                    1 => " — ",
+                    2 => "\u{A0}",
+                    _ => " ",
+                });
+            }
+            text.pop();
+            text.push_str(if rng.below(4) == 0 { ".\n" } else { ". " });
+        }
+        let started = std::time::Instant::now();
+        let archive = Archive::from_text("generated.txt", text.clone());
+        let indexed = started.elapsed();
+        let tokens = text::tokenize(&text);
+        let started = std::time::Instant::now();
+        let (mut faithful, mut altered) = (0, 0);
+        for n in 0..1000 {
+            let len = 8 + rng.below(25);
+            let first = rng.below(tokens.len() - len);
+            let last = first + len - 1;
+            let slice = &text[tokens[first].span.start..tokens[last].span.end];
+            let quote = slice.replace('’', "'").replace('\u{A0}', " ");
+            if n % 2 == 0 {
+                // Faithful, sometimes with an elision in the middle.
+                let quote = if n % 4 == 0 {
+                    let cut = &text[tokens[first + 3].span.start..tokens[first + 5].span.end];
+                    quote.replacen(&cut.replace('’', "'").replace('\u{A0}', " "), "…", 1)
+                } else {
+                    quote
+                };
+                match archive.find_quote(&quote) {
+                    QuoteOutcome::Found(p) => {
+                        assert!(p.location.span.start <= tokens[first].span.start, "{quote}");
+                    }
+                    other => panic!("{quote:?} not found: {other:?}"),
+                }
+                faithful += 1;
+            } else {
+                // One word replaced by a word the text does not have.
+                let victim = &tokens[first + len / 2];
+                let before = &text[tokens[first].span.start..victim.span.start];
+                let after = &text[victim.span.end..tokens[last].span.end];
+                let quote = format!("{before}zyxwv{after}");
+                match archive.find_quote(&quote) {
+                    QuoteOutcome::NearMiss { changes, .. } => {
+                        assert!(
+                            changes.iter().any(|c| c.quote == ["zyxwv"]),
+                            "{quote:?}: {changes:?}"
+                        );
+                    }
+                    other => panic!("{quote:?}: {other:?}"),
+                }
+                altered += 1;
+            }
+        }
+        eprintln!(
+            "indexed {} bytes ({} tokens) in {indexed:?}; {faithful} faithful and {altered} altered quotes in {:?}",
+            text.len(),
+            archive.len(),
+            started.elapsed()
+        );
+    }
+}

@@ -1,0 +1,801 @@
+//! The quote matcher: a quote with its editorial marks, found in an indexed text, or the
+//! closest passage when it is not there.
+//!
+//! **Editorial marks.** A quote is read into parts separated by elisions, each part a
+//! sequence of items:
+//!
+//! - `...`, `…`, `. . .`, `[...]`, `[…]`, `(...)` and `(…)` elide text: the parts around
+//!   them must occur in the source in this order, with any gap between them (a sentence, a
+//!   paragraph, or none);
+//! - a bracketed insertion standing as a word of its own, `[Commonwealth of Independent
+//!   States]`, matches the same words in the source (bracketed or not), or stands for a gap
+//!   of at most [`INSERTION_GAP`] source words: the words it replaced ("they"), or none when
+//!   it only adds a clarification. Twelve words covers every pronoun, name or clause an
+//!   editor replaces; a longer cut is an elision and should be marked as one;
+//! - a bracket glued to a word, `[T]he` or `reform[s]`, is an alteration of that word: it
+//!   matches one source word that begins with the letters before the bracket and ends with
+//!   the letters after it (`[T]he` matches `the`).
+//!
+//! Everything else is compared token by token after normalisation (`text.rs`): a changed,
+//! dropped or added word, letter, digit or symbol is a miss.
+//!
+//! **Complexity.** The text's index is built once (linear in the text). A part is anchored
+//! on its rarest word: only the positions of that word are candidates, and each candidate
+//! is verified outwards in time proportional to the part's length (times at most
+//! `INSERTION_GAP + 2` choices at each insertion, kept as a set of reachable positions, so
+//! insertions never multiply). A quote costs O(q × r), q its length and r the number of
+//! occurrences of its rarest word, never O(q × text length). Parts are matched left to
+//! right, each taking the occurrence that ends earliest after the previous part, which
+//! finds an in-order match whenever one exists.
+//!
+//! **Near misses.** When a part is not found, its closest passage is found by voting: the
+//! occurrences of the part's rarest words (at most [`SEED_BUDGET`] positions in all) vote
+//! for the alignment diagonal they imply, and the best [`CANDIDATES`] diagonals are aligned
+//! word by word (Levenshtein distance on tokens, free ends in the text) over a window of
+//! about twice the part's length. Cost: O(seed positions + CANDIDATES × q²).
+//!
+//! Nothing here reads files or builds messages; `mod.rs` turns the outcome into places and
+//! words.
+
+use std::collections::HashMap;
+
+use super::index::{Id, Index};
+use super::text::{is_word_char, tokenize};
+
+/// The most source words a bracketed insertion may stand for.
+pub const INSERTION_GAP: usize = 12;
+
+/// How many seed positions the near-miss search looks at, at most (always all positions of
+/// the rarest word, however many).
+pub const SEED_BUDGET: usize = 4_096;
+
+/// How many candidate passages the near-miss search aligns.
+pub const CANDIDATES: usize = 8;
+
+/// One element of a quote part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A word (token) of the quote, normalised.
+    Word(String),
+    /// A bracketed insertion standing alone: its words, normalised.
+    Insertion(Vec<String>),
+    /// A bracket glued to a word: the letters before and after the bracket.
+    Glued {
+        /// Normalised letters before `[`.
+        before: String,
+        /// Normalised letters after `]`.
+        after: String,
+    },
+}
+
+/// A quote read into parts separated by elisions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// The parts, in order; none is empty.
+    pub parts: Vec<Vec<Item>>,
+}
+
+enum Piece<'q> {
+    Text(&'q str),
+    Elision,
+    Bracket {
+        content: &'q str,
+        glued_left: bool,
+        glued_right: bool,
+    },
+}
+
+fn is_ellipsis(s: &str) -> bool {
+    matches!(s.trim(), "..." | "…" | ". . ." | "....")
+}
+
+fn pieces(quote: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut text_start = 0;
+    let mut i = 0;
+    while i < quote.len() {
+        let rest = &quote[i..];
+        let mut marker: Option<(usize, Piece<'_>)> = None;
+        if let Some(inner) = rest.strip_prefix('[') {
+            if let Some(close) = inner.find(']') {
+                let content = &inner[..close];
+                let len = close + 2;
+                if is_ellipsis(content) {
+                    marker = Some((len, Piece::Elision));
+                } else if !content.trim().is_empty() {
+                    let glued_left = quote[..i].chars().next_back().is_some_and(is_word_char);
+                    let glued_right = quote[i + len..].chars().next().is_some_and(is_word_char);
+                    marker = Some((
+                        len,
+                        Piece::Bracket {
+                            content,
+                            glued_left,
+                            glued_right,
+                        },
+                    ));
+                }
+            }
+        } else if let Some(inner) = rest.strip_prefix('(') {
+            if let Some(close) = inner.find(')') {
+                if is_ellipsis(&inner[..close]) {
+                    marker = Some((close + 2, Piece::Elision));
+                }
+            }
+        } else if rest.starts_with("...") {
+            let len = rest.bytes().take_while(|&b| b == b'.').count();
+            marker = Some((len, Piece::Elision));
+        } else if rest.starts_with(". . .") {
+            marker = Some((5, Piece::Elision));
+        } else if rest.starts_with('…') {
+            marker = Some(('…'.len_utf8(), Piece::Elision));
+        }
+        match marker {
+            Some((len, piece)) => {
+                if text_start < i {
+                    out.push(Piece::Text(&quote[text_start..i]));
+                }
+                out.push(piece);
+                i += len;
+                text_start = i;
+            }
+            None => i += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    if text_start < quote.len() {
+        out.push(Piece::Text(&quote[text_start..]));
+    }
+    out
+}
+
+impl Pattern {
+    /// Reads a quote's editorial marks.
+    pub fn parse(quote: &str) -> Pattern {
+        let mut parts: Vec<Vec<Item>> = vec![Vec::new()];
+        let mut after_pending = false;
+        for piece in pieces(quote) {
+            // Invariant: `parts` starts with one part and only ever grows.
+            let part = parts.last_mut().expect("there is always a current part");
+            match piece {
+                Piece::Text(text) => {
+                    let mut tokens = tokenize(text).into_iter().peekable();
+                    if std::mem::take(&mut after_pending) {
+                        if let (Some(first), Some(Item::Glued { after, .. })) =
+                            (tokens.peek(), part.last_mut())
+                        {
+                            if first.span.start == 0 {
+                                *after = first.text.clone();
+                                tokens.next();
+                            }
+                        }
+                    }
+                    part.extend(tokens.map(|t| Item::Word(t.text)));
+                }
+                Piece::Elision => {
+                    after_pending = false;
+                    if !part.is_empty() {
+                        parts.push(Vec::new());
+                    }
+                }
+                Piece::Bracket {
+                    content,
+                    glued_left,
+                    glued_right,
+                } => {
+                    after_pending = false;
+                    let before = match (glued_left, part.last()) {
+                        (true, Some(Item::Word(_))) => match part.pop() {
+                            Some(Item::Word(w)) => Some(w),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if before.is_some() || glued_right {
+                        part.push(Item::Glued {
+                            before: before.unwrap_or_default(),
+                            after: String::new(),
+                        });
+                        after_pending = glued_right;
+                    } else {
+                        let words = tokenize(content).into_iter().map(|t| t.text).collect();
+                        part.push(Item::Insertion(words));
+                    }
+                }
+            }
+        }
+        parts.retain(|p| !p.is_empty());
+        Pattern { parts }
+    }
+
+    /// Whether the quote has nothing to look for (only punctuation and marks).
+    pub fn is_empty(&self) -> bool {
+        self.parts.iter().all(|p| {
+            p.iter()
+                .all(|i| matches!(i, Item::Insertion(_)) || matches!(i, Item::Glued { before, after } if before.is_empty() && after.is_empty()))
+        })
+    }
+}
+
+/// An item resolved against an index.
+enum Resolved<'p> {
+    Word(Option<Id>),
+    Insertion(Option<Vec<Id>>),
+    Glued(&'p str, &'p str),
+}
+
+fn resolve<'p>(index: &Index, items: &'p [Item]) -> Vec<Resolved<'p>> {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Word(w) => Resolved::Word(index.id(w)),
+            Item::Insertion(words) => {
+                Resolved::Insertion(words.iter().map(|w| index.id(w)).collect())
+            }
+            Item::Glued { before, after } => Resolved::Glued(before, after),
+        })
+        .collect()
+}
+
+fn glued_matches(word: &str, before: &str, after: &str) -> bool {
+    word.len() >= before.len() + after.len() && word.starts_with(before) && word.ends_with(after)
+}
+
+/// Where an item can end when it starts at `p` (forward) or start when it ends at `p`
+/// (backward).
+fn moves(index: &Index, item: &Resolved<'_>, p: usize, forward: bool, out: &mut Vec<usize>) {
+    let n = index.len();
+    let one = |ok: &dyn Fn(usize) -> bool, out: &mut Vec<usize>| {
+        if forward && p < n && ok(p) {
+            out.push(p + 1);
+        } else if !forward && p > 0 && ok(p - 1) {
+            out.push(p - 1);
+        }
+    };
+    match item {
+        Resolved::Word(None) => {}
+        Resolved::Word(Some(id)) => one(&|q| index.at(q) == *id, out),
+        Resolved::Glued(before, after) => one(
+            &|q| glued_matches(index.word(index.at(q)), before, after),
+            out,
+        ),
+        Resolved::Insertion(words) => {
+            if let Some(ids) = words {
+                let len = ids.len();
+                let range = if forward {
+                    (p + len <= n).then(|| p..p + len)
+                } else {
+                    p.checked_sub(len).map(|s| s..p)
+                };
+                if let Some(r) = range {
+                    if r.clone().zip(ids).all(|(q, id)| index.at(q) == *id) {
+                        out.push(if forward { r.end } else { r.start });
+                    }
+                }
+            }
+            for gap in 0..=INSERTION_GAP {
+                if forward && p + gap <= n {
+                    out.push(p + gap);
+                } else if !forward && gap <= p {
+                    out.push(p - gap);
+                }
+            }
+        }
+    }
+}
+
+/// The positions reachable through `items` from `from`, forwards or backwards.
+fn walk(index: &Index, items: &[Resolved<'_>], from: usize, forward: bool) -> Vec<usize> {
+    let mut here = vec![from];
+    let mut next = Vec::new();
+    let order: Box<dyn Iterator<Item = &Resolved<'_>>> = if forward {
+        Box::new(items.iter())
+    } else {
+        Box::new(items.iter().rev())
+    };
+    for item in order {
+        next.clear();
+        for &p in &here {
+            moves(index, item, p, forward, &mut next);
+        }
+        next.sort_unstable();
+        next.dedup();
+        std::mem::swap(&mut here, &mut next);
+        if here.is_empty() {
+            break;
+        }
+    }
+    here
+}
+
+/// The occurrence of a part that starts at or after `bound` and ends first: `(start, end)`
+/// token positions, end exclusive.
+fn find_part(index: &Index, items: &[Item], bound: usize) -> Option<(usize, usize)> {
+    let resolved = resolve(index, items);
+    if resolved.iter().any(|r| matches!(r, Resolved::Word(None))) {
+        return None;
+    }
+    let anchor = resolved
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| match r {
+            Resolved::Word(Some(id)) => Some((k, *id)),
+            _ => None,
+        })
+        .min_by_key(|&(_, id)| index.positions(id).len());
+    let Some((a, id)) = anchor else {
+        // No plain word to anchor on: only glued words and insertions. Rare, so scan.
+        if !resolved.iter().any(|r| matches!(r, Resolved::Glued(..))) {
+            return Some((bound, bound));
+        }
+        return (bound..index.len()).find_map(|start| {
+            walk(index, &resolved, start, true)
+                .first()
+                .map(|&end| (start, end))
+        });
+    };
+    let mut best: Option<(usize, usize)> = None;
+    let positions = index.positions(id);
+    let first = positions.partition_point(|&p| (p as usize) < bound);
+    for &p in &positions[first..] {
+        let p = p as usize;
+        if best.is_some_and(|(_, end)| p >= end) {
+            break;
+        }
+        let ends = walk(index, &resolved[a + 1..], p + 1, true);
+        let Some(&end) = ends.first() else { continue };
+        let starts = walk(index, &resolved[..a], p, false);
+        let Some(&start) = starts.iter().find(|&&s| s >= bound) else {
+            continue;
+        };
+        if best.is_none_or(|(_, e)| end < e) {
+            best = Some((start, end));
+        }
+    }
+    best
+}
+
+/// The result of searching a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    /// Every part was found in order: token positions of the first part's start and the
+    /// last part's end (exclusive).
+    Found(usize, usize),
+    /// Part `part` (0-based) occurs nowhere in the text.
+    Missing {
+        /// Index of the part.
+        part: usize,
+    },
+    /// Part `part` occurs, but only before the end of the previous part's match.
+    OutOfOrder {
+        /// Index of the part.
+        part: usize,
+        /// Token position where the previous part was found.
+        previous: usize,
+        /// Token position where this part occurs (earliest).
+        found: usize,
+    },
+}
+
+/// Searches a pattern in the index.
+pub fn search(index: &Index, pattern: &Pattern) -> Search {
+    let mut bound = 0;
+    let mut start = None;
+    let mut previous = 0;
+    for (k, items) in pattern.parts.iter().enumerate() {
+        match find_part(index, items, bound) {
+            Some((s, e)) => {
+                start.get_or_insert(s);
+                previous = s;
+                bound = e;
+            }
+            None => {
+                return match find_part(index, items, 0) {
+                    Some((found, _)) if k > 0 => Search::OutOfOrder {
+                        part: k,
+                        previous,
+                        found,
+                    },
+                    _ => Search::Missing { part: k },
+                };
+            }
+        }
+    }
+    Search::Found(start.unwrap_or(0), bound)
+}
+
+/// A difference between a quote and a passage: quote words where the passage has other
+/// words (either side may be empty: an added or a dropped word).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The quote's words, normalised (empty when the quote dropped source words).
+    pub quote: Vec<String>,
+    /// The source's words, normalised (empty when the quote added words).
+    pub source: Vec<String>,
+}
+
+/// The passage of a text closest to a quote part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alignment {
+    /// Token position of the passage's first word.
+    pub start: usize,
+    /// Token position just past its last word.
+    pub end: usize,
+    /// The differences, in order.
+    pub changes: Vec<Change>,
+    /// How many of the part's words the passage has in place.
+    pub matched: usize,
+    /// How many words the part has (insertions not counted).
+    pub total: usize,
+}
+
+enum Elem<'p> {
+    Word(&'p str, Option<Id>),
+    Glued(&'p str, &'p str),
+    Free,
+}
+
+impl Elem<'_> {
+    fn matches(&self, index: &Index, id: Id) -> bool {
+        match self {
+            Elem::Word(_, Some(w)) => *w == id,
+            Elem::Word(_, None) | Elem::Free => false,
+            Elem::Glued(before, after) => glued_matches(index.word(id), before, after),
+        }
+    }
+
+    fn display(&self) -> String {
+        match self {
+            Elem::Word(w, _) => (*w).to_owned(),
+            Elem::Glued(before, after) => format!("{before}[…]{after}"),
+            Elem::Free => String::new(),
+        }
+    }
+}
+
+enum Op {
+    Same,
+    Sub(usize, usize),
+    Added(usize),
+    Dropped(usize),
+    Absorbed,
+}
+
+/// Aligns `elems` against text positions `lo..hi`: (score, start, end, ops). The score is
+/// the number of edits (words changed, added or dropped), ties broken by more words in
+/// place: each edit weighs `m + 1` and each word in place `-1`, so that "`by` dropped" wins
+/// over "`taxes` added" for the same number of edits.
+fn align(index: &Index, elems: &[Elem<'_>], lo: usize, hi: usize) -> (i64, usize, usize, Vec<Op>) {
+    let m = elems.len();
+    let w = hi - lo;
+    let edit = m as i64 + 1;
+    let at = |i: usize, j: usize| i * (w + 1) + j;
+    let step = |same: bool| if same { -1 } else { edit };
+    let mut d = vec![0i64; (m + 1) * (w + 1)];
+    for i in 1..=m {
+        let free = matches!(elems[i - 1], Elem::Free);
+        d[at(i, 0)] = d[at(i - 1, 0)] + if free { 0 } else { edit };
+        for j in 1..=w {
+            d[at(i, j)] = if free {
+                d[at(i - 1, j)].min(d[at(i, j - 1)])
+            } else {
+                let same = elems[i - 1].matches(index, index.at(lo + j - 1));
+                (d[at(i - 1, j - 1)] + step(same))
+                    .min(d[at(i - 1, j)] + edit)
+                    .min(d[at(i, j - 1)] + edit)
+            };
+        }
+    }
+    let (mut j, score) = (0..=w)
+        .map(|j| (j, d[at(m, j)]))
+        // Of equal scores, the longest passage: a changed last word reads as `x` → `y`
+        // rather than as `x` added.
+        .min_by_key(|&(j, c)| (c, std::cmp::Reverse(j)))
+        .unwrap_or((0, 0));
+    let end = lo + j;
+    let mut i = m;
+    let mut ops = Vec::new();
+    while i > 0 {
+        if matches!(elems[i - 1], Elem::Free) {
+            if j == 0 || d[at(i, j)] == d[at(i - 1, j)] {
+                i -= 1;
+            } else {
+                ops.push(Op::Absorbed);
+                j -= 1;
+            }
+            continue;
+        }
+        let same = j > 0 && elems[i - 1].matches(index, index.at(lo + j - 1));
+        if j > 0 && d[at(i, j)] == d[at(i - 1, j - 1)] + step(same) {
+            ops.push(if same {
+                Op::Same
+            } else {
+                Op::Sub(i - 1, lo + j - 1)
+            });
+            i -= 1;
+            j -= 1;
+        } else if d[at(i, j)] == d[at(i - 1, j)] + edit {
+            ops.push(Op::Added(i - 1));
+            i -= 1;
+        } else {
+            ops.push(Op::Dropped(lo + j - 1));
+            j -= 1;
+        }
+    }
+    ops.reverse();
+    (score, lo + j, end, ops)
+}
+
+/// The passage of the text closest to a part of a quote, if any of its words occur.
+pub fn closest(index: &Index, items: &[Item]) -> Option<Alignment> {
+    let elems: Vec<Elem<'_>> = items
+        .iter()
+        .map(|item| match item {
+            Item::Word(w) => Elem::Word(w, index.id(w)),
+            Item::Glued { before, after } => Elem::Glued(before, after),
+            Item::Insertion(_) => Elem::Free,
+        })
+        .collect();
+    // An insertion at either end constrains nothing (and would let the passage run on).
+    let first = elems.iter().position(|e| !matches!(e, Elem::Free))?;
+    let last = elems.iter().rposition(|e| !matches!(e, Elem::Free))?;
+    let elems = &elems[first..=last];
+    let m = elems.len();
+    let frees = elems.iter().filter(|e| matches!(e, Elem::Free)).count();
+    // Seeds: the rarest of the part's words, with their offsets in the part.
+    let mut seeds: Vec<(Id, usize)> = elems
+        .iter()
+        .enumerate()
+        .filter_map(|(k, e)| match e {
+            Elem::Word(_, Some(id)) => Some((*id, k)),
+            _ => None,
+        })
+        .collect();
+    seeds.sort_by_key(|&(id, k)| (index.positions(id).len(), k));
+    let mut votes: HashMap<i64, u32> = HashMap::new();
+    let mut budget = 0;
+    for &(id, k) in &seeds {
+        let positions = index.positions(id);
+        if budget > 0 && budget + positions.len() > SEED_BUDGET {
+            break;
+        }
+        budget += positions.len();
+        for &p in positions {
+            *votes.entry(p as i64 - k as i64).or_default() += 1;
+        }
+    }
+    let mut diagonals: Vec<(i64, u32)> = votes.into_iter().collect();
+    diagonals.sort_by_key(|&(d, v)| (std::cmp::Reverse(v), d));
+    let spread = (m / 2 + 1) as i64;
+    let mut picked: Vec<i64> = Vec::new();
+    for (d, _) in diagonals {
+        if picked.len() == CANDIDATES {
+            break;
+        }
+        if picked.iter().all(|&p| (p - d).abs() > spread) {
+            picked.push(d);
+        }
+    }
+    let n = index.len() as i64;
+    let mut best: Option<(i64, usize, usize, Vec<Op>)> = None;
+    for d in picked {
+        let lo = (d - spread - 2).clamp(0, n) as usize;
+        let hi = (d + m as i64 + spread + 2 + (frees * INSERTION_GAP) as i64).clamp(0, n) as usize;
+        let found = align(index, elems, lo, hi);
+        let better = match &best {
+            None => true,
+            Some(b) => (found.0, found.1) < (b.0, b.1),
+        };
+        if better {
+            best = Some(found);
+        }
+    }
+    let (_, start, end, ops) = best?;
+    let mut changes: Vec<Change> = Vec::new();
+    let mut open = false;
+    let mut matched = 0;
+    for op in &ops {
+        let (q, s) = match *op {
+            Op::Same => {
+                matched += 1;
+                open = false;
+                continue;
+            }
+            Op::Absorbed => {
+                open = false;
+                continue;
+            }
+            Op::Sub(i, p) => (Some(elems[i].display()), Some(index.word(index.at(p)))),
+            Op::Added(i) => (Some(elems[i].display()), None),
+            Op::Dropped(p) => (None, Some(index.word(index.at(p)))),
+        };
+        if !open {
+            changes.push(Change {
+                quote: Vec::new(),
+                source: Vec::new(),
+            });
+            open = true;
+        }
+        // Invariant: a change was pushed just above when none was open.
+        let change = changes.last_mut().expect("an open change");
+        change.quote.extend(q);
+        change.source.extend(s.map(str::to_owned));
+    }
+    Some(Alignment {
+        start,
+        end,
+        changes,
+        matched,
+        total: m - frees,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str, quote: &str) -> bool {
+        let index = Index::new(text);
+        matches!(search(&index, &Pattern::parse(quote)), Search::Found(..))
+    }
+
+    const TEXT: &str = "The minister said the programme was “sustained by private money”. \
+        It wasn’t cheap.\n\nAnalysts agreed. They said the CIS economies would follow, \
+        and that the reform had cost 8% of GDP.";
+
+    #[test]
+    fn verbatim_and_typographic_variants() {
+        assert!(found(TEXT, "sustained by private money"));
+        assert!(found(TEXT, "It wasn't cheap."));
+        assert!(found(TEXT, "“It wasn’t cheap”"));
+        assert!(found(
+            TEXT,
+            "the programme was \"sustained by private money.\""
+        ));
+    }
+
+    #[test]
+    fn a_changed_word_is_not_normalised_away() {
+        assert!(!found(TEXT, "sustainable by private money"));
+        assert!(!found(TEXT, "the reform had cost 9% of GDP"));
+        assert!(!found(TEXT, "the reform had cost 8 of GDP"));
+        assert!(!found(TEXT, "The programme was sustained"));
+        assert!(!found(TEXT, "sustained by money"));
+    }
+
+    #[test]
+    fn an_ellipsis_spans_sentences_in_order() {
+        assert!(found(TEXT, "the programme was … It wasn’t cheap"));
+        assert!(found(
+            TEXT,
+            "The minister said ... the reform had cost 8% of GDP"
+        ));
+        assert!(found(
+            TEXT,
+            "The minister said [...] the CIS economies [...] 8% of GDP"
+        ));
+        assert!(found(TEXT, "…sustained by private money…"));
+        assert!(!found(TEXT, "It wasn’t cheap … The minister said"));
+        assert!(!found(TEXT, "The minister said … It was cheap"));
+    }
+
+    #[test]
+    fn a_bracketed_clarification() {
+        assert!(found(
+            TEXT,
+            "[Analysts] said the CIS economies would follow"
+        ));
+        assert!(found(
+            TEXT,
+            "They said the [Commonwealth of Independent States] economies would follow"
+        ));
+        assert!(found(
+            TEXT,
+            "They said the CIS [Commonwealth of Independent States] economies"
+        ));
+        assert!(found(TEXT, "They said the [CIS] economies would follow"));
+        assert!(!found(
+            TEXT,
+            "They said the [Commonwealth of Independent States] economies would lead"
+        ));
+    }
+
+    #[test]
+    fn an_insertion_stands_for_at_most_twelve_words() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen \
+                    fourteen fifteen";
+        assert_eq!(INSERTION_GAP, 12);
+        // Twelve words between `one` and `fourteen`: the insertion may stand for them.
+        assert!(found(text, "one [the numbers] fourteen"));
+        // Thirteen between `one` and `fifteen`: too many; that needs an elision.
+        assert!(!found(text, "one [the numbers] fifteen"));
+        assert!(found(text, "one … fifteen"));
+    }
+
+    #[test]
+    fn a_glued_bracket_alters_one_word() {
+        assert!(found(TEXT, "[T]he programme was sustained"));
+        assert!(found(TEXT, "the programme[s] was sustained"));
+        assert!(!found(TEXT, "[T]he programme were sustained"));
+    }
+
+    #[test]
+    fn digits_matter() {
+        let text = "output exceeded 14 trillion tenge (US$26.2 billion) in 2024";
+        assert!(found(text, "14 trillion tenge (US$26.2 billion)"));
+        assert!(!found(text, "14 trillion tenge (US$26.3 billion)"));
+        assert!(!found(text, "41 trillion tenge"));
+        assert!(!found(text, "in 2025"));
+        assert!(!found(text, "(€26.2 billion)"));
+    }
+
+    #[test]
+    fn parts_out_of_order_are_reported_as_such() {
+        let index = Index::new(TEXT);
+        let pattern = Pattern::parse("It wasn’t cheap … The minister said");
+        assert!(matches!(
+            search(&index, &pattern),
+            Search::OutOfOrder { part: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn closest_passage_names_the_changed_word() {
+        let index = Index::new(TEXT);
+        let pattern = Pattern::parse("the programme was sustainable by private money");
+        let a = closest(&index, &pattern.parts[0]).unwrap();
+        assert_eq!(
+            a.changes,
+            [Change {
+                quote: vec!["sustainable".into()],
+                source: vec!["sustained".into()]
+            }]
+        );
+        assert_eq!((a.matched, a.total), (6, 7));
+        let pattern = Pattern::parse("the reform cost 8% of GDP");
+        let a = closest(&index, &pattern.parts[0]).unwrap();
+        assert_eq!(
+            a.changes,
+            [Change {
+                quote: vec![],
+                source: vec!["had".into()]
+            }]
+        );
+        let pattern = Pattern::parse("Analysts strongly agreed");
+        let a = closest(&index, &pattern.parts[0]).unwrap();
+        assert_eq!(
+            a.changes,
+            [Change {
+                quote: vec!["strongly".into()],
+                source: vec![]
+            }]
+        );
+    }
+
+    #[test]
+    fn parsing_editorial_marks() {
+        let p = Pattern::parse("A [sic] b … c [...] d (…) e... [T]he reform[s]");
+        assert_eq!(p.parts.len(), 5);
+        assert_eq!(
+            p.parts[0],
+            [
+                Item::Word("A".into()),
+                Item::Insertion(vec!["sic".into()]),
+                Item::Word("b".into())
+            ]
+        );
+        assert_eq!(
+            p.parts[4],
+            [
+                Item::Glued {
+                    before: String::new(),
+                    after: "he".into()
+                },
+                Item::Glued {
+                    before: "reform".into(),
+                    after: String::new()
+                }
+            ]
+        );
+        assert!(Pattern::parse("… [...] …").is_empty());
+        assert!(!Pattern::parse("[sic] x").is_empty());
+    }
+}
