@@ -172,7 +172,12 @@ fn junit_parses_back() {
     let with_findings: std::collections::BTreeSet<_> = report
         .diagnostics
         .iter()
-        .map(|d| (d.location.as_ref().map(|l| l.file.clone()), d.record.clone()))
+        .map(|d| {
+            (
+                d.location.as_ref().map(|l| l.file.clone()),
+                d.record.clone(),
+            )
+        })
         .collect();
     assert_eq!(failures, with_findings.len());
 }
