@@ -112,9 +112,12 @@ struct ExportArgs {
     /// CSV: start each file with a UTF-8 byte-order mark, for Excel.
     #[arg(long)]
     bom: bool,
-    /// Report dates after this day (YYYY-MM-DD; default today).
+    /// Report dates after this day (YYYY-MM-DD; default the config's `as_of`, else today).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
+    /// The configuration file (default: `factkit.toml` at the dataset root, if any).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -384,7 +387,10 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
 /// document goes to standard error, so standard output can carry the document itself.
 fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let format = export::Format::from(args.to);
-    let mut config = Config::default();
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::for_paths(&args.paths)?,
+    };
     if let Some(text) = &args.as_of {
         let date = PartialDate::parse(text)
             .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
@@ -414,7 +420,11 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     }
     let options = export::Options {
         kind,
-        base_url: args.base_url.clone(),
+        // `--base-url` wins over `[jsonld] base_url` of factkit.toml.
+        base_url: args
+            .base_url
+            .clone()
+            .or_else(|| config.jsonld_base_url.clone()),
         bom: args.bom,
         about_tolerance: config.about_tolerance.clone(),
     };

@@ -657,3 +657,55 @@ fn export_to_an_unwritable_path_leaves_everything_as_it_was() {
     let records: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(records.as_array().unwrap().len(), 32);
 }
+
+/// The Markdown Check column says where each faithful quote was found, and shows the near
+/// miss of an altered one (issue 6).
+#[test]
+fn export_markdown_shows_quotes_found_in_archives() {
+    let out = run(&[
+        "export",
+        "--to",
+        "markdown",
+        "--kind",
+        "statement",
+        "--allow-errors",
+        "examples/quotes-demo",
+    ]);
+    assert!(
+        out.contains("| ✅ passed<br>✅ quote found in source (line 11) |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("❌ quote-in-source: quote not found in `archives/lakeside-gazette.txt`; closest passage (line 15) differs: `generation` → `decade`"),
+        "{out}"
+    );
+}
+
+/// `[jsonld] base_url` of factkit.toml sets the node ids; `--base-url` overrides it.
+#[test]
+fn export_jsonld_takes_the_base_url_from_the_config() {
+    let out = run(&[
+        "export",
+        "--to",
+        "jsonld",
+        "--allow-errors",
+        "examples/house-rules",
+    ]);
+    assert!(
+        out.contains("\"@id\": \"https://desk.example.org/facts/#src-archived\""),
+        "{out}"
+    );
+    let out = run(&[
+        "export",
+        "--to",
+        "jsonld",
+        "--allow-errors",
+        "--base-url",
+        "https://other.example/",
+        "examples/house-rules",
+    ]);
+    assert!(
+        out.contains("\"@id\": \"https://other.example/#src-archived\""),
+        "{out}"
+    );
+}

@@ -163,6 +163,9 @@ struct Tables<'r> {
     options: &'r Options,
     by_id: HashMap<&'r str, &'r Record>,
     findings: HashMap<&'r str, Vec<Finding<'r>>>,
+    /// Statements whose quote was found in their source's archive: `quote found in source
+    /// (line 7)`. A quote not found is a `quote-in-source` finding and shows as one.
+    quotes_found: HashMap<String, String>,
 }
 
 impl<'r> Tables<'r> {
@@ -196,21 +199,35 @@ impl<'r> Tables<'r> {
                 }
             }
         }
+        let archives = crate::archive::Archives::load(&report.dataset);
+        let quotes_found = crate::archive::quote_checks(&report.dataset, &archives)
+            .into_iter()
+            .filter(|c| c.outcome.as_ref().is_ok_and(|o| o.is_found()))
+            .map(|c| (c.statement.id.clone(), c.summary()))
+            .collect();
         Tables {
             report,
             options,
             by_id,
             findings,
+            quotes_found,
         }
     }
 
     fn check(&self, id: &str) -> String {
+        let quote = self
+            .quotes_found
+            .get(id)
+            .map(|q| format!("✅ {}", escape(q)));
         let Some(found) = self.findings.get(id) else {
-            return "✅ passed".into();
+            return match quote {
+                Some(q) => format!("✅ passed<br>{q}"),
+                None => "✅ passed".into(),
+            };
         };
-        let lines: Vec<String> = found
-            .iter()
-            .map(|f| {
+        let lines: Vec<String> = quote
+            .into_iter()
+            .chain(found.iter().map(|f| {
                 let d = f.diagnostic;
                 let icon = match d.severity {
                     Severity::Error => "❌",
@@ -221,7 +238,7 @@ impl<'r> Tables<'r> {
                     .map(|v| format!(" (reported on {})", code(v)))
                     .unwrap_or_default();
                 format!("{icon} {}{via}: {}", escape(&d.rule), message(&d.message))
-            })
+            }))
             .collect();
         lines.join("<br>")
     }

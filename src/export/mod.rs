@@ -84,7 +84,7 @@ pub struct Options {
     /// Only records of this kind (`--kind`).
     pub kind: Option<Kind>,
     /// JSON-LD: the base of every `@id`, which is `BASE#id`; `None` gives the relative `#id`
-    /// (`--base-url`, and later the `base_url` of factkit.toml). Check it with
+    /// (`--base-url`, else `[jsonld] base_url` of factkit.toml). Check it with
     /// [`jsonld::check_base_url`].
     pub base_url: Option<String>,
     /// CSV: start each file with a UTF-8 byte-order mark, for Excel (`--bom`).
