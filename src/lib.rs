@@ -27,6 +27,7 @@ pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod typing;
 
 pub use check::{check, Report};
 pub use config::Config;
