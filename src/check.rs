@@ -33,7 +33,16 @@ impl Report {
 
 /// Checks the dataset at `paths` (the current directory when empty).
 pub fn check(paths: &[PathBuf], config: &Config) -> Result<Report, Error> {
-    let (dataset, findings) = load::load(paths)?;
+    check_with(paths, config, &load::Options::default())
+}
+
+/// Checks the dataset at `paths`, reading YAML and CSV files with `options` (`--kind`).
+pub fn check_with(
+    paths: &[PathBuf],
+    config: &Config,
+    options: &load::Options,
+) -> Result<Report, Error> {
+    let (dataset, findings) = load::load_with(paths, options)?;
     check_dataset(dataset, findings, config)
 }
 

@@ -20,6 +20,7 @@
 
 pub mod check;
 pub mod config;
+pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod load;

@@ -10,6 +10,8 @@
 //! jsonschema reports errors in schema order; [`Schemas::validate`] returns them sorted by
 //! instance path so that output is stable and follows the document.
 
+pub mod file;
+
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;

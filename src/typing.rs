@@ -161,7 +161,13 @@ impl Typing {
         self.at(&self.root, root, path, 0)
     }
 
-    fn at<S: AsRef<str>>(&self, doc: &str, schema: &Value, path: &[S], depth: usize) -> Option<Types> {
+    fn at<S: AsRef<str>>(
+        &self,
+        doc: &str,
+        schema: &Value,
+        path: &[S],
+        depth: usize,
+    ) -> Option<Types> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -204,14 +210,69 @@ impl Typing {
             }
         }
         if object.contains_key("if") {
-            let branch = |k: &str| {
-                object
-                    .get(k)
-                    .and_then(|b| self.at(doc, b, path, depth + 1))
-            };
+            let branch = |k: &str| object.get(k).and_then(|b| self.at(doc, b, path, depth + 1));
             acc = meet(acc, join(branch("then"), branch("else")));
         }
         acc
+    }
+
+    /// The member names the schema lists at `path` (its `properties`, through `$ref`s and
+    /// applicators), in the order written: the column order of CSV output.
+    pub fn properties_at<S: AsRef<str>>(&self, path: &[S]) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(root) = self.documents.get(&self.root) {
+            self.collect_properties(&self.root, root, path, 0, &mut out);
+        }
+        out
+    }
+
+    fn collect_properties<S: AsRef<str>>(
+        &self,
+        doc: &str,
+        schema: &Value,
+        path: &[S],
+        depth: usize,
+        out: &mut Vec<String>,
+    ) {
+        let Some(object) = schema.as_object() else {
+            return;
+        };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match path.split_first() {
+            None => {
+                if let Some(Value::Object(properties)) = object.get("properties") {
+                    for name in properties.keys() {
+                        if !out.contains(name) {
+                            out.push(name.clone());
+                        }
+                    }
+                }
+            }
+            Some((head, rest)) => {
+                if let Some(child) = child_schema(object, head.as_ref()) {
+                    self.collect_properties(doc, child, rest, depth + 1, out);
+                }
+            }
+        }
+        if let Some(Value::String(reference)) = object.get("$ref") {
+            if let Some((target_doc, target)) = self.resolve(doc, reference) {
+                self.collect_properties(&target_doc, target, path, depth + 1, out);
+            }
+        }
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            if let Some(Value::Array(branches)) = object.get(keyword) {
+                for branch in branches {
+                    self.collect_properties(doc, branch, path, depth + 1, out);
+                }
+            }
+        }
+        for keyword in ["then", "else"] {
+            if let Some(branch) = object.get(keyword) {
+                self.collect_properties(doc, branch, path, depth + 1, out);
+            }
+        }
     }
 
     /// The document and schema a `$ref` names, relative to document `doc`.
@@ -273,19 +334,15 @@ fn child_schema<'s>(object: &'s serde_json::Map<String, Value>, token: &str) -> 
         match object.get("items") {
             // Drafts 4 to 2019-09: `items` as an array is a tuple.
             Some(Value::Array(tuple)) => {
-                return tuple.get(index).or_else(|| {
-                    object
-                        .get("additionalItems")
-                        .filter(|i| i.is_object())
-                })
+                return tuple
+                    .get(index)
+                    .or_else(|| object.get("additionalItems").filter(|i| i.is_object()))
             }
             Some(items @ Value::Object(_)) => return Some(items),
             _ => {}
         }
     }
-    object
-        .get("additionalProperties")
-        .filter(|a| a.is_object())
+    object.get("additionalProperties").filter(|a| a.is_object())
 }
 
 fn type_keyword(value: &Value) -> Option<Types> {
@@ -377,7 +434,10 @@ mod tests {
         assert_eq!(at(Kind::Statistic, "/value"), Some(Types::OBJECT));
         assert_eq!(at(Kind::Statistic, "/value/scale"), Some(Types::STRING));
         assert_eq!(at(Kind::Statistic, "/period"), Some(Types::STRING));
-        assert_eq!(at(Kind::Statistic, "/ratio_of/numerator"), Some(Types::STRING));
+        assert_eq!(
+            at(Kind::Statistic, "/ratio_of/numerator"),
+            Some(Types::STRING)
+        );
         assert_eq!(at(Kind::Statistic, "/tags/3"), Some(Types::STRING));
         assert_eq!(at(Kind::Source, "/published"), Some(Types::STRING));
         assert_eq!(at(Kind::ExchangeRate, "/rate"), Some(decimal));
@@ -425,6 +485,15 @@ mod tests {
         assert_eq!(t("/other"), Some(Types::STRING));
         assert_eq!(t("/by_id"), Some(Types::BOOLEAN));
         assert_eq!(t("/zzz"), Some(Types::ARRAY));
+    }
+
+    #[test]
+    fn property_order() {
+        let statistic = Typing::bundled(Kind::Statistic);
+        let names = statistic.properties_at(&tokens(""));
+        assert_eq!(names[..4], ["kind", "id", "label", "value"]);
+        let names = statistic.properties_at(&tokens("/equivalents/0"));
+        assert_eq!(names, ["amount", "scale", "currency", "unit", "qualifier"]);
     }
 
     #[test]

@@ -50,7 +50,7 @@ use serde_json::{Map, Value};
 use super::{Anchor, Entry, SourceFile, TypingFor};
 use crate::diagnostic::{Cell, Diagnostic, Location, Severity};
 use crate::model::Kind;
-use crate::typing::Types;
+use crate::typing::{Types, Typing};
 
 /// The header row: column names and the path each one writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +102,11 @@ impl Header {
                 let shorter = path.len().min(other.len());
                 if path[..shorter] == other[..shorter] {
                     let what = if path.len() == other.len() {
-                        format!("the header `{name}` appears twice (columns {} and {})", j + 1, i + 1)
+                        format!(
+                            "the header `{name}` appears twice (columns {} and {})",
+                            j + 1,
+                            i + 1
+                        )
                     } else {
                         format!(
                             "the headers `{}` (column {}) and `{name}` (column {}) both write `{}`",
@@ -112,7 +116,10 @@ impl Header {
                             path[..shorter].join(".")
                         )
                     };
-                    return Err(err(what, "keep one column per field; nested fields have dotted names only"));
+                    return Err(err(
+                        what,
+                        "keep one column per field; nested fields have dotted names only",
+                    ));
                 }
             }
             paths.push(path);
@@ -330,19 +337,25 @@ pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
     )
 }
 
-/// Every row of `text` that is not a blank line, in order.
+/// Every row of `text` in order, blank lines included (as rows with an empty range): a
+/// spreadsheet numbers them too.
 pub fn split_rows(text: &str) -> impl Iterator<Item = RawRow> + '_ {
     let mut at = usize::from(text.starts_with('\u{feff}')) * 3;
-    std::iter::from_fn(move || loop {
+    std::iter::from_fn(move || {
         if at >= text.len() {
             return None;
         }
         let (row, next) = scan_row(text, at);
         at = next.max(at + 1);
-        if !row.range.is_empty() || row.unclosed_quote {
-            return Some(row);
-        }
+        Some(row)
     })
+}
+
+impl RawRow {
+    /// Whether the row is a blank line.
+    pub fn is_blank(&self) -> bool {
+        self.range.is_empty() && !self.unclosed_quote
+    }
 }
 
 /// The cells of one row, parsed by the csv crate.
@@ -405,7 +418,28 @@ pub fn row_record(
             insert(&mut record, path, value);
         }
     }
+    if let Some(typing) = typing {
+        order(&mut record, typing, &mut Vec::new());
+    }
     Ok(Some(Value::Object(record)))
+}
+
+/// Puts an object's members in the order its schema lists them (the rest after, as they
+/// came), so a record reads the same whatever the order of the file's columns.
+fn order(object: &mut Map<String, Value>, typing: &Typing, path: &mut Vec<String>) {
+    let listed = typing.properties_at(path);
+    if !listed.is_empty() {
+        let mut members: Vec<(String, Value)> = std::mem::take(object).into_iter().collect();
+        members.sort_by_key(|(k, _)| listed.iter().position(|l| l == k).unwrap_or(usize::MAX));
+        object.extend(members);
+    }
+    for (key, value) in object.iter_mut() {
+        if let Value::Object(inner) = value {
+            path.push(key.clone());
+            order(inner, typing, path);
+            path.pop();
+        }
+    }
 }
 
 fn insert(object: &mut Map<String, Value>, path: &[String], value: Value) {
@@ -428,11 +462,122 @@ fn insert(object: &mut Map<String, Value>, path: &[String], value: Value) {
 }
 
 /// How a dataset's CSV files are read.
-pub(super) struct Settings<'a> {
+pub struct Settings<'a> {
+    /// The kind of rows without a `kind` cell (`--kind`).
     pub kind: Option<Kind>,
+    /// Chooses the typing of a row from its kind.
     pub typing: &'a TypingFor<'a>,
     /// Require `id` and `kind` columns (dataset files, checked by the bundled schemas).
     pub dataset: bool,
+}
+
+/// The location of a cell (or of the end of its row, for `None`) in `file`.
+fn at_cell(
+    file: &SourceFile,
+    row: &RawRow,
+    column: Option<usize>,
+    number: usize,
+    header: Option<&Header>,
+) -> Location {
+    let span = column
+        .and_then(|c| row.cells.get(c).cloned())
+        .unwrap_or(row.range.end..row.range.end);
+    let mut location = file.location_of(span);
+    location.cell = Some(Cell {
+        row: number,
+        column: column.map(|c| c + 1),
+        header: column.and_then(|c| header.and_then(|h| h.names.get(c).cloned())),
+    });
+    location
+}
+
+fn cell_diagnostic(
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    header: Option<&Header>,
+    e: CellError,
+) -> Diagnostic {
+    let mut d = Diagnostic::new("syntax", Severity::Error, e.message);
+    if !e.help.is_empty() {
+        d = d.help(e.help);
+    }
+    d.with_location(at_cell(file, row, e.column, number, header))
+}
+
+/// Reads the header row `row` (spreadsheet row `number`) of `file`.
+pub fn read_header(
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    settings: &Settings<'_>,
+) -> Result<Arc<Header>, Box<Diagnostic>> {
+    let header = if row.unclosed_quote {
+        Err(unclosed())
+    } else {
+        fields(&file.text()[row.range.clone()])
+            .map_err(|message| CellError {
+                column: None,
+                message,
+                help: String::new(),
+            })
+            .and_then(Header::new)
+    };
+    let header = header.map_err(|e| Box::new(cell_diagnostic(file, row, number, None, e)))?;
+    if settings.dataset {
+        let missing = if !header.has("id") {
+            Some(("the first row is the header, and it has no `id` column: is the header row missing?", "add a header row naming the columns: `kind,id,…`"))
+        } else if !header.has("kind") && settings.kind.is_none() {
+            Some((
+                "the header has no `kind` column, so the rows have no kind",
+                "add a `kind` column, or pass `--kind KIND` when every row is of one kind",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = missing {
+            return Err(Box::new(Diagnostic::new("syntax", Severity::Error, message)
+                .help(help)
+                .with_location(at_cell(file, row, Some(0), number, Some(&header)))));
+        }
+    }
+    Ok(Arc::new(header))
+}
+
+/// Reads data row `row` (spreadsheet row `number`) of `file` into an entry; `None` for a
+/// row whose cells are all empty.
+pub fn row_entry(
+    file_index: usize,
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    header: &Arc<Header>,
+    settings: &Settings<'_>,
+) -> Result<Option<Entry>, Box<Diagnostic>> {
+    let result = if row.unclosed_quote {
+        Err(unclosed())
+    } else {
+        fields(&file.text()[row.range.clone()])
+            .map_err(|message| CellError {
+                column: None,
+                message,
+                help: String::new(),
+            })
+            .and_then(|cells| row_record(header, &cells, settings.kind, settings.typing))
+    };
+    match result {
+        Ok(Some(value)) => Ok(Some(Entry::new(
+            file_index,
+            Anchor::Csv {
+                row: row.range.clone(),
+                number,
+                header: Arc::clone(header),
+            },
+            value,
+        ))),
+        Ok(None) => Ok(None),
+        Err(e) => Err(Box::new(cell_diagnostic(file, row, number, Some(header), e))),
+    }
 }
 
 /// Reads a `.csv` file into entries.
@@ -443,9 +588,10 @@ pub(super) fn load_csv(
     entries: &mut Vec<Entry>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    let text = file.text();
-    let mut rows = split_rows(text);
-    let Some(head) = rows.next() else {
+    let mut rows = split_rows(file.text())
+        .enumerate()
+        .filter(|(_, row)| !row.is_blank());
+    let Some((head_index, head)) = rows.next() else {
         findings.push(
             Diagnostic::new("syntax", Severity::Error, "the file is empty")
                 .help("write a header row (`kind,id,…`) and one row per record, or delete the file")
@@ -453,87 +599,18 @@ pub(super) fn load_csv(
         );
         return;
     };
-    let at_cell = |row: &RawRow, column: Option<usize>, number: usize, header: Option<&Header>| {
-        let span = column
-            .and_then(|c| row.cells.get(c).cloned())
-            .unwrap_or_else(|| row.range.end..row.range.end);
-        let mut location = file.location_of(span);
-        location.cell = Some(Cell {
-            row: number,
-            column: column.map(|c| c + 1),
-            header: column.and_then(|c| header.and_then(|h| h.names.get(c).cloned())),
-        });
-        location
-    };
-    let header = fields(&text[head.range.clone()])
-        .map_err(|message| CellError {
-            column: None,
-            message,
-            help: String::new(),
-        })
-        .and_then(|names| {
-            if head.unclosed_quote {
-                return Err(unclosed());
-            }
-            Header::new(names)
-        });
-    let header = match header {
-        Ok(h) => Arc::new(h),
-        Err(e) => {
-            findings.push(
-                Diagnostic::new("syntax", Severity::Error, e.message)
-                    .help(e.help)
-                    .with_location(at_cell(&head, e.column, 1, None)),
-            );
+    let header = match read_header(file, &head, head_index + 1, settings) {
+        Ok(h) => h,
+        Err(d) => {
+            findings.push(*d);
             return;
         }
     };
-    if settings.dataset {
-        let missing = if !header.has("id") {
-            Some(("id", "the first row is the header, and it has no `id` column: is the header row missing?", "add a header row naming the columns: `kind,id,…`"))
-        } else if !header.has("kind") && settings.kind.is_none() {
-            Some(("kind", "the header has no `kind` column, so the rows have no kind", "add a `kind` column, or pass `--kind KIND` when every row is of one kind"))
-        } else {
-            None
-        };
-        if let Some((_, message, help)) = missing {
-            findings.push(
-                Diagnostic::new("syntax", Severity::Error, message)
-                    .help(help)
-                    .with_location(at_cell(&head, Some(0), 1, Some(&header))),
-            );
-            return;
-        }
-    }
-    for (n, row) in rows.enumerate() {
-        let number = n + 2;
-        let result = if row.unclosed_quote {
-            Err(unclosed())
-        } else {
-            fields(&text[row.range.clone()])
-                .map_err(|message| CellError {
-                    column: None,
-                    message,
-                    help: String::new(),
-                })
-                .and_then(|cells| row_record(&header, &cells, settings.kind, settings.typing))
-        };
-        match result {
-            Ok(Some(value)) => entries.push(Entry::new(
-                file_index,
-                Anchor::Csv {
-                    row: row.range.clone(),
-                    number,
-                    header: Arc::clone(&header),
-                },
-                value,
-            )),
+    for (n, row) in rows {
+        match row_entry(file_index, file, &row, n + 1, &header, settings) {
+            Ok(Some(entry)) => entries.push(entry),
             Ok(None) => {}
-            Err(e) => findings.push(
-                Diagnostic::new("syntax", Severity::Error, e.message)
-                    .help(e.help)
-                    .with_location(at_cell(&row, e.column, number, Some(&header))),
-            ),
+            Err(d) => findings.push(*d),
         }
     }
 }
@@ -625,7 +702,6 @@ pub(super) fn location(file: &SourceFile, span: Range<usize>, cell: Cell) -> Loc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::typing::Typing;
     use proptest::prelude::*;
 
     fn bundled(kind: Option<&str>) -> Option<&'static Typing> {
@@ -643,10 +719,34 @@ mod tests {
 
     #[test]
     fn cells_are_typed_by_the_schema() {
-        let h = header(&["kind", "id", "label", "value.amount", "value.unit", "equivalents", "source", "tags", "notes"]);
-        let v = row(&h, &["statistic", "x", "1.10", "1.100", "people", r#"[{"amount":"26.2","currency":"USD"}]"#, "s", r#"["a","b"]"#, ""], None)
-            .unwrap()
-            .unwrap();
+        let h = header(&[
+            "kind",
+            "id",
+            "label",
+            "value.amount",
+            "value.unit",
+            "equivalents",
+            "source",
+            "tags",
+            "notes",
+        ]);
+        let v = row(
+            &h,
+            &[
+                "statistic",
+                "x",
+                "1.10",
+                "1.100",
+                "people",
+                r#"[{"amount":"26.2","currency":"USD"}]"#,
+                "s",
+                r#"["a","b"]"#,
+                "",
+            ],
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(v["label"], "1.10");
         assert_eq!(v["value"]["amount"].to_string(), "1.100");
         assert!(v["value"]["amount"].is_number());
@@ -654,15 +754,54 @@ mod tests {
         assert_eq!(v["tags"][1], "b");
         assert!(v.get("notes").is_none());
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["kind", "id", "label", "value", "equivalents", "source", "tags"]);
+        assert_eq!(
+            keys,
+            [
+                "kind",
+                "id",
+                "label",
+                "value",
+                "source",
+                "equivalents",
+                "tags"
+            ]
+        );
         // Strings that would read as numbers are JSON strings in the cell.
-        let v = row(&h, &["statistic", "x", "l", "\"007\"", "people", "", "s", "", "\"\""], None).unwrap().unwrap();
+        let v = row(
+            &h,
+            &[
+                "statistic",
+                "x",
+                "l",
+                "\"007\"",
+                "people",
+                "",
+                "s",
+                "",
+                "\"\"",
+            ],
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(v["value"]["amount"], "007");
         assert_eq!(v["notes"], "");
-        let v = row(&h, &["statistic", "x", "l", "007", "people", "", "s", "", ""], None).unwrap().unwrap();
+        let v = row(
+            &h,
+            &["statistic", "x", "l", "007", "people", "", "s", "", ""],
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(v["value"]["amount"], "007");
         // Without a kind, every cell is a string.
-        let v = row(&h, &["", "x", "l", "1.5", "people", "[1]", "s", "", ""], None).unwrap().unwrap();
+        let v = row(
+            &h,
+            &["", "x", "l", "1.5", "people", "[1]", "s", "", ""],
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(v["value"]["amount"], "1.5");
         assert_eq!(v["equivalents"], "[1]");
     }
@@ -670,8 +809,13 @@ mod tests {
     #[test]
     fn kind_from_the_flag() {
         let h = header(&["id", "type", "name"]);
-        let v = row(&h, &["a", "person", "A"], Some(Kind::Entity)).unwrap().unwrap();
-        assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"kind":"entity","id":"a","type":"person","name":"A"}"#);
+        let v = row(&h, &["a", "person", "A"], Some(Kind::Entity))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"kind":"entity","id":"a","type":"person","name":"A"}"#
+        );
     }
 
     #[test]
@@ -689,7 +833,13 @@ mod tests {
 
     #[test]
     fn headers_that_collide() {
-        for bad in [&["a", "a"][..], &["value", "value.amount"], &["a.b", "a"], &["a", ""], &["a..b"]] {
+        for bad in [
+            &["a", "a"][..],
+            &["value", "value.amount"],
+            &["a.b", "a"],
+            &["a", ""],
+            &["a..b"],
+        ] {
             let names = bad.iter().map(|s| s.to_string()).collect();
             assert!(Header::new(names).is_err(), "{bad:?}");
         }
@@ -718,14 +868,17 @@ mod tests {
     #[test]
     fn rows_and_cells_in_the_text() {
         let text = "\u{feff}a,b\r\n\"x,\"\"y\"\"\nz\",2\n\n,\n\"open";
-        let rows: Vec<RawRow> = split_rows(text).collect();
+        let rows: Vec<RawRow> = split_rows(text).filter(|r| !r.is_blank()).collect();
         assert_eq!(rows.len(), 4);
         assert_eq!(&text[rows[0].range.clone()], "a,b");
         assert_eq!(&text[rows[1].cells[0].clone()], "\"x,\"\"y\"\"\nz\"");
         assert_eq!(&text[rows[1].cells[1].clone()], "2");
         assert_eq!(rows[2].cells.len(), 2);
         assert!(rows[3].unclosed_quote);
-        assert_eq!(fields(&text[rows[1].range.clone()]).unwrap(), ["x,\"y\"\nz", "2"]);
+        assert_eq!(
+            fields(&text[rows[1].range.clone()]).unwrap(),
+            ["x,\"y\"\nz", "2"]
+        );
     }
 
     #[test]
@@ -733,6 +886,7 @@ mod tests {
         let text = "kind,id,equivalents\nstatistic,x,\"[{\"\"amount\"\":\"\"26.2\"\"}]\"\n";
         let h = header(&["kind", "id", "equivalents"]);
         let row = split_rows(text).nth(1).unwrap().range;
+        assert_eq!(split_rows(text).count(), 2);
         let (span, cell) = locate(text, &row, 2, &h, "/equivalents/0/amount").unwrap();
         assert_eq!(&text[span], "\"\"26.2\"\"");
         assert_eq!(cell.column, Some(3));
@@ -743,10 +897,7 @@ mod tests {
     }
 
     fn cell_text_strategy() -> impl Strategy<Value = String> {
-        prop_oneof![
-            any::<String>(),
-            r#"[a-z ,"\r\n'=+@-]{0,12}"#,
-        ]
+        prop_oneof![any::<String>(), r#"[a-z ,"\r\n'=+@-]{0,12}"#,]
     }
 
     proptest! {

@@ -431,7 +431,7 @@ fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Reads a file (or standard input for `-`) as UTF-8. A file that is not UTF-8 is returned
 /// with a `syntax` diagnostic and no records, so the rest of the dataset is still checked.
-fn read_file(
+pub fn read_file(
     path: &Path,
     format: Option<Format>,
 ) -> Result<(SourceFile, Option<Diagnostic>), Error> {
@@ -450,6 +450,17 @@ fn read_file(
     })?;
     let name = path.display().to_string();
     let disk_path = (!is_stdin).then(|| path.to_path_buf());
+    Ok(decode(name, disk_path, &bytes, format))
+}
+
+/// A file's bytes as UTF-8 text (a byte order mark dropped), or the file with a `syntax`
+/// diagnostic saying why it is not UTF-8. `format` is sniffed from the text when `None`.
+pub fn decode(
+    name: String,
+    disk_path: Option<PathBuf>,
+    bytes: &[u8],
+    format: Option<Format>,
+) -> (SourceFile, Option<Diagnostic>) {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let file = SourceFile::new(
             name,
@@ -464,14 +475,14 @@ fn read_file(
         )
         .help("re-save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
         .with_location(file.location_of(0..0));
-        return Ok((file, Some(d)));
+        return (file, Some(d));
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
         Ok(text) => {
             let text = text.to_owned();
             let format = format.unwrap_or_else(|| sniff(&text));
-            Ok((SourceFile::new(name, disk_path, text, format), None))
+            (SourceFile::new(name, disk_path, text, format), None)
         }
         Err(e) => {
             let valid = e.valid_up_to();
@@ -490,7 +501,7 @@ fn read_file(
             )
             .help("re-save the file as UTF-8; factkit does not guess other encodings")
             .with_location(file.location_of(span));
-            Ok((file, Some(d)))
+            (file, Some(d))
         }
     }
 }

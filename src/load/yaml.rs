@@ -312,10 +312,7 @@ fn parse(text: &str) -> Result<Parsed, Error> {
             },
         }
     }
-    Ok(Parsed {
-        documents,
-        anchors,
-    })
+    Ok(Parsed { documents, anchors })
 }
 
 const HELP_STRUCTURE: &str = "check the indentation of the lines above";
@@ -370,7 +367,11 @@ fn key_name(node: &Node) -> Result<String, Error> {
 }
 
 /// What typing a plain scalar can find, besides a value.
-fn scalar_value(scalar: &Scalar, types: Option<Types>, span: &Range<usize>) -> Result<Value, Error> {
+fn scalar_value(
+    scalar: &Scalar,
+    types: Option<Types>,
+    span: &Range<usize>,
+) -> Result<Value, Error> {
     let text = scalar.text.as_str();
     if let Some(tag) = &scalar.tag {
         return tagged(tag, text, span);
@@ -401,6 +402,17 @@ fn scalar_value(scalar: &Scalar, types: Option<Types>, span: &Range<usize>) -> R
     Ok(Value::String(scalar.text.clone()))
 }
 
+/// What a plain, untagged scalar written as `text` reads as where the schema allows
+/// `types`; `None` when it would be an error. Writers use it to decide what needs quotes.
+pub fn plain_reads_as(text: &str, types: Option<Types>) -> Option<Value> {
+    let scalar = Scalar {
+        text: text.to_owned(),
+        style: ScalarStyle::Plain,
+        tag: None,
+    };
+    scalar_value(&scalar, types, &(0..0)).ok()
+}
+
 fn not_json_number(text: &str, span: &Range<usize>) -> Error {
     Error::new(
         format!("`{text}` is a YAML number that JSON cannot hold with the same digits"),
@@ -425,7 +437,9 @@ fn tagged(tag: &Tag, text: &str, span: &Range<usize>) -> Result<Value, Error> {
             None if is_yaml_number(text) => Err(not_json_number(text, span)),
             None => Err(bad("a number")),
         },
-        (true, "bool") => boolean(text).map(Value::Bool).ok_or_else(|| bad("a boolean")),
+        (true, "bool") => boolean(text)
+            .map(Value::Bool)
+            .ok_or_else(|| bad("a boolean")),
         (true, "null") if is_null(text) => Ok(Value::Null),
         (true, "null") => Err(bad("null")),
         _ => Err(Error::new(
@@ -643,7 +657,9 @@ pub fn records(text: &str, typing: &TypingFor<'_>) -> Result<Vec<Record>, Error>
     for document in &parsed.documents {
         let items: Vec<&Node> = match &document.body {
             Body::List(items) => items.iter().collect(),
-            Body::Scalar(s) if s.text.is_empty() && s.tag.is_none() && s.style == ScalarStyle::Plain => {
+            Body::Scalar(s)
+                if s.text.is_empty() && s.tag.is_none() && s.style == ScalarStyle::Plain =>
+            {
                 Vec::new()
             }
             _ => vec![document],
@@ -775,7 +791,11 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let text = "- id: a\n  name: x\n  id: b\n";
         let e = untyped(text).unwrap_err();
-        assert!(e.message.starts_with("duplicate key `id` (first on line 1)"), "{e:?}");
+        assert!(
+            e.message
+                .starts_with("duplicate key `id` (first on line 1)"),
+            "{e:?}"
+        );
         assert_eq!(&text[e.span.clone()], "id");
         assert_eq!(e.span.start, text.rfind("id").unwrap());
         assert!(untyped("a: {x: 1, x: 2}").is_err());
@@ -791,12 +811,18 @@ mod tests {
         let mut laughs = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (i, c) in "bcdefghij".chars().enumerate() {
             let prev = (b'a' + i as u8) as char;
-            laughs.push_str(&format!("{c}: &{c} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+            laughs.push_str(&format!(
+                "{c}: &{c} [{}]\n",
+                vec![format!("*{prev}"); 10].join(", ")
+            ));
         }
         let e = untyped(&laughs).unwrap_err();
         assert!(e.message.contains("more than 100000 nodes"), "{e:?}");
         assert!(untyped("a: &a [*a]\n").is_err());
-        assert!(untyped("<<: {a: 1}\n").unwrap_err().message.contains("merge keys"));
+        assert!(untyped("<<: {a: 1}\n")
+            .unwrap_err()
+            .message
+            .contains("merge keys"));
     }
 
     #[test]
@@ -806,8 +832,14 @@ mod tests {
         assert_eq!(v[2]["id"], "c");
         assert!(untyped("[[1], {a: b}]").is_ok());
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(untyped(&deep).unwrap_err().message.contains("nested more than"));
-        assert!(untyped("? [a]\n: b\n").unwrap_err().message.contains("must be a string"));
+        assert!(untyped(&deep)
+            .unwrap_err()
+            .message
+            .contains("nested more than"));
+        assert!(untyped("? [a]\n: b\n")
+            .unwrap_err()
+            .message
+            .contains("must be a string"));
     }
 
     #[test]
@@ -834,11 +866,20 @@ mod tests {
 
     #[test]
     fn number_syntax() {
-        for yes in ["0", "-0.0", "1.100", "1e5", "1E+5", "12345678901234567890123"] {
+        for yes in [
+            "0",
+            "-0.0",
+            "1.100",
+            "1e5",
+            "1E+5",
+            "12345678901234567890123",
+        ] {
             assert!(is_json_number_text(yes), "{yes}");
             assert!(is_yaml_number(yes), "{yes}");
         }
-        for no in ["007", "+1", ".5", "1.", "-", "", "1e", "0x1", "1_000", "--1"] {
+        for no in [
+            "007", "+1", ".5", "1.", "-", "", "1e", "0x1", "1_000", "--1",
+        ] {
             assert!(!is_json_number_text(no), "{no}");
         }
         for yaml in ["007", "+1", ".5", "1.", "0x1F", "0o17", "-.inf", ".NaN"] {
