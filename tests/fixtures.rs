@@ -1,6 +1,8 @@
-//! Fixture snapshots: every file under `tests/fixtures/rules/` is a dataset of its own; the
-//! rendered diagnostics (human, plain, then JSON Lines) are snapshotted. A new case is a new
-//! file, no Rust.
+//! Fixture snapshots: every file under `tests/fixtures/rules/` and `tests/fixtures/formats/`
+//! is a dataset of its own; the rendered diagnostics (human, plain, then JSON Lines) are
+//! snapshotted. `rules/` holds JSON cases per rule, `formats/` YAML and CSV cases (syntax
+//! errors, schema errors and rule findings, located at YAML lines and CSV cells). A new case
+//! is a new file, no Rust.
 
 use std::path::Path;
 
@@ -31,6 +33,13 @@ fn render(path: &Path) -> String {
 #[test]
 fn rules() {
     insta::glob!("fixtures/rules/*.json*", |path| {
+        insta::assert_snapshot!(render(path));
+    });
+}
+
+#[test]
+fn formats() {
+    insta::glob!("fixtures/formats/*.{yaml,yml,csv}", |path| {
         insta::assert_snapshot!(render(path));
     });
 }

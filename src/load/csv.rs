@@ -513,7 +513,7 @@ pub fn read_header(
     settings: &Settings<'_>,
 ) -> Result<Arc<Header>, Box<Diagnostic>> {
     let header = if row.unclosed_quote {
-        Err(unclosed())
+        Err(unclosed(row))
     } else {
         fields(&file.text()[row.range.clone()])
             .map_err(|message| CellError {
@@ -555,7 +555,7 @@ pub fn row_entry(
     settings: &Settings<'_>,
 ) -> Result<Option<Entry>, Box<Diagnostic>> {
     let result = if row.unclosed_quote {
-        Err(unclosed())
+        Err(unclosed(row))
     } else {
         fields(&file.text()[row.range.clone()])
             .map_err(|message| CellError {
@@ -615,9 +615,10 @@ pub(super) fn load_csv(
     }
 }
 
-fn unclosed() -> CellError {
+/// The last cell of a row that ends inside quotes is the one never closed.
+fn unclosed(row: &RawRow) -> CellError {
     CellError {
-        column: None,
+        column: Some(row.cells.len().saturating_sub(1)),
         message: "a quoted cell is never closed: the file ends inside its quotes".into(),
         help: "close the cell's opening `\"` with another; a quote inside a quoted cell is written `\"\"`".into(),
     }
