@@ -298,7 +298,7 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
             ""
         };
         text.push_str(&format!(
-            "not converted: {errors} in {records}; nothing was written{hint}\n"
+            "not converted: {errors}, {records} read; nothing was written{hint}\n"
         ));
     }
     eprint!("{text}");

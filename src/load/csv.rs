@@ -536,9 +536,11 @@ pub fn read_header(
             None
         };
         if let Some((message, help)) = missing {
-            return Err(Box::new(Diagnostic::new("syntax", Severity::Error, message)
-                .help(help)
-                .with_location(at_cell(file, row, Some(0), number, Some(&header)))));
+            return Err(Box::new(
+                Diagnostic::new("syntax", Severity::Error, message)
+                    .help(help)
+                    .with_location(at_cell(file, row, Some(0), number, Some(&header))),
+            ));
         }
     }
     Ok(Arc::new(header))
@@ -576,7 +578,13 @@ pub fn row_entry(
             value,
         ))),
         Ok(None) => Ok(None),
-        Err(e) => Err(Box::new(cell_diagnostic(file, row, number, Some(header), e))),
+        Err(e) => Err(Box::new(cell_diagnostic(
+            file,
+            row,
+            number,
+            Some(header),
+            e,
+        ))),
     }
 }
 
