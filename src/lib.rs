@@ -4,7 +4,8 @@
 //! The library *produces* diagnostics and documents; the `factkit` binary presents them.
 //! Data flows one way: [`load`] reads files into records, [`schema`] validates them against
 //! the bundled JSON Schemas, [`rules`] run the cross-field checks, and [`diagnostic`]
-//! renders the findings.
+//! renders the findings. [`convert`] moves records between JSON, JSON Lines, YAML and CSV;
+//! [`typing`] is how YAML and CSV values get their JSON types from a schema.
 //!
 //! ```
 //! use factkit::{check, Config};
