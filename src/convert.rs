@@ -14,6 +14,12 @@
 //! as strings for CSV). The rules for each format are in [`crate::load::yaml`] and
 //! [`crate::load::csv`].
 //!
+//! The round trip through every pair of formats is exact for records that are valid for
+//! the schema that types them. A value of a type the schema does not allow there (an
+//! invalid record, converted with `allow_errors`) keeps its type in JSON, JSON Lines and
+//! YAML (which writes it with its core tag, `!!int 5`), but CSV reads a number in a
+//! string-only column back as a string; without any schema, CSV cells come back as strings.
+//!
 //! **Gating.** With `--schema` or `--kind`, every record is validated; a record that fails
 //! stops the conversion with its located diagnostics and nothing is written, unless
 //! `allow_errors`. A file that cannot be read (a syntax error, a bad CSV cell) always stops
@@ -190,7 +196,7 @@ pub fn convert(
     if to == Format::Csv {
         let mut columns = Columns::default();
         run.each(&mut source, from, true, &mut |value| {
-            columns.add(value, run_typing(&run_load_typing(value, options)))
+            columns.add(value, RecordTyping::of(value, options).get())
         })?;
         if run.refused() {
             return Ok(run.outcome(from, to, false));
@@ -202,7 +208,7 @@ pub fn convert(
             .map_err(|e| write_failed(csv_io(e)))?;
         let mut failure = None;
         run.each(&mut source, from, false, &mut |value| {
-            let row = columns.row(value, run_typing(&run_load_typing(value, options)));
+            let row = columns.row(value, RecordTyping::of(value, options).get());
             if let Err(e) = writer.write_record(&row) {
                 failure.get_or_insert(csv_io(e));
             }
@@ -216,8 +222,8 @@ pub fn convert(
         let mut writer = Writer::new(to);
         let mut failure = None;
         run.each(&mut source, from, false, &mut |value| {
-            let typing = run_load_typing(value, options);
-            if let Err(e) = writer.record(&mut out, value, run_typing(&typing)) {
+            let typing = RecordTyping::of(value, options);
+            if let Err(e) = writer.record(&mut out, value, typing.get()) {
                 failure.get_or_insert(e);
             }
             Ok(())
@@ -254,27 +260,29 @@ enum RecordTyping {
     None,
 }
 
-fn run_load_typing(value: &Value, options: &Options) -> RecordTyping {
-    if let Some(schema) = &options.schema {
-        return RecordTyping::Shared(schema.typing());
+impl RecordTyping {
+    fn of(value: &Value, options: &Options) -> RecordTyping {
+        if let Some(schema) = &options.schema {
+            return RecordTyping::Shared(schema.typing());
+        }
+        let kind = options.kind.or_else(|| {
+            value
+                .get("kind")
+                .and_then(Value::as_str)
+                .and_then(Kind::parse)
+        });
+        match kind {
+            Some(k) => RecordTyping::Bundled(Typing::bundled(k)),
+            None => RecordTyping::None,
+        }
     }
-    let kind = options.kind.or_else(|| {
-        value
-            .get("kind")
-            .and_then(Value::as_str)
-            .and_then(Kind::parse)
-    });
-    match kind {
-        Some(k) => RecordTyping::Bundled(Typing::bundled(k)),
-        None => RecordTyping::None,
-    }
-}
 
-fn run_typing(t: &RecordTyping) -> Option<&Typing> {
-    match t {
-        RecordTyping::Shared(t) => Some(t),
-        RecordTyping::Bundled(t) => Some(t),
-        RecordTyping::None => None,
+    fn get(&self) -> Option<&Typing> {
+        match self {
+            RecordTyping::Shared(t) => Some(t),
+            RecordTyping::Bundled(t) => Some(t),
+            RecordTyping::None => None,
+        }
     }
 }
 
