@@ -60,9 +60,9 @@ pub const MAX_ALIAS_NODES: usize = 100_000;
 /// The deepest nesting of lists and mappings accepted (serde_json's limit for JSON).
 pub const MAX_DEPTH: usize = 128;
 
-/// A YAML problem, with the byte span it concerns.
+/// Why a YAML text cannot be read, with the byte span it concerns: a `syntax` finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Problem {
     /// What is wrong, lower-case.
     pub message: String,
     /// What to do.
@@ -71,9 +71,9 @@ pub struct Error {
     pub span: Range<usize>,
 }
 
-impl Error {
-    fn new(message: impl Into<String>, help: &'static str, span: Range<usize>) -> Error {
-        Error {
+impl Problem {
+    fn new(message: impl Into<String>, help: &'static str, span: Range<usize>) -> Problem {
+        Problem {
             message: message.into(),
             help,
             span,
@@ -177,7 +177,7 @@ struct Parsed {
     anchors: HashMap<usize, Node>,
 }
 
-fn parse(text: &str) -> Result<Parsed, Error> {
+fn parse(text: &str) -> Result<Parsed, Problem> {
     let mut offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -187,7 +187,7 @@ fn parse(text: &str) -> Result<Parsed, Error> {
         let (event, span) = event.map_err(|e| {
             let at = offsets.byte(e.marker().index());
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            Error::new(
+            Problem::new(
                 e.info().to_owned(),
                 "fix the YAML at this place: check the indentation and that every quote and bracket is closed",
                 at..end,
@@ -259,7 +259,7 @@ fn parse(text: &str) -> Result<Parsed, Error> {
                         anchor,
                     ))
                 }
-                _ => return Err(Error::new("unbalanced list", HELP_STRUCTURE, span)),
+                _ => return Err(Problem::new("unbalanced list", HELP_STRUCTURE, span)),
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map {
@@ -280,7 +280,7 @@ fn parse(text: &str) -> Result<Parsed, Error> {
                         anchor,
                     ))
                 }
-                _ => return Err(Error::new("unbalanced mapping", HELP_STRUCTURE, span)),
+                _ => return Err(Problem::new("unbalanced mapping", HELP_STRUCTURE, span)),
             },
         };
         let Some((node, anchor)) = done else { continue };
@@ -298,7 +298,7 @@ fn parse(text: &str) -> Result<Parsed, Error> {
                     let name = key_name(&node)?;
                     if let Some(first) = seen.get(&name) {
                         let line = text[..first.start].matches('\n').count() + 1;
-                        return Err(Error::new(
+                        return Err(Problem::new(
                             format!(
                                 "duplicate key `{name}` (first on line {line}): the second value would silently replace the first; remove or rename one"
                             ),
@@ -317,19 +317,19 @@ fn parse(text: &str) -> Result<Parsed, Error> {
 
 const HELP_STRUCTURE: &str = "check the indentation of the lines above";
 
-fn too_deep(span: Range<usize>) -> Error {
-    Error::new(
+fn too_deep(span: Range<usize>) -> Problem {
+    Problem::new(
         format!("lists and mappings are nested more than {MAX_DEPTH} deep"),
         "records are never this deep: check the file is what you meant to load",
         span,
     )
 }
 
-fn check_collection_tag(tag: Option<&Tag>, core: &str, span: &Range<usize>) -> Result<(), Error> {
+fn check_collection_tag(tag: Option<&Tag>, core: &str, span: &Range<usize>) -> Result<(), Problem> {
     match tag {
         None => Ok(()),
         Some(t) if t.is_yaml_core_schema() && t.suffix == core => Ok(()),
-        Some(t) => Err(Error::new(
+        Some(t) => Err(Problem::new(
             format!("the tag `{t}` is not supported"),
             HELP_TAG,
             span.clone(),
@@ -341,11 +341,11 @@ const HELP_TAG: &str =
     "remove the tag; factkit reads plain YAML with the core tags !!str, !!int, !!float, !!bool and !!null";
 
 /// A mapping key as a string: keys are always strings, whatever they look like.
-fn key_name(node: &Node) -> Result<String, Error> {
+fn key_name(node: &Node) -> Result<String, Problem> {
     match &node.body {
         Body::Scalar(s) => {
             if s.style == ScalarStyle::Plain && s.text == "<<" {
-                return Err(Error::new(
+                return Err(Problem::new(
                     "merge keys (`<<`) are not supported: they are YAML 1.1, not YAML 1.2",
                     "write the fields out in full (an alias `*name` may stand for a whole value)",
                     node.span.clone(),
@@ -353,12 +353,12 @@ fn key_name(node: &Node) -> Result<String, Error> {
             }
             Ok(s.text.clone())
         }
-        Body::Alias(_) => Err(Error::new(
+        Body::Alias(_) => Err(Problem::new(
             "an alias cannot be a mapping key here",
             "write the key out",
             node.span.clone(),
         )),
-        Body::List(_) | Body::Map(_) => Err(Error::new(
+        Body::List(_) | Body::Map(_) => Err(Problem::new(
             "a mapping key must be a string, not a list or a mapping",
             "write the key as a plain word",
             node.span.clone(),
@@ -371,7 +371,7 @@ fn scalar_value(
     scalar: &Scalar,
     types: Option<Types>,
     span: &Range<usize>,
-) -> Result<Value, Error> {
+) -> Result<Value, Problem> {
     let text = scalar.text.as_str();
     if let Some(tag) = &scalar.tag {
         return tagged(tag, text, span);
@@ -413,18 +413,18 @@ pub fn plain_reads_as(text: &str, types: Option<Types>) -> Option<Value> {
     scalar_value(&scalar, types, &(0..0)).ok()
 }
 
-fn not_json_number(text: &str, span: &Range<usize>) -> Error {
-    Error::new(
+fn not_json_number(text: &str, span: &Range<usize>) -> Problem {
+    Problem::new(
         format!("`{text}` is a YAML number that JSON cannot hold with the same digits"),
         "write the number in decimal as JSON does (`31`, `0.5`, `1.0`), without a leading `+` or zeros",
         span.clone(),
     )
 }
 
-fn tagged(tag: &Tag, text: &str, span: &Range<usize>) -> Result<Value, Error> {
+fn tagged(tag: &Tag, text: &str, span: &Range<usize>) -> Result<Value, Problem> {
     let core = tag.is_yaml_core_schema();
     let bad = |what: &str| {
-        Error::new(
+        Problem::new(
             format!("`{text}` is not {what}, as its tag `{tag}` says"),
             "remove the tag or fix the value",
             span.clone(),
@@ -442,7 +442,7 @@ fn tagged(tag: &Tag, text: &str, span: &Range<usize>) -> Result<Value, Error> {
             .ok_or_else(|| bad("a boolean")),
         (true, "null") if is_null(text) => Ok(Value::Null),
         (true, "null") => Err(bad("null")),
-        _ => Err(Error::new(
+        _ => Err(Problem::new(
             format!("the tag `{tag}` is not supported"),
             HELP_TAG,
             span.clone(),
@@ -557,7 +557,7 @@ impl Builder<'_, '_> {
         path: &mut Vec<String>,
         alias: Option<&Range<usize>>,
         depth: usize,
-    ) -> Result<Value, Error> {
+    ) -> Result<Value, Problem> {
         if depth > MAX_DEPTH {
             return Err(too_deep(alias.unwrap_or(&node.span).clone()));
         }
@@ -565,7 +565,7 @@ impl Builder<'_, '_> {
             Some(at) => {
                 self.copied += 1;
                 if self.copied > MAX_ALIAS_NODES {
-                    return Err(Error::new(
+                    return Err(Problem::new(
                         format!(
                             "aliases in this file expand to more than {MAX_ALIAS_NODES} nodes"
                         ),
@@ -584,7 +584,7 @@ impl Builder<'_, '_> {
                     .get(id)
                     .filter(|_| !self.expanding.contains(id));
                 let Some(target) = target else {
-                    return Err(Error::new(
+                    return Err(Problem::new(
                         "an alias refers to the list or mapping that contains it",
                         "an alias can only stand for a value defined before it, outside it",
                         span.clone(),
@@ -654,7 +654,7 @@ pub struct Record {
 
 /// Reads every record of a YAML text. `typing` picks the schema that types a record,
 /// from its `kind`.
-pub fn records(text: &str, typing: &TypingFor<'_>) -> Result<Vec<Record>, Error> {
+pub fn records(text: &str, typing: &TypingFor<'_>) -> Result<Vec<Record>, Problem> {
     let parsed = parse(text)?;
     let mut builder = Builder {
         anchors: &parsed.anchors,
@@ -743,11 +743,11 @@ mod tests {
         kind.and_then(Kind::parse).map(Typing::bundled)
     }
 
-    fn read(text: &str) -> Result<Vec<Value>, Error> {
+    fn read(text: &str) -> Result<Vec<Value>, Problem> {
         records(text, &bundled).map(|r| r.into_iter().map(|r| r.value).collect())
     }
 
-    fn untyped(text: &str) -> Result<Vec<Value>, Error> {
+    fn untyped(text: &str) -> Result<Vec<Value>, Problem> {
         records(text, &|_| None).map(|r| r.into_iter().map(|r| r.value).collect())
     }
 
