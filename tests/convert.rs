@@ -483,3 +483,63 @@ proptest! {
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
     }
 }
+
+/// A desk can keep its records in YAML or CSV instead of JSON and get the same checks: the
+/// broken example, converted file by file, gives the same findings on the same records and
+/// fields.
+#[test]
+fn the_same_findings_in_every_format() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken");
+    let config = factkit::Config {
+        as_of: factkit::model::PartialDate::parse("2026-11-28")
+            .unwrap()
+            .first(),
+        ..factkit::Config::default()
+    };
+    let findings = |dir: &Path| {
+        let report = factkit::check(&[dir.to_path_buf()], &config).unwrap();
+        for d in &report.diagnostics {
+            let location = d.location.as_ref().expect("every finding is located");
+            if location.file.ends_with(".csv") {
+                assert!(location.cell.is_some(), "{d:?}");
+            }
+        }
+        let mut all: Vec<String> = report
+            .diagnostics
+            .iter()
+            // A syntax error's file and place are the JSON file's own.
+            .filter(|d| d.rule != "syntax")
+            .map(|d| {
+                // Messages that name a file name it in its own format.
+                let mut message = d.message.replace(&dir.display().to_string(), "DIR");
+                for ext in [".jsonl", ".json", ".yaml", ".csv"] {
+                    message = message.replace(ext, ".EXT");
+                }
+                format!(
+                    "{} {:?} {message} {:?} {:?}",
+                    d.rule, d.record, d.pointer, d.expected
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let expected = findings(&root);
+    assert!(expected.len() > 10, "{expected:?}");
+    for (format, ext) in [(Format::Yaml, "yaml"), (Format::Csv, "csv")] {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("json" | "jsonl") if name != "syntax-error" => {
+                    convert_to(&path, dir.path(), &name, format, &Options::default());
+                }
+                _ => {
+                    std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+                }
+            }
+        }
+        assert_eq!(findings(dir.path()), expected, "{ext}");
+    }
+}
