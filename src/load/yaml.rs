@@ -185,7 +185,12 @@ fn parse(text: &str) -> Result<Parsed, Problem> {
     let mut anchors = HashMap::new();
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
-            let at = offsets.byte(e.marker().index());
+            let mut at = offsets.byte(e.marker().index());
+            // The scanner reports a tab where the token it was reading starts; the tab
+            // itself is what the user must find.
+            if e.info().contains("tab") {
+                at = text[at..].find('\t').map_or(at, |i| at + i);
+            }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             Problem::new(
                 e.info().to_owned(),
@@ -860,6 +865,9 @@ mod tests {
         assert!(e.span.start <= text.len());
         let text = "- id: a\n name: b\n";
         assert!(untyped(text).is_err());
+        let text = "- kind: entity\n  id: a\n\ttype: person\n";
+        let e = untyped(text).unwrap_err();
+        assert_eq!(&text[e.span.clone()], "\t", "{e:?}");
     }
 
     #[test]
