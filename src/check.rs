@@ -52,6 +52,17 @@ impl Report {
                             let l = file.location_of(start..range.start + found.value.end);
                             (l.line, l.end_line)
                         }),
+                    Anchor::Yaml { .. } => self
+                        .dataset
+                        .locate(&Target {
+                            entry: i,
+                            pointer: String::new(),
+                        })
+                        .map(|l| (l.line, l.end_line)),
+                    Anchor::Csv { row, .. } => {
+                        let l = file.location_of(row.clone());
+                        Some((l.line, l.end_line))
+                    }
                 }
                 .unwrap_or_else(|| {
                     let target = Target {
@@ -74,7 +85,16 @@ impl Report {
 
 /// Checks the dataset at `paths` (the current directory when empty).
 pub fn check(paths: &[PathBuf], config: &Config) -> Result<Report, Error> {
-    let (mut dataset, mut findings) = load::load(paths)?;
+    check_with(paths, config, &load::Options::default())
+}
+
+/// Checks the dataset at `paths`, reading YAML and CSV files with `options` (`--kind`).
+pub fn check_with(
+    paths: &[PathBuf],
+    config: &Config,
+    options: &load::Options,
+) -> Result<Report, Error> {
+    let (mut dataset, mut findings) = load::load_with(paths, options)?;
     leave_out_schemas(&mut dataset, &mut findings, config);
     check_dataset(dataset, findings, config)
 }

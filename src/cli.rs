@@ -50,6 +50,68 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Convert records between JSON, JSON Lines, YAML and CSV without changing a figure.
+    #[command(after_help = CONVERT_EXIT_CODES)]
+    Convert(ConvertArgs),
+}
+
+const CONVERT_EXIT_CODES: &str =
+    "Exit codes: 0 converted, 1 the input has errors (nothing written), \
+2 the run failed (bad arguments, unreadable input, invalid schema, cannot write).";
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// The record file to convert; `-` reads standard input (then --from is needed).
+    input: PathBuf,
+    /// Where to write; standard output when absent or `-` (then --to is needed).
+    #[arg(short, long, value_name = "OUTPUT")]
+    output: Option<PathBuf>,
+    /// The input format (default: from the input's extension).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    from: Option<DataFormat>,
+    /// The output format (default: from the output's extension).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    to: Option<DataFormat>,
+    /// A JSON Schema that types YAML/CSV input and validates every record.
+    #[arg(long, value_name = "FILE", conflicts_with = "kind")]
+    schema: Option<PathBuf>,
+    /// Every record is of this kind: its bundled schema types and validates them.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
+    /// Convert records that fail their schema (diagnostics are still shown).
+    #[arg(long)]
+    allow_errors: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DataFormat {
+    /// An array of records.
+    Json,
+    /// One record per line.
+    Jsonl,
+    /// A list of records.
+    Yaml,
+    /// One record per row.
+    Csv,
+}
+
+impl DataFormat {
+    fn format(self) -> factkit::load::Format {
+        use factkit::load::Format;
+        match self {
+            DataFormat::Json => Format::Json,
+            DataFormat::Jsonl => Format::JsonLines,
+            DataFormat::Yaml => Format::Yaml,
+            DataFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+fn parse_kind(text: &str) -> Result<Kind, Error> {
+    Kind::parse(text).ok_or_else(|| {
+        let kinds = Kind::ALL.map(Kind::as_str).join(", ");
+        Error::Usage(format!("`{text}` is not a kind: use one of {kinds}"))
+    })
 }
 
 #[derive(clap::Args)]
@@ -79,6 +141,9 @@ struct CheckArgs {
     /// Print the rules with their severities as configured, and exit.
     #[arg(long)]
     list_rules: bool,
+    /// The kind of the rows of CSV files that have no `kind` column.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
 }
 
 const EXPORT_HELP: &str = "The dataset is checked first: with errors, the diagnostics go to \
@@ -174,6 +239,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => run_export(args),
         Command::Schema { kind } => run_schema(&kind),
         Command::Explain { rule, config } => run_explain(&rule, config.as_deref()),
+        Command::Convert(args) => run_convert(args),
     };
     match result {
         Ok(code) => code,
@@ -243,7 +309,14 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 out(&rule_table(&catalog))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            (factkit::check(&args.paths, &config)?, catalog)
+            let options = factkit::load::Options {
+                kind: args.kind.as_deref().map(parse_kind).transpose()?,
+                ..Default::default()
+            };
+            (
+                factkit::check::check_with(&args.paths, &config, &options)?,
+                catalog,
+            )
         }
     };
     let summary = report.summary.line();
@@ -329,6 +402,91 @@ fn append(path: &Path, text: &str) -> Result<(), Error> {
             path: path.to_path_buf(),
             source,
         })
+}
+
+fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
+    use factkit::convert::{self, format_name};
+    let schema = match &args.schema {
+        Some(path) => Some(std::sync::Arc::new(
+            factkit::schema::user::SchemaFile::read(path)?,
+        )),
+        None => None,
+    };
+    let options = convert::Options {
+        from: args.from.map(DataFormat::format),
+        to: args.to.map(DataFormat::format),
+        schema,
+        kind: args.kind.as_deref().map(parse_kind).transpose()?,
+        allow_errors: args.allow_errors,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let outcome = match convert::convert(&args.input, args.output.as_deref(), &options, &mut stdout)
+    {
+        Ok(outcome) => outcome,
+        Err(Error::Write { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Err(Failure::Pipe)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    drop(stdout);
+    // Standard output may carry the records, so diagnostics and the summary go to standard
+    // error.
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    let mut text = String::new();
+    for f in &outcome.findings {
+        text.push_str(&human::render(
+            std::slice::from_ref(&f.diagnostic),
+            &|_| Some(&f.source),
+            color,
+        ));
+    }
+    let records = match outcome.records {
+        1 => "1 record".to_owned(),
+        n => format!("{n} records"),
+    };
+    let errors = match outcome.errors {
+        1 => "1 error".to_owned(),
+        n => format!("{n} errors"),
+    };
+    let route = format!(
+        "{} to {}",
+        format_name(outcome.from),
+        format_name(outcome.to)
+    );
+    let destination = match &args.output {
+        Some(p) if p.as_os_str() != "-" => format!("`{}`", p.display()),
+        _ => "standard output".to_owned(),
+    };
+    if outcome.written {
+        let note = if outcome.errors > 0 {
+            format!(" despite {errors} (--allow-errors)")
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "converted {records} from {route} into {destination}{note}\n"
+        ));
+    } else {
+        let hint = if outcome
+            .findings
+            .iter()
+            .all(|f| f.diagnostic.rule == "schema")
+        {
+            "; fix them, or pass --allow-errors to convert records that fail their schema"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "not converted: {errors}, {records} read; nothing was written{hint}\n"
+        ));
+    }
+    eprint!("{text}");
+    Ok(if outcome.written {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_schema(name: &str) -> Result<ExitCode, Failure> {

@@ -25,7 +25,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A file given by name has an extension factkit does not read.
-    #[error("`{}` is not a record file: factkit reads .json and .jsonl files", .0.display())]
+    #[error("`{}` is not a record file: factkit reads .json, .jsonl, .yaml, .yml and .csv files", .0.display())]
     UnsupportedFile(PathBuf),
     /// A bundled or user schema does not compile.
     #[error("schema `{name}` is invalid: {message}")]

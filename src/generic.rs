@@ -17,20 +17,34 @@
 //!
 //! Nothing here prints; the CLI renders the [`Report`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::check::{finish, Report};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::load::{self, json, Anchor, Entry, Format};
+use crate::load::{self, json, yaml, Anchor, Entry, Format, TypingFor};
 use crate::schema::file;
+use crate::typing::Typing;
 
 /// Validates every instance under `paths` (the current directory when empty) against the
 /// schema at `schema`.
 pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
     let validator = file::compile(schema, jsonschema::options())?;
-    let (mut dataset, mut findings) = load::load(paths)?;
+    // YAML scalars and CSV cells are typed by the schema itself (a `$ref` to a sibling file
+    // leaves the value it names untyped: strings stay strings).
+    let name = schema.display().to_string();
+    let typing = Arc::new(Typing::new(
+        HashMap::from([(name.clone(), file::read(schema)?)]),
+        name,
+    ));
+    let options = load::Options {
+        kind: None,
+        typing: Some(typing.clone()),
+    };
+    let (mut dataset, mut findings) = load::load_with(paths, &options)?;
     let entries = std::mem::take(&mut dataset.entries);
     let mut by_file: Vec<Vec<Entry>> = dataset.files.iter().map(|_| Vec::new()).collect();
     for entry in entries {
@@ -59,7 +73,25 @@ pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
                     ));
                 }
             }
-            Format::JsonLines => dataset.entries.extend(loaded),
+            Format::Yaml => {
+                // As for JSON, the document (a list included) is the instance.
+                if broken.iter().any(|name| name == file.name()) {
+                    continue;
+                }
+                let types: &TypingFor<'_> = &|_| Some(&*typing);
+                if let Ok(documents) = yaml::documents(file.text(), types) {
+                    for document in documents {
+                        dataset.entries.push(Entry::new(
+                            index,
+                            Anchor::Yaml {
+                                spans: document.spans,
+                            },
+                            document.value,
+                        ));
+                    }
+                }
+            }
+            Format::JsonLines | Format::Csv => dataset.entries.extend(loaded),
         }
     }
     for (i, entry) in dataset.entries.iter_mut().enumerate() {

@@ -9,6 +9,8 @@
 //! XML. [`export`] writes a checked dataset as CSV, schema.org JSON-LD, Markdown fact-check
 //! tables, JSON or JSON Lines. [`generic`] is the plain JSON Schema mode (`check --schema`):
 //! any schema over any instances, with the same located findings.
+//! [`convert`] moves records between JSON, JSON Lines, YAML and CSV; [`typing`] is how YAML
+//! and CSV values get their JSON types from a schema.
 //!
 //! ```
 //! use factkit::{check, Config};
@@ -25,6 +27,7 @@
 pub mod archive;
 pub mod check;
 pub mod config;
+pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod export;
@@ -34,6 +37,7 @@ pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod typing;
 
 pub use check::{check, Report};
 pub use config::Config;

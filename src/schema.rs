@@ -11,6 +11,7 @@
 //! instance path so that output is stable and follows the document.
 
 pub mod file;
+pub mod user;
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Validator};

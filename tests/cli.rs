@@ -709,3 +709,210 @@ fn export_jsonld_takes_the_base_url_from_the_config() {
         "{out}"
     );
 }
+
+// --- YAML, CSV and convert (issue 4) ---
+
+/// A scratch folder with `files` written into it.
+fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn convert_statistics_to_csv() {
+    insta::assert_snapshot!(run(&[
+        "convert",
+        "examples/kazakhstan-2025/statistics.json",
+        "--to",
+        "csv"
+    ]));
+}
+
+#[test]
+fn convert_yaml_example_to_json() {
+    insta::assert_snapshot!(run(&[
+        "convert",
+        "examples/kazakhstan-2025/reviews.yaml",
+        "--to",
+        "json"
+    ]));
+}
+
+#[test]
+fn convert_stdin_jsonl_to_yaml() {
+    let records = "{\"kind\": \"statistic\", \"id\": \"s\", \"label\": \"2025\", \"value\": {\"amount\": 1.100, \"unit\": \"percent\"}, \"equivalents\": [{\"amount\": \"007\", \"currency\": \"USD\"}, {\"amount\": 12345678901234567890123, \"currency\": \"KZT\"}], \"source\": \"src\", \"notes\": \"-0.0 and ünïcode: no\"}\n";
+    insta::assert_snapshot!(run_in(
+        root(),
+        &["convert", "-", "--from", "jsonl", "--to", "yaml"],
+        Some(records)
+    ));
+}
+
+#[test]
+fn convert_csv_with_kind_flag_to_jsonl() {
+    let dir = scratch(&[(
+        "people.csv",
+        "id,type,name,same_as\nkospanov,person,Rassul Kospanov,\"[\"\"https://example.org/k\"\"]\"\n",
+    )]);
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &["convert", "people.csv", "--kind", "entity", "--to", "jsonl"],
+        None
+    ));
+}
+
+const INVALID: &str = r#"[
+  {"kind": "entity", "id": "a", "type": "person", "name": "A"},
+  {"kind": "entity", "id": "b", "type": "persn", "name": "B"}
+]
+"#;
+
+#[test]
+fn convert_refuses_invalid_records_and_writes_nothing() {
+    let dir = scratch(&[("entities.json", INVALID), ("out.csv", "previous\n")]);
+    let out = run_in(
+        dir.path(),
+        &[
+            "convert",
+            "entities.json",
+            "-o",
+            "out.csv",
+            "--kind",
+            "entity",
+        ],
+        None,
+    );
+    insta::assert_snapshot!(out);
+    // The previous output is untouched, and no temporary file is left behind.
+    let left = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    assert_eq!(left, "previous\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn convert_allow_errors_writes_anyway() {
+    let dir = scratch(&[("entities.json", INVALID)]);
+    let out = run_in(
+        dir.path(),
+        &[
+            "convert",
+            "entities.json",
+            "-o",
+            "out.yaml",
+            "--kind",
+            "entity",
+            "--allow-errors",
+        ],
+        None,
+    );
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let written = std::fs::read_to_string(dir.path().join("out.yaml")).unwrap();
+    assert!(written.contains("type: persn"), "{written}");
+}
+
+#[test]
+fn convert_refuses_a_bad_csv_cell() {
+    let dir = scratch(&[(
+        "stats.csv",
+        "kind,id,label,value.amount,value.currency,source,equivalents\nstatistic,x,X,1,USD,s,\"[1,\"\n",
+    )]);
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &["convert", "stats.csv", "-o", "stats.json"],
+        None
+    ));
+    assert!(!dir.path().join("stats.json").exists());
+}
+
+#[test]
+fn convert_with_a_user_schema() {
+    let schema = r#"{"type": "object", "required": ["name"],
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}}}"#;
+    let dir = scratch(&[
+        ("person.schema.json", schema),
+        (
+            "people.yaml",
+            "- name: no\n  age: 42\n- name: 2025\n  age: -1\n",
+        ),
+        (
+            "remote.schema.json",
+            r#"{"$ref": "https://example.com/person.json"}"#,
+        ),
+    ]);
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &[
+            "convert",
+            "people.yaml",
+            "--schema",
+            "person.schema.json",
+            "--to",
+            "json"
+        ],
+        None
+    ));
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &[
+            "convert",
+            "people.yaml",
+            "--schema",
+            "remote.schema.json",
+            "--to",
+            "json"
+        ],
+        None
+    ));
+}
+
+#[test]
+fn convert_usage_errors() {
+    let dir = scratch(&[("a.json", "[]"), ("b.txt", "")]);
+    let mut all = String::new();
+    for args in [
+        &["convert", "-", "--to", "json"][..],
+        &["convert", "a.json"],
+        &["convert", "a.json", "-o", "out.txt"],
+        &["convert", "b.txt", "--to", "json"],
+        &["convert", "missing.json", "--to", "json"],
+        &["convert", "a.json", "--to", "yaml", "--kind", "statistics"],
+        &["convert", "a.json", "--to", "xml"],
+    ] {
+        all.push_str(&format!("$ factkit {}\n", args.join(" ")));
+        let out = run_in(dir.path(), args, Some(""));
+        // clap's usage text is long; its first lines are the point.
+        all.extend(out.lines().take(6).map(|l| format!("{l}\n")));
+        all.push('\n');
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn check_kind_for_csv_without_a_kind_column() {
+    let dir = scratch(&[(
+        "people.csv",
+        "id,type,name\nkospanov,persn,Rassul Kospanov\n",
+    )]);
+    insta::assert_snapshot!(run_in(dir.path(), &["check", "people.csv"], None));
+    insta::assert_snapshot!(run_in(
+        dir.path(),
+        &["check", "people.csv", "--kind", "entity"],
+        None
+    ));
+}
+
+/// Generic mode reads YAML (one instance per document) and CSV (one per row, cells typed by
+/// the schema), with the same located findings.
+#[test]
+fn generic_mode_yaml_and_csv() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "--schema",
+        "tests/fixtures/generic/person.schema.json",
+        "tests/fixtures/generic/person.yaml",
+        "tests/fixtures/generic/people.csv",
+    ]));
+}

@@ -105,3 +105,19 @@ fn quotes_demo_catches_the_altered_quote_only() {
         ]
     );
 }
+
+#[test]
+fn clean_example_mixes_every_format() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kazakhstan-2025");
+    let (data, findings) = factkit::load::load(&[root]).unwrap();
+    assert!(findings.is_empty(), "{findings:?}");
+    let mut formats: Vec<_> = data.files.iter().map(|f| f.format()).collect();
+    formats.dedup();
+    use factkit::load::Format;
+    for format in [Format::Json, Format::JsonLines, Format::Yaml, Format::Csv] {
+        assert!(
+            formats.contains(&format),
+            "no {format:?} file in the example"
+        );
+    }
+}

@@ -1,6 +1,8 @@
-//! Fixture snapshots: every file under `tests/fixtures/rules/`, and every folder under
-//! `tests/fixtures/archives/` (records with the archived source texts they name), is a dataset
-//! of its own; the rendered diagnostics (human, plain, then JSON Lines) are snapshotted. A new
+//! Fixture snapshots: every file under `tests/fixtures/rules/` and `tests/fixtures/formats/`,
+//! and every folder under `tests/fixtures/archives/` (records with the archived source texts
+//! they name), is a dataset of its own; the rendered diagnostics (human, plain, then JSON
+//! Lines) are snapshotted. `rules/` holds JSON cases per rule, `formats/` YAML and CSV cases
+//! (syntax errors, schema errors and rule findings, located at YAML lines and CSV cells). A new
 //! case is a new file or folder, no Rust.
 
 use std::path::Path;
@@ -54,6 +56,13 @@ fn config_errors() {
 #[test]
 fn archives() {
     insta::glob!("fixtures/archives/*", |path| {
+        insta::assert_snapshot!(render(path));
+    });
+}
+
+#[test]
+fn formats() {
+    insta::glob!("fixtures/formats/*.{yaml,yml,csv}", |path| {
         insta::assert_snapshot!(render(path));
     });
 }

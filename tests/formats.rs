@@ -41,6 +41,7 @@ fn hostile() -> Diagnostic {
         end_line: 2,
         end_column: 7,
         span: 0..0,
+        cell: None,
     })
 }
 

@@ -297,6 +297,7 @@ impl Archive {
                 end_line: b.line,
                 end_column: b.column,
                 span: file_start..file_end,
+                cell: None,
             },
             text,
         }

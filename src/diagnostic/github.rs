@@ -195,6 +195,7 @@ mod tests {
             end_line: 3,
             end_column: 9,
             span: 0..0,
+            cell: None,
         })
     }
 

@@ -111,6 +111,9 @@ fn render_one<'s>(
                 .id(d.rule.as_str()),
         ),
     };
+    if let Some(cell) = d.location.as_ref().and_then(|l| l.cell.as_ref()) {
+        group = group.element(Level::NOTE.message(format!("in CSV: {cell}")));
+    }
     if let Some(expected) = &d.expected {
         group = group.element(Level::NOTE.message(format!("expected: {expected}")));
     }

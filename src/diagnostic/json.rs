@@ -9,7 +9,9 @@
 //!  "related":[{"message":"…","file":"…","line":12,"column":19,"end_line":12,"end_column":25,"record":"stat-output","pointer":"…"}]}
 //! ```
 //!
-//! Columns count Unicode scalar values and are 1-based.
+//! Columns count Unicode scalar values and are 1-based. A place in a CSV file also has
+//! `"cell":{"row":3,"column":7,"header":"value.currency"}`: the row as a spreadsheet numbers
+//! it (the header is row 1) and the column's number and header name.
 
 use serde::Serialize;
 

@@ -56,6 +56,33 @@ pub struct Location {
     /// Byte range of the span in the file's text, for renderers that show the source.
     #[serde(skip)]
     pub span: std::ops::Range<usize>,
+    /// The CSV cell, for a place in a CSV file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Cell>,
+}
+
+/// A place in a CSV file as a spreadsheet shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// The row number, counting the header as row 1.
+    pub row: usize,
+    /// The 1-based column number, when the place is one cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The column's header name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+}
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}", self.row)?;
+        match (&self.column, &self.header) {
+            (Some(c), Some(h)) => write!(f, ", column {c} `{h}`"),
+            (Some(c), None) => write!(f, ", column {c}"),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Which record and where inside it a finding points, before it is located in a file.

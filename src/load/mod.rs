@@ -9,15 +9,19 @@
 //! still read; a path that does not exist or cannot be read is an [`Error`].
 //!
 //! Formats: `.json` (an array of records or one record) and `.jsonl` (one record per line),
-//! in [`json`]. Each format is a function from a file to entries, so further formats slot in
-//! beside it.
+//! in [`json`]; `.yaml`/`.yml` (a list of records or one, per document) in [`yaml`]; `.csv`
+//! (one record per row) in [`csv`]. Each format is a function from a file to entries. YAML
+//! and CSV cannot tell a number from a string by themselves, so their scalars and cells are
+//! typed by the schema of the record's kind (see [`crate::typing`] and [`Options`]).
 
+pub mod csv;
 pub mod json;
+pub mod yaml;
 
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -25,6 +29,7 @@ use crate::diagnostic::{Diagnostic, Location, Severity, Target};
 use crate::error::Error;
 use crate::model::{Kind, Record};
 use crate::source::{self, LineIndex};
+use crate::typing::Typing;
 
 /// The format of a record file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +38,10 @@ pub enum Format {
     Json,
     /// `.jsonl`: one record per line.
     JsonLines,
+    /// `.yaml` or `.yml`: a list of records, or one record, per document.
+    Yaml,
+    /// `.csv`: one record per row, after a header row.
+    Csv,
 }
 
 impl Format {
@@ -42,6 +51,8 @@ impl Format {
         match ext.as_str() {
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -105,6 +116,7 @@ impl SourceFile {
             end_line: end.line,
             end_column: end.column,
             span,
+            cell: None,
         }
     }
 
@@ -138,6 +150,44 @@ pub enum Anchor {
         /// JSON Pointer of the record inside the document.
         prefix: String,
     },
+    /// A YAML record: the byte span of each of its nodes, by JSON Pointer (relative to the
+    /// record), noted while it was built.
+    Yaml {
+        /// Spans by pointer.
+        spans: Vec<(String, Range<usize>)>,
+    },
+    /// A CSV row.
+    Csv {
+        /// Byte range of the row in the file text.
+        row: Range<usize>,
+        /// The row number as a spreadsheet shows it (the header is row 1).
+        number: usize,
+        /// The file's header, which maps pointers to columns.
+        header: Arc<csv::Header>,
+    },
+}
+
+/// Chooses the schema that types a YAML or CSV record, from the `kind` written in it.
+pub type TypingFor<'t> = dyn Fn(Option<&str>) -> Option<&'t Typing> + 't;
+
+/// How files are read: settings that only YAML and CSV need.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The kind of the rows of CSV files that have no `kind` column (`--kind`).
+    pub kind: Option<Kind>,
+    /// A schema that types YAML scalars and CSV cells instead of the bundled schema of each
+    /// record's kind (`--schema`).
+    pub typing: Option<Arc<Typing>>,
+}
+
+impl Options {
+    /// The typing of a record whose `kind` is written as `kind`.
+    pub fn typing_for(&self, kind: Option<&str>) -> Option<&Typing> {
+        match &self.typing {
+            Some(t) => Some(t),
+            None => kind.and_then(Kind::parse).map(Typing::bundled),
+        }
+    }
 }
 
 /// A record as read, before and after checking.
@@ -206,6 +256,28 @@ impl Dataset {
                 let span = found.value;
                 Some(file.location_of(range.start + span.start..range.start + span.end))
             }
+            Anchor::Yaml { spans } => {
+                let pointer = if target.pointer.is_empty() && entry.id.is_some() {
+                    "/id"
+                } else {
+                    target.pointer.as_str()
+                };
+                let span = yaml::locate(spans, pointer)?;
+                Some(file.location_of(span))
+            }
+            Anchor::Csv {
+                row,
+                number,
+                header,
+            } => {
+                let pointer = if target.pointer.is_empty() && entry.id.is_some() {
+                    "/id"
+                } else {
+                    target.pointer.as_str()
+                };
+                let (span, cell) = csv::locate(file.text(), row, *number, header, pointer)?;
+                Some(csv::location(file, span, cell))
+            }
         }
     }
 
@@ -239,6 +311,14 @@ impl Dataset {
 
 /// Reads every record file under `paths` (the current directory when empty).
 pub fn load(paths: &[PathBuf]) -> Result<(Dataset, Vec<Diagnostic>), Error> {
+    load_with(paths, &Options::default())
+}
+
+/// Reads every record file under `paths`, with `options` for YAML and CSV.
+pub fn load_with(
+    paths: &[PathBuf],
+    options: &Options,
+) -> Result<(Dataset, Vec<Diagnostic>), Error> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -296,12 +376,33 @@ pub fn load(paths: &[PathBuf]) -> Result<(Dataset, Vec<Diagnostic>), Error> {
             findings.push(problem);
             continue;
         }
-        match file.format() {
-            Format::Json => json::load_json(index, file, &mut dataset.entries, &mut findings),
-            Format::JsonLines => json::load_jsonl(index, file, &mut dataset.entries, &mut findings),
-        }
+        load_file(index, file, options, &mut dataset.entries, &mut findings);
     }
     Ok((dataset, findings))
+}
+
+/// Reads the records of one file into `entries`, its problems into `findings`.
+pub fn load_file(
+    index: usize,
+    file: &SourceFile,
+    options: &Options,
+    entries: &mut Vec<Entry>,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let typing: &TypingFor<'_> = &|kind| options.typing_for(kind);
+    match file.format() {
+        Format::Json => json::load_json(index, file, entries, findings),
+        Format::JsonLines => json::load_jsonl(index, file, entries, findings),
+        Format::Yaml => yaml::load_yaml(index, file, typing, entries, findings),
+        Format::Csv => {
+            let settings = csv::Settings {
+                kind: options.kind,
+                typing,
+                dataset: options.typing.is_none(),
+            };
+            csv::load_csv(index, file, &settings, entries, findings);
+        }
+    }
 }
 
 /// Record files under a directory, in a stable order; hidden files and folders are skipped.
@@ -334,7 +435,7 @@ fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Reads a file (or standard input for `-`) as UTF-8. A file that is not UTF-8 is returned
 /// with a `syntax` diagnostic and no records, so the rest of the dataset is still checked.
-fn read_file(
+pub fn read_file(
     path: &Path,
     format: Option<Format>,
 ) -> Result<(SourceFile, Option<Diagnostic>), Error> {
@@ -353,6 +454,17 @@ fn read_file(
     })?;
     let name = path.display().to_string();
     let disk_path = (!is_stdin).then(|| path.to_path_buf());
+    Ok(decode(name, disk_path, &bytes, format))
+}
+
+/// A file's bytes as UTF-8 text (a byte order mark dropped), or the file with a `syntax`
+/// diagnostic saying why it is not UTF-8. `format` is sniffed from the text when `None`.
+pub fn decode(
+    name: String,
+    disk_path: Option<PathBuf>,
+    bytes: &[u8],
+    format: Option<Format>,
+) -> (SourceFile, Option<Diagnostic>) {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let file = SourceFile::new(
             name,
@@ -367,14 +479,14 @@ fn read_file(
         )
         .help("re-save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
         .with_location(file.location_of(0..0));
-        return Ok((file, Some(d)));
+        return (file, Some(d));
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
         Ok(text) => {
             let text = text.to_owned();
             let format = format.unwrap_or_else(|| sniff(&text));
-            Ok((SourceFile::new(name, disk_path, text, format), None))
+            (SourceFile::new(name, disk_path, text, format), None)
         }
         Err(e) => {
             let valid = e.valid_up_to();
@@ -393,7 +505,7 @@ fn read_file(
             )
             .help("re-save the file as UTF-8; factkit does not guess other encodings")
             .with_location(file.location_of(span));
-            Ok((file, Some(d)))
+            (file, Some(d))
         }
     }
 }

@@ -1,0 +1,946 @@
+//! CSV record files: one record per row, typed by the schema of its kind.
+//!
+//! The first non-empty row is the header. Each further row is one record:
+//!
+//! - **Nesting.** A dotted header builds nested objects: `value.amount` and `value.currency`
+//!   make `{"value": {"amount": …, "currency": …}}`. Headers are split at every `.`, so a
+//!   field name cannot contain one. Two headers that would write the same place (`value` and
+//!   `value.amount`, or the same name twice) are an error.
+//! - **Kind.** From the `kind` column, or from `--kind` for a file without one (the kind is
+//!   then added to each record, first).
+//! - **Typing, never guessing.** A cell is typed by the JSON types the schema allows at its
+//!   place ([`Typing::types_at`]: the bundled schema of the row's kind, or `--schema`):
+//!   - an empty cell is an absent field;
+//!   - where the schema allows strings only, or says nothing (no schema, unknown kind,
+//!     unknown column), the cell is that string;
+//!   - where it allows a list (or an object), a cell starting with `[` (or `{`) is JSON:
+//!     `["a","b"]`, `[{"amount":"26.2","scale":"billion","currency":"USD"}]`. This is the
+//!     list encoding factkit's CSV writers use; a list cell that is not valid JSON is a
+//!     `syntax` error at that cell;
+//!   - where it allows a number, a cell written as a JSON number (`26.2`, `1.100`, `-0.0`)
+//!     is that number, text kept; `007` or `+1` are not JSON numbers and stay strings;
+//!   - where it allows a boolean or null, `true`/`false` and `null` are those;
+//!   - in every column, a cell that is exactly one JSON string in double quotes (`"26.2"`,
+//!     `""`) is that string: this is how the writer keeps a string that would otherwise
+//!     read as something else (a string amount, an empty string, a string starting with
+//!     `[`).
+//! - **Formulas.** A cell a spreadsheet would run as a formula is written with a leading `'`
+//!   (OWASP's advice, as the CSV export does): [`neutralise`] adds one when the text, after
+//!   any leading `'`s, starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not
+//!   a plain number; [`unneutralise`] removes exactly one in exactly that case. So
+//!   `=SUM(A1)` is written `'=SUM(A1)` and read back as `=SUM(A1)`, `'=x` is written `''=x`,
+//!   `-12.5` is left alone, and any text survives the round trip.
+//! - **Shape.** A byte order mark is skipped; rows may end in LF or CRLF; quoted cells may
+//!   hold commas, quotes (`""`) and line breaks (RFC 4180). Blank lines and rows whose cells
+//!   are all empty are skipped (spreadsheets write them). A row with more or fewer cells
+//!   than the header, an unclosed quote, an empty or repeated header name, and a dataset file
+//!   without an `id` column (a missing header row) are errors that name the row.
+//!
+//! **Positions.** The csv crate parses each row; a small scanner ([`split_rows`]) finds the
+//! byte span of each row and cell, which the crate does not report, so a finding points at
+//! the cell (and inside a JSON list cell, at the element) with its line and column, and
+//! its [`Cell`]: the row number as a spreadsheet shows it (the header is row 1) and the
+//! column's number and header name.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::{Anchor, Entry, SourceFile, TypingFor};
+use crate::diagnostic::{Cell, Diagnostic, Location, Severity};
+use crate::model::Kind;
+use crate::typing::{Types, Typing};
+
+/// The header row: column names and the path each one writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    names: Vec<String>,
+    paths: Vec<Vec<String>>,
+    kind_column: Option<usize>,
+}
+
+/// A problem with one cell, row or the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    /// 0-based column, when the problem is one cell.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: String,
+}
+
+impl Header {
+    /// Reads the header from its cells.
+    pub fn new(names: Vec<String>) -> Result<Header, CellError> {
+        let mut paths: Vec<Vec<String>> = Vec::with_capacity(names.len());
+        let names: Vec<String> = names
+            .into_iter()
+            .map(|n| unneutralise(&n).to_owned())
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            let err = |message: String, help: &str| CellError {
+                column: Some(i),
+                message,
+                help: help.to_owned(),
+            };
+            if name.is_empty() {
+                return Err(err(
+                    format!("column {} of the header has no name", i + 1),
+                    "give every column a name, or delete the empty column",
+                ));
+            }
+            let path: Vec<String> = name.split('.').map(str::to_owned).collect();
+            if path.iter().any(String::is_empty) {
+                return Err(err(
+                    format!("the header `{name}` has an empty part between dots"),
+                    "nested fields are written `value.amount`, one dot between names",
+                ));
+            }
+            for (j, other) in paths.iter().enumerate() {
+                let shorter = path.len().min(other.len());
+                if path[..shorter] == other[..shorter] {
+                    let what = if path.len() == other.len() {
+                        format!(
+                            "the header `{name}` appears twice (columns {} and {})",
+                            j + 1,
+                            i + 1
+                        )
+                    } else {
+                        format!(
+                            "the headers `{}` (column {}) and `{name}` (column {}) both write `{}`",
+                            names[j],
+                            j + 1,
+                            i + 1,
+                            path[..shorter].join(".")
+                        )
+                    };
+                    return Err(err(
+                        what,
+                        "keep one column per field; nested fields have dotted names only",
+                    ));
+                }
+            }
+            paths.push(path);
+        }
+        let kind_column = names.iter().position(|n| n == "kind");
+        Ok(Header {
+            names,
+            paths,
+            kind_column,
+        })
+    }
+
+    /// The column names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether a column has this name.
+    pub fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// The column that writes `tokens` (or an ancestor of it), and how many tokens it
+    /// covers; else the first column inside `tokens`.
+    fn column_of(&self, tokens: &[String]) -> Option<(usize, usize)> {
+        let exact = self
+            .paths
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.len() <= tokens.len() && tokens[..p.len()] == p[..])
+            .max_by_key(|(_, p)| p.len())
+            .map(|(i, p)| (i, p.len()));
+        exact.or_else(|| {
+            self.paths
+                .iter()
+                .position(|p| p.len() > tokens.len() && p[..tokens.len()] == tokens[..])
+                .map(|i| (i, tokens.len()))
+        })
+    }
+}
+
+/// Characters that make a spreadsheet read a cell as a formula.
+const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text` is a plain number: `[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+pub fn is_plain_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
+}
+
+fn formula_like(text: &str) -> bool {
+    let rest = text.trim_start_matches('\'');
+    rest.starts_with(FORMULA) && !is_plain_number(rest)
+}
+
+/// The cell text with a leading `'` when a spreadsheet would run it as a formula.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The inverse of [`neutralise`]: drops the one `'` it adds.
+pub fn unneutralise(text: &str) -> &str {
+    if text.starts_with('\'') && formula_like(text) {
+        &text[1..]
+    } else {
+        text
+    }
+}
+
+/// The value of a cell whose text (after [`unneutralise`]) is `raw`, at a place where the
+/// schema allows `types`; `None` for an empty cell (an absent field).
+pub fn cell_value(raw: &str, types: Option<Types>) -> Result<Option<Value>, String> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if raw.starts_with('"') {
+        if let Ok(Value::String(s)) = serde_json::from_str::<Value>(raw) {
+            return Ok(Some(Value::String(s)));
+        }
+    }
+    let Some(t) = types else {
+        return Ok(Some(Value::String(raw.to_owned())));
+    };
+    if t.only_string() {
+        return Ok(Some(Value::String(raw.to_owned())));
+    }
+    let structured = (t.intersects(Types::ARRAY) && raw.starts_with('['))
+        || (t.intersects(Types::OBJECT) && raw.starts_with('{'));
+    if structured {
+        match super::json::parse(raw) {
+            Ok(v) => return Ok(Some(v)),
+            Err(e) if !t.intersects(Types::STRING) => {
+                let mut message = e.to_string();
+                if let Some(i) = message.rfind(" at line ") {
+                    message.truncate(i);
+                }
+                return Err(message);
+            }
+            Err(_) => {}
+        }
+    } else if !t.intersects(Types::STRING | Types::NUMBER | Types::BOOLEAN | Types::NULL) {
+        let what = if t.intersects(Types::ARRAY) {
+            "a JSON list such as `[\"a\",\"b\"]`"
+        } else {
+            "a JSON object such as `{\"a\":\"b\"}`"
+        };
+        return Err(format!("expected {what}"));
+    }
+    if t.intersects(Types::NUMBER) {
+        if let Some(n) = super::yaml::json_number(raw) {
+            return Ok(Some(Value::Number(n)));
+        }
+    }
+    if t.intersects(Types::BOOLEAN) && (raw == "true" || raw == "false") {
+        return Ok(Some(Value::Bool(raw == "true")));
+    }
+    if t.intersects(Types::NULL) && raw == "null" {
+        return Ok(Some(Value::Null));
+    }
+    Ok(Some(Value::String(raw.to_owned())))
+}
+
+/// The cell text (before [`neutralise`]) that [`cell_value`] reads back as `value`, at a
+/// place where the schema allows `types`. Lists and objects are compact JSON, numbers
+/// their text, and a string is written as it is unless that would read back as something
+/// else, in which case it is written as a JSON string.
+pub fn cell_text(value: &Value, types: Option<Types>) -> String {
+    match value {
+        Value::String(s) => {
+            let plain = cell_value(s, types);
+            if matches!(&plain, Ok(Some(Value::String(back))) if back == s) {
+                s.clone()
+            } else {
+                Value::String(s.clone()).to_string()
+            }
+        }
+        Value::Null => "null".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A row and its cells in the text: byte ranges, without the line break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// The row, from its first cell to the end of its last.
+    pub range: Range<usize>,
+    /// Each cell, quotes included.
+    pub cells: Vec<Range<usize>>,
+    /// The text ended inside a quoted cell.
+    pub unclosed_quote: bool,
+}
+
+/// The row starting at byte `start` of `text`, and where the next one starts.
+pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Plain,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let bytes = text.as_bytes();
+    let mut cells = Vec::new();
+    let mut cell_start = start;
+    let mut state = State::Start;
+    let mut at = start;
+    let (end, next) = loop {
+        let Some(&b) = bytes.get(at) else {
+            break (at, at);
+        };
+        match (&state, b) {
+            (State::Quoted, b'"') => state = State::QuoteInQuoted,
+            (State::Quoted, _) => {}
+            (State::QuoteInQuoted, b'"') => state = State::Quoted,
+            (State::Start, b'"') => state = State::Quoted,
+            (_, b',') => {
+                cells.push(cell_start..at);
+                cell_start = at + 1;
+                state = State::Start;
+            }
+            (_, b'\n') => break (at, at + 1),
+            (_, b'\r') => {
+                let next = if bytes.get(at + 1) == Some(&b'\n') {
+                    at + 2
+                } else {
+                    at + 1
+                };
+                break (at, next);
+            }
+            _ => state = State::Plain,
+        }
+        at += 1;
+    };
+    cells.push(cell_start..end);
+    (
+        RawRow {
+            range: start..end,
+            cells,
+            unclosed_quote: state == State::Quoted,
+        },
+        next,
+    )
+}
+
+/// Every row of `text` in order, blank lines included (as rows with an empty range): a
+/// spreadsheet numbers them too.
+pub fn split_rows(text: &str) -> impl Iterator<Item = RawRow> + '_ {
+    let mut at = usize::from(text.starts_with('\u{feff}')) * 3;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
+        let (row, next) = scan_row(text, at);
+        at = next.max(at + 1);
+        Some(row)
+    })
+}
+
+impl RawRow {
+    /// Whether the row is a blank line.
+    pub fn is_blank(&self) -> bool {
+        self.range.is_empty() && !self.unclosed_quote
+    }
+}
+
+/// The cells of one row, parsed by the csv crate.
+pub fn fields(row: &str) -> Result<Vec<String>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(row.len().max(64))
+        .from_reader(row.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(_) => Ok(record.iter().map(str::to_owned).collect()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Reads one data row into a record.
+pub fn row_record(
+    header: &Header,
+    cells: &[String],
+    kind: Option<Kind>,
+    typing: &TypingFor<'_>,
+) -> Result<Option<Value>, CellError> {
+    if cells.iter().all(String::is_empty) {
+        return Ok(None);
+    }
+    if cells.len() != header.names.len() {
+        let column = (cells.len() > header.names.len()).then_some(header.names.len());
+        return Err(CellError {
+            column,
+            message: format!(
+                "this row has {} cells but the header has {} columns",
+                cells.len(),
+                header.names.len()
+            ),
+            help: "every row needs one cell per column: add the missing commas, or quote a cell that contains a comma".into(),
+        });
+    }
+    let own_kind = header
+        .kind_column
+        .map(|i| unneutralise(&cells[i]))
+        .filter(|k| !k.is_empty());
+    let kind_name = own_kind.or(kind.map(Kind::as_str));
+    let typing = typing(kind_name);
+    let mut record = Map::new();
+    if own_kind.is_none() {
+        if let Some(kind) = kind {
+            record.insert("kind".into(), Value::String(kind.as_str().into()));
+        }
+    }
+    for (i, cell) in cells.iter().enumerate() {
+        let path = &header.paths[i];
+        let types = typing.and_then(|t| t.types_at(path));
+        let value = cell_value(unneutralise(cell), types).map_err(|message| CellError {
+            column: Some(i),
+            message: format!("column `{}`: {message}", header.names[i]),
+            help: "a list is written as a JSON array in one cell: `[\"a\",\"b\"]`, `[{\"amount\":\"26.2\",\"currency\":\"USD\"}]`".into(),
+        })?;
+        if let Some(value) = value {
+            insert(&mut record, path, value);
+        }
+    }
+    if let Some(typing) = typing {
+        order(&mut record, typing, &mut Vec::new());
+    }
+    Ok(Some(Value::Object(record)))
+}
+
+/// Puts an object's members in the order its schema lists them (the rest after, as they
+/// came), so a record reads the same whatever the order of the file's columns.
+fn order(object: &mut Map<String, Value>, typing: &Typing, path: &mut Vec<String>) {
+    let listed = typing.properties_at(path);
+    if !listed.is_empty() {
+        let mut members: Vec<(String, Value)> = std::mem::take(object).into_iter().collect();
+        members.sort_by_key(|(k, _)| listed.iter().position(|l| l == k).unwrap_or(usize::MAX));
+        object.extend(members);
+    }
+    for (key, value) in object.iter_mut() {
+        if let Value::Object(inner) = value {
+            path.push(key.clone());
+            order(inner, typing, path);
+            path.pop();
+        }
+    }
+}
+
+fn insert(object: &mut Map<String, Value>, path: &[String], value: Value) {
+    match path {
+        [] => {}
+        [last] => {
+            object.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let child = object
+                .entry(first.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            // The header check rules out a column that writes a value where another writes
+            // an object, so `child` is always an object here.
+            if let Value::Object(child) = child {
+                insert(child, rest, value);
+            }
+        }
+    }
+}
+
+/// How a dataset's CSV files are read.
+pub struct Settings<'a> {
+    /// The kind of rows without a `kind` cell (`--kind`).
+    pub kind: Option<Kind>,
+    /// Chooses the typing of a row from its kind.
+    pub typing: &'a TypingFor<'a>,
+    /// Require `id` and `kind` columns (dataset files, checked by the bundled schemas).
+    pub dataset: bool,
+}
+
+/// The location of a cell (or of the end of its row, for `None`) in `file`.
+fn at_cell(
+    file: &SourceFile,
+    row: &RawRow,
+    column: Option<usize>,
+    number: usize,
+    header: Option<&Header>,
+) -> Location {
+    let span = column
+        .and_then(|c| row.cells.get(c).cloned())
+        .unwrap_or(row.range.end..row.range.end);
+    let mut location = file.location_of(span);
+    location.cell = Some(Cell {
+        row: number,
+        column: column.map(|c| c + 1),
+        header: column.and_then(|c| header.and_then(|h| h.names.get(c).cloned())),
+    });
+    location
+}
+
+fn cell_diagnostic(
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    header: Option<&Header>,
+    e: CellError,
+) -> Diagnostic {
+    let mut d = Diagnostic::new("syntax", Severity::Error, e.message);
+    if !e.help.is_empty() {
+        d = d.help(e.help);
+    }
+    d.with_location(at_cell(file, row, e.column, number, header))
+}
+
+/// Reads the header row `row` (spreadsheet row `number`) of `file`.
+pub fn read_header(
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    settings: &Settings<'_>,
+) -> Result<Arc<Header>, Box<Diagnostic>> {
+    let header = if row.unclosed_quote {
+        Err(unclosed(row))
+    } else {
+        fields(&file.text()[row.range.clone()])
+            .map_err(|message| CellError {
+                column: None,
+                message,
+                help: String::new(),
+            })
+            .and_then(Header::new)
+    };
+    let header = header.map_err(|e| Box::new(cell_diagnostic(file, row, number, None, e)))?;
+    if settings.dataset {
+        let missing = if !header.has("id") {
+            Some(("the first row is the header, and it has no `id` column: is the header row missing?", "add a header row naming the columns: `kind,id,…`"))
+        } else if !header.has("kind") && settings.kind.is_none() {
+            Some((
+                "the header has no `kind` column, so the rows have no kind",
+                "add a `kind` column, or pass `--kind KIND` when every row is of one kind",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = missing {
+            return Err(Box::new(
+                Diagnostic::new("syntax", Severity::Error, message)
+                    .help(help)
+                    .with_location(at_cell(file, row, Some(0), number, Some(&header))),
+            ));
+        }
+    }
+    Ok(Arc::new(header))
+}
+
+/// Reads data row `row` (spreadsheet row `number`) of `file` into an entry; `None` for a
+/// row whose cells are all empty.
+pub fn row_entry(
+    file_index: usize,
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    header: &Arc<Header>,
+    settings: &Settings<'_>,
+) -> Result<Option<Entry>, Box<Diagnostic>> {
+    let result = if row.unclosed_quote {
+        Err(unclosed(row))
+    } else {
+        fields(&file.text()[row.range.clone()])
+            .map_err(|message| CellError {
+                column: None,
+                message,
+                help: String::new(),
+            })
+            .and_then(|cells| row_record(header, &cells, settings.kind, settings.typing))
+    };
+    match result {
+        Ok(Some(value)) => Ok(Some(Entry::new(
+            file_index,
+            Anchor::Csv {
+                row: row.range.clone(),
+                number,
+                header: Arc::clone(header),
+            },
+            value,
+        ))),
+        Ok(None) => Ok(None),
+        Err(e) => Err(Box::new(cell_diagnostic(
+            file,
+            row,
+            number,
+            Some(header),
+            e,
+        ))),
+    }
+}
+
+/// Reads a `.csv` file into entries.
+pub(super) fn load_csv(
+    file_index: usize,
+    file: &SourceFile,
+    settings: &Settings<'_>,
+    entries: &mut Vec<Entry>,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let mut rows = split_rows(file.text())
+        .enumerate()
+        .filter(|(_, row)| !row.is_blank());
+    let Some((head_index, head)) = rows.next() else {
+        findings.push(
+            Diagnostic::new("syntax", Severity::Error, "the file is empty")
+                .help("write a header row (`kind,id,…`) and one row per record, or delete the file")
+                .with_location(file.location_at_line_byte(1, 1)),
+        );
+        return;
+    };
+    let header = match read_header(file, &head, head_index + 1, settings) {
+        Ok(h) => h,
+        Err(d) => {
+            findings.push(*d);
+            return;
+        }
+    };
+    for (n, row) in rows {
+        match row_entry(file_index, file, &row, n + 1, &header, settings) {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => {}
+            Err(d) => findings.push(*d),
+        }
+    }
+}
+
+/// The last cell of a row that ends inside quotes is the one never closed.
+fn unclosed(row: &RawRow) -> CellError {
+    CellError {
+        column: Some(row.cells.len().saturating_sub(1)),
+        message: "a quoted cell is never closed: the file ends inside its quotes".into(),
+        help: "close the cell's opening `\"` with another; a quote inside a quoted cell is written `\"\"`".into(),
+    }
+}
+
+/// The span of `pointer` in the row at `row` of `text`, and its cell.
+pub(super) fn locate(
+    text: &str,
+    row: &Range<usize>,
+    number: usize,
+    header: &Header,
+    pointer: &str,
+) -> Option<(Range<usize>, Cell)> {
+    let (raw, _) = scan_row(text, row.start);
+    let tokens = crate::typing::tokens(pointer);
+    let Some((column, covered)) = header.column_of(&tokens) else {
+        return Some((
+            row.clone(),
+            Cell {
+                row: number,
+                column: None,
+                header: None,
+            },
+        ));
+    };
+    let cell = Cell {
+        row: number,
+        column: Some(column + 1),
+        header: Some(header.names[column].clone()),
+    };
+    let span = raw.cells.get(column)?.clone();
+    let inner = &tokens[covered.min(tokens.len())..];
+    if inner.is_empty() {
+        return Some((span, cell));
+    }
+    Some((inside(text, span.clone(), inner).unwrap_or(span), cell))
+}
+
+/// The span of `inner` inside the JSON of a cell at `span`, through CSV quoting.
+fn inside(text: &str, span: Range<usize>, inner: &[String]) -> Option<Range<usize>> {
+    let raw = &text[span.clone()];
+    let quoted = raw.starts_with('"');
+    // Content bytes and, for each, its offset in the raw cell.
+    let mut content = Vec::with_capacity(raw.len());
+    let mut offsets = Vec::with_capacity(raw.len() + 1);
+    let body = if quoted {
+        raw.get(1..raw.len().saturating_sub(1))?
+    } else {
+        raw
+    };
+    let base = usize::from(quoted);
+    let mut i = 0;
+    let b = body.as_bytes();
+    while i < b.len() {
+        let step = if quoted && b[i] == b'"' && b.get(i + 1) == Some(&b'"') {
+            2
+        } else {
+            1
+        };
+        offsets.push(base + i);
+        content.push(b[i]);
+        i += step;
+    }
+    offsets.push(base + b.len());
+    // Only ASCII quotes were dropped, so the content is still UTF-8.
+    let content = std::str::from_utf8(&content).ok()?;
+    let unescaped = unneutralise(content);
+    let shift = content.len() - unescaped.len();
+    let found = crate::source::locate(unescaped, &crate::typing::pointer(inner))?;
+    let start = offsets.get(found.value.start + shift)?;
+    let end = offsets.get(found.value.end + shift)?;
+    Some(span.start + start..span.start + end)
+}
+
+/// The location of a cell span in `file`.
+pub(super) fn location(file: &SourceFile, span: Range<usize>, cell: Cell) -> Location {
+    let mut location = file.location_of(span);
+    location.cell = Some(cell);
+    location
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn bundled(kind: Option<&str>) -> Option<&'static Typing> {
+        kind.and_then(Kind::parse).map(Typing::bundled)
+    }
+
+    fn header(names: &[&str]) -> Header {
+        Header::new(names.iter().map(|s| s.to_string()).collect()).unwrap()
+    }
+
+    fn row(h: &Header, cells: &[&str], kind: Option<Kind>) -> Result<Option<Value>, CellError> {
+        let cells: Vec<String> = cells.iter().map(|s| s.to_string()).collect();
+        row_record(h, &cells, kind, &bundled)
+    }
+
+    #[test]
+    fn cells_are_typed_by_the_schema() {
+        let h = header(&[
+            "kind",
+            "id",
+            "label",
+            "value.amount",
+            "value.unit",
+            "equivalents",
+            "source",
+            "tags",
+            "notes",
+        ]);
+        let v = row(
+            &h,
+            &[
+                "statistic",
+                "x",
+                "1.10",
+                "1.100",
+                "people",
+                r#"[{"amount":"26.2","currency":"USD"}]"#,
+                "s",
+                r#"["a","b"]"#,
+                "",
+            ],
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(v["label"], "1.10");
+        assert_eq!(v["value"]["amount"].to_string(), "1.100");
+        assert!(v["value"]["amount"].is_number());
+        assert_eq!(v["equivalents"][0]["amount"], "26.2");
+        assert_eq!(v["tags"][1], "b");
+        assert!(v.get("notes").is_none());
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "kind",
+                "id",
+                "label",
+                "value",
+                "source",
+                "equivalents",
+                "tags"
+            ]
+        );
+        // Strings that would read as numbers are JSON strings in the cell.
+        let v = row(
+            &h,
+            &[
+                "statistic",
+                "x",
+                "l",
+                "\"007\"",
+                "people",
+                "",
+                "s",
+                "",
+                "\"\"",
+            ],
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(v["value"]["amount"], "007");
+        assert_eq!(v["notes"], "");
+        let v = row(
+            &h,
+            &["statistic", "x", "l", "007", "people", "", "s", "", ""],
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(v["value"]["amount"], "007");
+        // Without a kind, every cell is a string.
+        let v = row(
+            &h,
+            &["", "x", "l", "1.5", "people", "[1]", "s", "", ""],
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(v["value"]["amount"], "1.5");
+        assert_eq!(v["equivalents"], "[1]");
+    }
+
+    #[test]
+    fn kind_from_the_flag() {
+        let h = header(&["id", "type", "name"]);
+        let v = row(&h, &["a", "person", "A"], Some(Kind::Entity))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"kind":"entity","id":"a","type":"person","name":"A"}"#
+        );
+    }
+
+    #[test]
+    fn bad_rows_name_the_cell() {
+        let h = header(&["kind", "id", "tags"]);
+        let e = row(&h, &["entity", "a", "[\"x\","], None).unwrap_err();
+        assert_eq!(e.column, Some(2));
+        assert!(e.message.starts_with("column `tags`: "), "{e:?}");
+        let e = row(&h, &["entity", "a", "x"], None).unwrap_err();
+        assert!(e.message.contains("expected a JSON list"), "{e:?}");
+        let e = row(&h, &["entity", "a"], None).unwrap_err();
+        assert!(e.message.contains("2 cells but the header has 3"), "{e:?}");
+        assert_eq!(row(&h, &["", "", ""], None).unwrap(), None);
+    }
+
+    #[test]
+    fn headers_that_collide() {
+        for bad in [
+            &["a", "a"][..],
+            &["value", "value.amount"],
+            &["a.b", "a"],
+            &["a", ""],
+            &["a..b"],
+        ] {
+            let names = bad.iter().map(|s| s.to_string()).collect();
+            assert!(Header::new(names).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn formulas_round_trip() {
+        for (text, cell) in [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("-12.5", "-12.5"),
+            ("+7", "+7"),
+            ("'=x", "''=x"),
+            ("'hello", "'hello"),
+            ("'", "'"),
+            ("\tx", "'\tx"),
+            ("=", "'="),
+        ] {
+            assert_eq!(neutralise(text), cell, "{text:?}");
+            assert_eq!(unneutralise(cell), text, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn rows_and_cells_in_the_text() {
+        let text = "\u{feff}a,b\r\n\"x,\"\"y\"\"\nz\",2\n\n,\n\"open";
+        let rows: Vec<RawRow> = split_rows(text).filter(|r| !r.is_blank()).collect();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(&text[rows[0].range.clone()], "a,b");
+        assert_eq!(&text[rows[1].cells[0].clone()], "\"x,\"\"y\"\"\nz\"");
+        assert_eq!(&text[rows[1].cells[1].clone()], "2");
+        assert_eq!(rows[2].cells.len(), 2);
+        assert!(rows[3].unclosed_quote);
+        assert_eq!(
+            fields(&text[rows[1].range.clone()]).unwrap(),
+            ["x,\"y\"\nz", "2"]
+        );
+    }
+
+    #[test]
+    fn locate_inside_a_list_cell() {
+        let text = "kind,id,equivalents\nstatistic,x,\"[{\"\"amount\"\":\"\"26.2\"\"}]\"\n";
+        let h = header(&["kind", "id", "equivalents"]);
+        let row = split_rows(text).nth(1).unwrap().range;
+        assert_eq!(split_rows(text).count(), 2);
+        let (span, cell) = locate(text, &row, 2, &h, "/equivalents/0/amount").unwrap();
+        assert_eq!(&text[span], "\"\"26.2\"\"");
+        assert_eq!(cell.column, Some(3));
+        let (span, _) = locate(text, &row, 2, &h, "/id").unwrap();
+        assert_eq!(&text[span], "x");
+        let (_, cell) = locate(text, &row, 2, &h, "/nothing").unwrap();
+        assert_eq!(cell.column, None);
+    }
+
+    fn cell_text_strategy() -> impl Strategy<Value = String> {
+        prop_oneof![any::<String>(), r#"[a-z ,"\r\n'=+@-]{0,12}"#,]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The scanner's cells are the crate's fields, through every kind of quoting.
+        #[test]
+        fn scanner_agrees_with_the_csv_crate(cells in prop::collection::vec(cell_text_strategy(), 1..5)) {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(&cells).unwrap();
+            let bytes = writer.into_inner().unwrap();
+            let text = String::from_utf8(bytes).unwrap();
+            let (raw, _) = scan_row(&text, 0);
+            let parsed = fields(&text[raw.range.clone()]).unwrap();
+            prop_assert_eq!(&parsed, &cells);
+            prop_assert_eq!(raw.cells.len(), cells.len());
+            for (span, cell) in raw.cells.iter().zip(&cells) {
+                let mut one = csv::ReaderBuilder::new().has_headers(false).from_reader(text[span.clone()].as_bytes());
+                let mut record = csv::StringRecord::new();
+                one.read_record(&mut record).unwrap();
+                prop_assert_eq!(record.get(0).unwrap_or(""), cell.as_str());
+            }
+        }
+
+        /// Every string survives neutralising and typing in every kind of column.
+        #[test]
+        fn strings_survive_cells(text in cell_text_strategy()) {
+            let back = unneutralise(&neutralise(&text)).to_owned();
+            prop_assert_eq!(&back, &text);
+            for types in [None, Some(Types::STRING), Some(Types::STRING | Types::NUMBER), Some(Types::STRING | Types::ARRAY)] {
+                let value = Value::String(text.clone());
+                let cell = neutralise(&cell_text(&value, types)).into_owned();
+                prop_assert_eq!(cell_value(unneutralise(&cell), types).unwrap(), Some(value));
+            }
+        }
+    }
+}

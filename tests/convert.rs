@@ -1,0 +1,560 @@
+//! `convert` round trips: every pair of formats and back gives the same records, figure for
+//! figure and byte for byte, on random records of every kind and on the example dataset.
+
+use std::path::{Path, PathBuf};
+
+use factkit::convert::{self, Options};
+use factkit::load::Format;
+use factkit::model::{Kind, Record};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+const FORMATS: [(Format, &str); 4] = [
+    (Format::Json, "json"),
+    (Format::JsonLines, "jsonl"),
+    (Format::Yaml, "yaml"),
+    (Format::Csv, "csv"),
+];
+
+/// Converts `from` into a new file of `format` in `dir`; panics with the diagnostics if the
+/// conversion is refused.
+fn convert_to(from: &Path, dir: &Path, name: &str, format: Format, options: &Options) -> PathBuf {
+    let ext = FORMATS.iter().find(|(f, _)| *f == format).unwrap().1;
+    let to = dir.join(format!("{name}.{ext}"));
+    let outcome = convert::convert(from, Some(&to), options, &mut std::io::sink()).unwrap();
+    let messages: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.diagnostic.message.as_str())
+        .collect();
+    assert!(
+        outcome.written,
+        "{} -> {name}: {messages:?}",
+        from.display()
+    );
+    assert!(
+        messages.is_empty(),
+        "{} -> {name}: {messages:?}",
+        from.display()
+    );
+    to
+}
+
+/// The text of `records` as convert writes JSON.
+fn json_text(records: &[Value]) -> String {
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&Value::Array(records.to_vec())).unwrap()
+    )
+}
+
+/// Every route `json -> a -> b -> json` gives back the same bytes as `json -> json`, and
+/// those are `expected` when given.
+fn round_trips(
+    dir: &Path,
+    start_text: &str,
+    options: &Options,
+    expected: Option<&str>,
+) -> Result<(), String> {
+    let start = dir.join("start.json");
+    std::fs::write(&start, start_text).unwrap();
+    let reference = convert_to(&start, dir, "reference", Format::Json, options);
+    let baseline = std::fs::read_to_string(reference).unwrap();
+    if let Some(expected) = expected {
+        if baseline != expected {
+            return Err(format!("json -> json changed the text:\n{baseline}"));
+        }
+    }
+    for (a, a_name) in FORMATS {
+        let first = convert_to(&start, dir, &format!("a-{a_name}"), a, options);
+        for (b, b_name) in FORMATS {
+            let second = convert_to(&first, dir, &format!("b-{a_name}-{b_name}"), b, options);
+            let back = convert_to(
+                &second,
+                dir,
+                &format!("back-{a_name}-{b_name}"),
+                Format::Json,
+                options,
+            );
+            let text = std::fs::read_to_string(&back).unwrap();
+            if text != baseline {
+                let middle = std::fs::read_to_string(&second).unwrap();
+                return Err(format!(
+                    "json -> {a_name} -> {b_name} -> json differs\n--- {b_name}\n{middle}\n--- expected\n{baseline}\n--- got\n{text}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn figures_survive_every_path() {
+    let records = vec![
+        json!({"kind": "statistic", "id": "figures", "label": "Ünïcödé “quotes” — 🦀, tenge ₸",
+            "value": {"amount": 1.100, "unit": "people"},
+            "source": "s",
+            "equivalents": [
+                {"amount": -0.0, "unit": "percent"},
+                {"amount": 12345678901234567890123u128, "currency": "KZT"},
+                {"amount": "007", "scale": "million", "currency": "USD"},
+                {"amount": "1.100", "currency": "EUR"}
+            ],
+            "period": "2025", "notes": "=SUM(A1) and a\nnew line, \"quotes\", 'single'",
+            "tags": ["no", "true", "2025-09-08", "null", "", "- dash", "@at", "[not a list"]}),
+        json!({"kind": "exchange_rate", "id": "rate", "base": "USD", "quote": "KZT",
+            "rate": 470.50, "source": "s", "on": "2025-09"}),
+    ];
+    // serde_json's `json!` goes through f64 for literals: build the figures from text.
+    let text = json_text(&records)
+        .replace("\"amount\": 1.1,", "\"amount\": 1.100,")
+        .replace("\"rate\": 470.5,", "\"rate\": 470.50,");
+    let baseline: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let baseline = json_text(&baseline);
+    assert!(baseline.contains("1.100") && baseline.contains("470.50"));
+    assert!(baseline.contains("12345678901234567890123") && baseline.contains("-0.0"));
+    let dir = tempfile::tempdir().unwrap();
+    round_trips(dir.path(), &baseline, &Options::default(), Some(&baseline)).unwrap();
+    // The same with the kind's schema gating every record.
+    let dir = tempfile::tempdir().unwrap();
+    // (The bundled schema wants non-empty tags.)
+    let mut statistic: Vec<Value> = serde_json::from_str(&baseline).unwrap();
+    statistic.truncate(1);
+    statistic[0]["tags"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|t| t != "");
+    let statistic = json_text(&statistic);
+    let options = Options {
+        kind: Some(Kind::Statistic),
+        ..Options::default()
+    };
+    round_trips(dir.path(), &statistic, &options, Some(&statistic)).unwrap();
+}
+
+/// The example dataset, normalised, goes through every pair of formats and comes back as
+/// the same bytes.
+#[test]
+fn example_dataset_round_trips_byte_for_byte() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kazakhstan-2025");
+    let (dataset, findings) = factkit::load::load(&[root]).unwrap();
+    assert!(findings.is_empty(), "{findings:?}");
+    let mut by_file: Vec<Vec<Value>> = vec![Vec::new(); dataset.files.len()];
+    for entry in &dataset.entries {
+        let record = Record::from_value(entry.kind.unwrap(), &entry.value).unwrap();
+        by_file[entry.file].push(record.to_value());
+    }
+    let mut all = Vec::new();
+    for (file, records) in dataset.files.iter().zip(&by_file) {
+        let dir = tempfile::tempdir().unwrap();
+        let normalised = json_text(records);
+        round_trips(
+            dir.path(),
+            &normalised,
+            &Options::default(),
+            Some(&normalised),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", file.name()));
+        all.extend(records.iter().cloned());
+    }
+    assert_eq!(all.len(), 32);
+    // And all kinds in one file.
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = json_text(&all);
+    let start = dir.path().join("start.json");
+    std::fs::write(&start, &baseline).unwrap();
+    for (format, name) in FORMATS {
+        let there = convert_to(
+            &start,
+            dir.path(),
+            &format!("all-{name}"),
+            format,
+            &Options::default(),
+        );
+        let back = convert_to(
+            &there,
+            dir.path(),
+            &format!("all-back-{name}"),
+            Format::Json,
+            &Options::default(),
+        );
+        let back: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(back).unwrap()).unwrap();
+        // CSV puts the columns of all kinds in one order, so compare records, not bytes.
+        assert_eq!(back, all, "{name}");
+    }
+}
+
+// Random records of every kind, in the field order of the normalised JSON.
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[A-Za-z][A-Za-z0-9 ,.'-]{0,20}",
+        1 => any::<String>(),
+        1 => r#"[0-9a-z =+@\-'"\[\]{}:#\r\n\t\\,;é🦀]{0,12}"#,
+    ]
+}
+
+fn nonempty_text() -> impl Strategy<Value = String> {
+    text().prop_filter("non-empty", |s| !s.is_empty())
+}
+
+fn id() -> impl Strategy<Value = String> {
+    "[a-z0-9][a-z0-9._-]{0,12}"
+}
+
+fn date() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "20[0-2][0-9]",
+        "20[0-2][0-9]-0[1-9]",
+        "20[0-2][0-9]-0[1-9]-[12][0-8]",
+    ]
+}
+
+fn decimal() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        "-?[0-9]{1,25}(\\.[0-9]{1,6})?".prop_map(Value::String),
+        "-?(0|[1-9][0-9]{0,25})(\\.[0-9]{1,6})?([eE][+-]?[0-9]{1,2})?"
+            .prop_map(|t| Value::Number(t.parse().unwrap())),
+    ]
+}
+
+fn opt<T: std::fmt::Debug + Clone>(
+    s: impl Strategy<Value = T>,
+) -> impl Strategy<Value = Option<T>> {
+    prop::option::of(s)
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(v) = value {
+        map.insert(key.into(), v);
+    }
+}
+
+fn strings(s: impl Strategy<Value = String>) -> impl Strategy<Value = Option<Value>> {
+    opt(prop::collection::vec(s, 1..4).prop_map(Value::from))
+}
+
+fn quantity() -> impl Strategy<Value = Value> {
+    (
+        decimal(),
+        opt(prop::sample::select(vec![
+            "thousand", "million", "billion", "trillion",
+        ])),
+        prop_oneof![
+            prop::sample::select(vec!["KZT", "USD", "EUR"])
+                .prop_map(|c| ("currency", c.to_owned())),
+            nonempty_text().prop_map(|u| ("unit", u)),
+        ],
+        opt(prop::sample::select(vec![
+            "exact", "about", "over", "under",
+        ])),
+    )
+        .prop_map(|(amount, scale, (key, unit), qualifier)| {
+            let mut m = Map::new();
+            m.insert("amount".into(), amount);
+            put(&mut m, "scale", scale.map(Value::from));
+            m.insert(key.into(), Value::from(unit));
+            put(&mut m, "qualifier", qualifier.map(Value::from));
+            Value::Object(m)
+        })
+}
+
+fn common(kind: &str, id: String) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("kind".into(), kind.into());
+    m.insert("id".into(), id.into());
+    m
+}
+
+fn finish(mut m: Map<String, Value>, notes: Option<String>, tags: Option<Value>) -> Value {
+    put(&mut m, "notes", notes.map(Value::from));
+    put(&mut m, "tags", tags);
+    Value::Object(m)
+}
+
+fn record(kind: Kind) -> BoxedStrategy<Value> {
+    let tail = (opt(text()), strings(nonempty_text()));
+    match kind {
+        Kind::Entity => (
+            id(),
+            prop::bool::ANY,
+            nonempty_text(),
+            opt(text()),
+            opt(id()),
+            opt(prop::sample::select(vec!["KZ", "US"])),
+            strings("https://[a-z]{1,8}\\.org/[a-z0-9]{0,6}"),
+            tail,
+        )
+            .prop_map(
+                |(i, person, name, role, aff, country, same_as, (notes, tags))| {
+                    let mut m = common("entity", i);
+                    m.insert(
+                        "type".into(),
+                        if person { "person" } else { "organization" }.into(),
+                    );
+                    m.insert("name".into(), name.into());
+                    put(&mut m, "role", role.map(Value::from));
+                    put(&mut m, "affiliation", aff.map(Value::from));
+                    put(&mut m, "country", country.map(Value::from));
+                    put(&mut m, "same_as", same_as);
+                    finish(m, notes, tags)
+                },
+            )
+            .boxed(),
+        Kind::Source => (
+            id(),
+            nonempty_text(),
+            opt(text()),
+            opt("https://[a-z]{1,8}\\.kz/[a-z0-9/]{0,8}"),
+            opt(date()),
+            opt(date()),
+            opt("(en|kk|ru-KZ)"),
+            tail,
+        )
+            .prop_map(
+                |(i, title, publisher, url, published, retrieved, language, (notes, tags))| {
+                    let mut m = common("source", i);
+                    m.insert("title".into(), title.into());
+                    put(&mut m, "publisher", publisher.map(Value::from));
+                    put(&mut m, "url", url.map(Value::from));
+                    put(&mut m, "published", published.map(Value::from));
+                    put(&mut m, "retrieved", retrieved.map(Value::from));
+                    put(&mut m, "language", language.map(Value::from));
+                    finish(m, notes, tags)
+                },
+            )
+            .boxed(),
+        Kind::Statement => (
+            id(),
+            id(),
+            prop::bool::ANY,
+            nonempty_text(),
+            id(),
+            opt(date()),
+            strings(id()),
+            tail,
+        )
+            .prop_map(
+                |(i, speaker, verbatim, words, source, said_on, about, (notes, tags))| {
+                    let mut m = common("statement", i);
+                    m.insert("speaker".into(), speaker.into());
+                    m.insert(
+                        if verbatim { "quote" } else { "paraphrase" }.into(),
+                        words.into(),
+                    );
+                    m.insert("source".into(), source.into());
+                    put(&mut m, "said_on", said_on.map(Value::from));
+                    put(&mut m, "about", about);
+                    finish(m, notes, tags)
+                },
+            )
+            .boxed(),
+        Kind::Proposal => (
+            id(),
+            nonempty_text(),
+            id(),
+            prop::sample::select(vec!["proposed", "adopted", "under_discussion"]),
+            id(),
+            opt(text()),
+            opt(date()),
+            strings(id()),
+            strings(nonempty_text()),
+            tail,
+        )
+            .prop_map(
+                |(
+                    i,
+                    title,
+                    proposer,
+                    status,
+                    source,
+                    summary,
+                    on,
+                    supporters,
+                    elements,
+                    (notes, tags),
+                )| {
+                    let mut m = common("proposal", i);
+                    m.insert("title".into(), title.into());
+                    m.insert("proposer".into(), proposer.into());
+                    m.insert("status".into(), status.into());
+                    m.insert("source".into(), source.into());
+                    put(&mut m, "summary", summary.map(Value::from));
+                    put(&mut m, "proposed_on", on.map(Value::from));
+                    put(&mut m, "supporters", supporters);
+                    put(&mut m, "elements", elements);
+                    finish(m, notes, tags)
+                },
+            )
+            .boxed(),
+        Kind::Statistic => (
+            id(),
+            nonempty_text(),
+            quantity(),
+            id(),
+            opt(prop::collection::vec(quantity(), 1..3)),
+            opt(date()),
+            opt(id()),
+            strings(id()),
+            opt((id(), id())),
+            tail,
+        )
+            .prop_map(
+                |(
+                    i,
+                    label,
+                    value,
+                    source,
+                    equivalents,
+                    period,
+                    attributed,
+                    sum_of,
+                    ratio,
+                    (notes, tags),
+                )| {
+                    let mut m = common("statistic", i);
+                    m.insert("label".into(), label.into());
+                    m.insert("value".into(), value);
+                    m.insert("source".into(), source.into());
+                    put(&mut m, "equivalents", equivalents.map(Value::from));
+                    put(&mut m, "period", period.map(Value::from));
+                    put(&mut m, "attributed_to", attributed.map(Value::from));
+                    put(&mut m, "sum_of", sum_of);
+                    put(
+                        &mut m,
+                        "ratio_of",
+                        ratio.map(|(n, d)| json!({"numerator": n, "denominator": d})),
+                    );
+                    finish(m, notes, tags)
+                },
+            )
+            .boxed(),
+        Kind::ExchangeRate => (id(), decimal(), id(), prop::bool::ANY, date(), tail)
+            .prop_map(|(i, rate, source, on, when, (notes, tags))| {
+                let mut m = common("exchange_rate", i);
+                m.insert("base".into(), "USD".into());
+                m.insert("quote".into(), "KZT".into());
+                m.insert("rate".into(), rate);
+                m.insert("source".into(), source.into());
+                m.insert(if on { "on" } else { "period" }.into(), when.into());
+                finish(m, notes, tags)
+            })
+            .boxed(),
+        Kind::Review => (
+            id(),
+            id(),
+            prop::sample::select(vec!["accurate", "misleading", "unverifiable"]),
+            id(),
+            date(),
+            nonempty_text(),
+            opt("https://[a-z]{1,8}\\.org"),
+            tail,
+        )
+            .prop_map(
+                |(i, about, rating, reviewer, on, explanation, url, (notes, tags))| {
+                    let mut m = common("review", i);
+                    m.insert("about".into(), about.into());
+                    m.insert("rating".into(), rating.into());
+                    m.insert("reviewer".into(), reviewer.into());
+                    m.insert("reviewed_on".into(), on.into());
+                    m.insert("explanation".into(), explanation.into());
+                    put(&mut m, "url", url.map(Value::from));
+                    finish(m, notes, tags)
+                },
+            )
+            .boxed(),
+    }
+}
+
+fn records() -> impl Strategy<Value = Vec<Value>> {
+    prop::sample::select(Kind::ALL.to_vec())
+        .prop_flat_map(|kind| prop::collection::vec(record(kind), 1..4))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random records of one kind through every pair of formats and back: the same bytes.
+    #[test]
+    fn random_records_round_trip(records in records()) {
+        let dir = tempfile::tempdir().unwrap();
+        let result = round_trips(dir.path(), &json_text(&records), &Options::default(), None);
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+}
+
+/// A desk can keep its records in YAML or CSV instead of JSON and get the same checks: the
+/// broken example, converted file by file, gives the same findings on the same records and
+/// fields.
+#[test]
+fn the_same_findings_in_every_format() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken");
+    let config = factkit::Config {
+        as_of: factkit::model::PartialDate::parse("2026-11-28")
+            .unwrap()
+            .first(),
+        ..factkit::Config::default()
+    };
+    let findings = |dir: &Path| {
+        let report = factkit::check(&[dir.to_path_buf()], &config).unwrap();
+        for d in &report.diagnostics {
+            let location = d.location.as_ref().expect("every finding is located");
+            if location.file.ends_with(".csv") {
+                assert!(location.cell.is_some(), "{d:?}");
+            }
+        }
+        let mut all: Vec<String> = report
+            .diagnostics
+            .iter()
+            // A syntax error's file and place are the JSON file's own.
+            .filter(|d| d.rule != "syntax")
+            .map(|d| {
+                // Messages that name a file name it in its own format.
+                let mut message = d.message.replace(&dir.display().to_string(), "DIR");
+                for ext in [".jsonl", ".json", ".yaml", ".csv"] {
+                    message = message.replace(ext, ".EXT");
+                }
+                format!(
+                    "{} {:?} {message} {:?} {:?}",
+                    d.rule, d.record, d.pointer, d.expected
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let expected = findings(&root);
+    assert!(expected.len() > 10, "{expected:?}");
+    for (format, ext) in [(Format::Yaml, "yaml"), (Format::Csv, "csv")] {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("json" | "jsonl") if name != "syntax-error" => {
+                    convert_to(&path, dir.path(), &name, format, &Options::default());
+                }
+                _ if path.is_dir() => copy_dir(&path, &dir.path().join(path.file_name().unwrap())),
+                _ => {
+                    std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+                }
+            }
+        }
+        assert_eq!(findings(dir.path()), expected, "{ext}");
+    }
+}
+
+/// Copies a folder (the archived texts of `examples/broken`) with everything in it.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
