@@ -6,11 +6,13 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, Level};
 use crate::diagnostic::junit::Case;
 use crate::diagnostic::{Diagnostic, Severity, Summary, Target};
 use crate::error::Error;
-use crate::load::{self, Anchor, Dataset};
+use crate::load::{self, Anchor, Dataset, Entry};
 use crate::model::Record;
 use crate::rules::{custom, Context, RULES};
 use crate::schema::Schemas;
@@ -94,56 +96,68 @@ pub fn check_with(
     config: &Config,
     options: &load::Options,
 ) -> Result<Report, Error> {
-    let (mut dataset, mut findings) = load::load_with(paths, options)?;
-    leave_out_schemas(&mut dataset, &mut findings, config);
-    check_dataset(dataset, findings, config)
+    let schemas = Schemas::bundled()?;
+    let release = config.custom_rules.is_empty();
+    // Each record is validated and typed as soon as it is read, on every core; the parsed
+    // JSON of a typed record is then released (see `check_dataset`).
+    let prepare = |entry: &mut Entry| {
+        let (record, diagnostics) = validate(&schemas, config, 0, &entry.value);
+        if release && record.is_some() {
+            entry.value = serde_json::Value::Null;
+        }
+        entry.record = record;
+        diagnostics
+    };
+    let mut options = options.clone();
+    // Schema files that factkit.toml names are not records, even inside the dataset.
+    options.skip.extend(
+        config
+            .schemas
+            .iter()
+            .filter_map(|s| std::fs::canonicalize(&s.path).ok()),
+    );
+    let (dataset, findings) = load::load_prepared(paths, &options, &prepare)?;
+    Ok(run_rules(dataset, findings, config))
 }
 
-/// Leaves the extra schemas of the configuration out of the dataset: a desk keeps them in
-/// the data repository, where a directory search finds them, but they are not records.
-fn leave_out_schemas(dataset: &mut Dataset, findings: &mut Vec<Diagnostic>, config: &Config) {
-    if config.schemas.is_empty() {
-        return;
-    }
-    let schemas: Vec<PathBuf> = config
-        .schemas
-        .iter()
-        .filter_map(|s| std::fs::canonicalize(&s.path).ok())
-        .collect();
-    let is_schema: Vec<bool> = dataset
-        .files
-        .iter()
-        .map(|f| {
-            f.path()
-                .and_then(|p| std::fs::canonicalize(p).ok())
-                .is_some_and(|p| schemas.contains(&p))
-        })
-        .collect();
-    if !is_schema.contains(&true) {
-        return;
-    }
-    let names: Vec<String> = dataset
-        .files
-        .iter()
-        .zip(&is_schema)
-        .filter(|(_, s)| **s)
-        .map(|(f, _)| f.name().to_owned())
-        .collect();
-    findings.retain(|d| d.location.as_ref().is_none_or(|l| !names.contains(&l.file)));
-    let mut new_index = Vec::with_capacity(is_schema.len());
-    let mut next = 0;
-    for schema in &is_schema {
-        new_index.push(next);
-        if !schema {
-            next += 1;
+/// Validates one record against its bundled schema and the configured extra schemas, and
+/// reads it into its type when it passes.
+fn validate(
+    schemas: &Schemas,
+    config: &Config,
+    i: usize,
+    value: &serde_json::Value,
+) -> (Option<Record>, Vec<Diagnostic>) {
+    let mut findings = Vec::new();
+    let (kind, violations) = schemas.validate(value);
+    if let Some(kind) = kind {
+        for extra in config.schemas.iter().filter(|s| s.kind == kind) {
+            findings.extend(extra.validate(value, i));
         }
     }
-    dataset.entries.retain(|e| !is_schema[e.file]);
-    for entry in &mut dataset.entries {
-        entry.file = new_index[entry.file];
+    if !violations.is_empty() {
+        findings.extend(violations.into_iter().map(|v| v.into_diagnostic(i)));
+        return (None, findings);
     }
-    let mut keep = is_schema.iter().map(|s| !s);
-    dataset.files.retain(|_| keep.next().unwrap_or(true));
+    let Some(kind) = kind else {
+        return (None, findings);
+    };
+    match Record::from_value(kind, value) {
+        Ok(record) => (Some(record), findings),
+        // The schema and the types agree (a test holds them together), so this is only
+        // reached if they drift; report it rather than lose the record silently.
+        Err(e) => {
+            findings.push(
+                Diagnostic::new(
+                    "schema",
+                    Severity::Error,
+                    format!("the record passed its schema but cannot be read: {e}"),
+                )
+                .at(i, ""),
+            );
+            (None, findings)
+        }
+    }
 }
 
 /// Checks an already loaded dataset; `findings` are those of loading (syntax errors).
@@ -153,32 +167,30 @@ pub fn check_dataset(
     config: &Config,
 ) -> Result<Report, Error> {
     let schemas = Schemas::bundled()?;
-    for (i, entry) in dataset.entries.iter_mut().enumerate() {
-        let (kind, violations) = schemas.validate(&entry.value);
-        if let Some(kind) = kind {
-            for extra in config.schemas.iter().filter(|s| s.kind == kind) {
-                findings.extend(extra.validate(&entry.value, i));
-            }
+    // Validating and typing a record needs nothing from the others, so it runs on every
+    // core; `collect` keeps dataset order, so the output does not depend on the threads.
+    let outcomes: Vec<(Option<Record>, Vec<Diagnostic>)> = dataset
+        .entries
+        .par_iter()
+        .enumerate()
+        .map(|(i, entry)| validate(&schemas, config, i, &entry.value))
+        .collect();
+    // A typed record carries everything its JSON did (a test holds the types and schemas
+    // together), so the parsed JSON of typed records is released unless custom rules, which
+    // see records as JSON, need it: for a large dataset it is most of the memory.
+    let release = config.custom_rules.is_empty();
+    for (entry, (record, diagnostics)) in dataset.entries.iter_mut().zip(outcomes) {
+        if release && record.is_some() {
+            entry.value = serde_json::Value::Null;
         }
-        if !violations.is_empty() {
-            findings.extend(violations.into_iter().map(|v| v.into_diagnostic(i)));
-            continue;
-        }
-        let Some(kind) = kind else { continue };
-        match Record::from_value(kind, &entry.value) {
-            Ok(record) => entry.record = Some(record),
-            // The schema and the types agree (a test holds them together), so this is only
-            // reached if they drift; report it rather than lose the record silently.
-            Err(e) => findings.push(
-                Diagnostic::new(
-                    "schema",
-                    Severity::Error,
-                    format!("the record passed its schema but cannot be read: {e}"),
-                )
-                .at(i, ""),
-            ),
-        }
+        entry.record = record;
+        findings.extend(diagnostics);
     }
+    Ok(run_rules(dataset, findings, config))
+}
+
+/// Runs the cross-field rules (built-in, then custom) over a validated dataset.
+fn run_rules(dataset: Dataset, mut findings: Vec<Diagnostic>, config: &Config) -> Report {
     let cx = Context::new(&dataset, config);
     for rule in RULES {
         if let Some(run) = rule.check {
@@ -186,7 +198,8 @@ pub fn check_dataset(
         }
     }
     findings.extend(custom::check(&cx));
-    Ok(finish(dataset, findings, config))
+    drop(cx);
+    finish(dataset, findings, config)
 }
 
 /// Applies the configured severities, places the findings in their files, sorts them and

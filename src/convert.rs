@@ -166,6 +166,7 @@ pub fn convert(
         load: load::Options {
             kind: options.kind,
             typing,
+            skip: Vec::new(),
         },
         gate,
         allow_errors: options.allow_errors,

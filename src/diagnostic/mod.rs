@@ -171,6 +171,15 @@ impl Diagnostic {
         self
     }
 
+    /// Re-aims a finding made before its record had an index (the loader's prepare step)
+    /// at the record's index `entry`. Related places are left as they are.
+    pub fn retarget(mut self, entry: usize) -> Self {
+        if let Some(target) = &mut self.target {
+            target.entry = entry;
+        }
+        self
+    }
+
     /// Sets what was expected.
     pub fn expected(mut self, expected: impl Into<String>) -> Self {
         self.expected = Some(expected.into());

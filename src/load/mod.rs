@@ -19,6 +19,8 @@ pub mod json;
 pub mod yaml;
 
 use std::io::Read;
+
+use rayon::prelude::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -63,7 +65,9 @@ impl Format {
 pub struct SourceFile {
     name: String,
     path: Option<PathBuf>,
-    text: String,
+    /// The text, or empty once released by [`SourceFile::release_text`]; then read again
+    /// from `path` on first use.
+    text: OnceLock<String>,
     format: Format,
     lines: OnceLock<LineIndex>,
 }
@@ -74,7 +78,7 @@ impl SourceFile {
         SourceFile {
             name,
             path,
-            text,
+            text: OnceLock::from(text),
             format,
             lines: OnceLock::new(),
         }
@@ -92,7 +96,28 @@ impl SourceFile {
 
     /// The file's text (invalid UTF-8 replaced, when the file was not UTF-8).
     pub fn text(&self) -> &str {
-        &self.text
+        self.text.get_or_init(|| {
+            // Only a file read from disk is ever released, so `path` is there. A file that
+            // changed or vanished since gives what is there now, or nothing: its findings
+            // then show without their source line, never a wrong one-off panic.
+            let bytes = self
+                .path
+                .as_deref()
+                .and_then(|p| std::fs::read(p).ok())
+                .unwrap_or_default();
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            String::from_utf8_lossy(body).into_owned()
+        })
+    }
+
+    /// Frees the text of a file read from disk; it is read again if a finding needs it.
+    /// Records keep byte ranges into the text, so this is only for files whose records
+    /// were fully read, and it does nothing for standard input.
+    pub fn release_text(&mut self) {
+        if self.path.is_some() {
+            self.text = OnceLock::new();
+            self.lines = OnceLock::new();
+        }
     }
 
     /// The file's format.
@@ -101,14 +126,14 @@ impl SourceFile {
     }
 
     fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(&self.text))
+        self.lines.get_or_init(|| LineIndex::new(self.text()))
     }
 
     /// The location of a byte range of the text.
     pub fn location_of(&self, span: Range<usize>) -> Location {
         let lines = self.lines();
-        let start = lines.position(&self.text, span.start);
-        let end = lines.position(&self.text, span.end);
+        let start = lines.position(self.text(), span.start);
+        let end = lines.position(self.text(), span.end);
         Location {
             file: self.name.clone(),
             line: start.line,
@@ -124,8 +149,8 @@ impl SourceFile {
     pub fn location_at_line_byte(&self, line: usize, byte_column: usize) -> Location {
         let lines = self.lines();
         let line = line.clamp(1, lines.len().max(1));
-        let text = lines.line(&self.text, line).unwrap_or("");
-        let line_offset = text.as_ptr() as usize - self.text.as_ptr() as usize;
+        let text = lines.line(self.text(), line).unwrap_or("");
+        let line_offset = text.as_ptr() as usize - self.text().as_ptr() as usize;
         let mut col = byte_column.saturating_sub(1).min(text.len());
         while !text.is_char_boundary(col) {
             col -= 1;
@@ -178,6 +203,9 @@ pub struct Options {
     /// A schema that types YAML scalars and CSV cells instead of the bundled schema of each
     /// record's kind (`--schema`).
     pub typing: Option<Arc<Typing>>,
+    /// Files to leave out, by canonical path: the extra schemas factkit.toml names, when
+    /// they sit inside the dataset.
+    pub skip: Vec<PathBuf>,
 }
 
 impl Options {
@@ -319,6 +347,25 @@ pub fn load_with(
     paths: &[PathBuf],
     options: &Options,
 ) -> Result<(Dataset, Vec<Diagnostic>), Error> {
+    load_prepared(paths, options, &|_| Vec::new())
+}
+
+/// What a caller does to each record as soon as it is read (checking validates and types it
+/// and may release its parsed JSON), returning findings aimed at entry 0, which the loader
+/// re-aims at the record's real index. It runs in parallel, so large files never hold every
+/// record's parsed JSON at once.
+pub type Prepare<'p> = dyn Fn(&mut Entry) -> Vec<Diagnostic> + Sync + 'p;
+
+/// JSON Lines files above this size have their text released once read (see
+/// [`SourceFile::release_text`]); findings read it again.
+const RELEASE_TEXT_ABOVE: usize = 16 << 20;
+
+/// Like [`load_with`], running `prepare` on every record as it is read.
+pub fn load_prepared(
+    paths: &[PathBuf],
+    options: &Options,
+    prepare: &Prepare<'_>,
+) -> Result<(Dataset, Vec<Diagnostic>), Error> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -367,6 +414,11 @@ pub fn load_with(
     if dataset.root.as_os_str().is_empty() {
         dataset.root = PathBuf::from(".");
     }
+    if !options.skip.is_empty() {
+        queue.retain(|(path, _)| {
+            std::fs::canonicalize(path).map_or(true, |p| !options.skip.contains(&p))
+        });
+    }
     for (path, format) in queue {
         let (file, problem) = read_file(&path, format)?;
         let index = dataset.files.len();
@@ -376,7 +428,22 @@ pub fn load_with(
             findings.push(problem);
             continue;
         }
-        load_file(index, file, options, &mut dataset.entries, &mut findings);
+        let first = dataset.entries.len();
+        if file.format() == Format::JsonLines {
+            json::load_jsonl_prepared(index, file, &mut dataset.entries, &mut findings, prepare);
+        } else {
+            load_file(index, file, options, &mut dataset.entries, &mut findings);
+            let prepared: Vec<Vec<Diagnostic>> = dataset.entries[first..]
+                .par_iter_mut()
+                .map(|entry| prepare(entry))
+                .collect();
+            for (k, diagnostics) in prepared.into_iter().enumerate() {
+                findings.extend(diagnostics.into_iter().map(|d| d.retarget(first + k)));
+            }
+        }
+        if file.format() == Format::JsonLines && file.text().len() > RELEASE_TEXT_ABOVE {
+            dataset.files[index].release_text();
+        }
     }
     Ok((dataset, findings))
 }

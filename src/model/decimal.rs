@@ -122,7 +122,8 @@ impl Decimal {
 
     /// The exact value.
     pub fn to_rational(&self) -> BigRational {
-        BigRational::from_integer(self.mantissa.clone()) * pow10(self.exponent)
+        let power = pow10(self.exponent);
+        exact::mul(&BigRational::from_integer(self.mantissa.clone()), &power)
     }
 
     /// Whether the value is zero.
@@ -158,7 +159,73 @@ pub fn pow10(exponent: i64) -> BigRational {
     if exponent >= 0 {
         BigRational::from_integer(magnitude)
     } else {
-        BigRational::new(BigInt::one(), magnitude)
+        BigRational::new_raw(BigInt::one(), magnitude)
+    }
+}
+
+/// Rational arithmetic without reducing to lowest terms.
+///
+/// `num-rational` reduces every result by a gcd, which dominated the profile of a large
+/// check. The figures here are decimals with small denominators (powers of ten) and go
+/// through a handful of operations, so the unreduced numbers stay small; comparisons cross-
+/// multiply. Invariant: every denominator is positive (`new_raw` is only called with one).
+/// `num-rational`'s own `Ord` and `Eq` are correct on unreduced values, only slower.
+pub mod exact {
+    use std::cmp::Ordering;
+
+    use num_rational::BigRational;
+    use num_traits::Signed;
+
+    fn raw(numer: num_bigint::BigInt, denom: num_bigint::BigInt) -> BigRational {
+        BigRational::new_raw(numer, denom)
+    }
+
+    /// `a × b`.
+    pub fn mul(a: &BigRational, b: &BigRational) -> BigRational {
+        raw(a.numer() * b.numer(), a.denom() * b.denom())
+    }
+
+    /// `a ÷ b`; the caller makes sure `b` is not zero.
+    pub fn div(a: &BigRational, b: &BigRational) -> BigRational {
+        let (n, d) = (a.numer() * b.denom(), a.denom() * b.numer());
+        if d.is_negative() {
+            raw(-n, -d)
+        } else {
+            raw(n, d)
+        }
+    }
+
+    /// `a + b`.
+    pub fn add(a: &BigRational, b: &BigRational) -> BigRational {
+        if a.denom() == b.denom() {
+            raw(a.numer() + b.numer(), a.denom().clone())
+        } else {
+            raw(
+                a.numer() * b.denom() + b.numer() * a.denom(),
+                a.denom() * b.denom(),
+            )
+        }
+    }
+
+    /// `a − b`.
+    pub fn sub(a: &BigRational, b: &BigRational) -> BigRational {
+        if a.denom() == b.denom() {
+            raw(a.numer() - b.numer(), a.denom().clone())
+        } else {
+            raw(
+                a.numer() * b.denom() - b.numer() * a.denom(),
+                a.denom() * b.denom(),
+            )
+        }
+    }
+
+    /// Orders `a` and `b` by cross-multiplying.
+    pub fn cmp(a: &BigRational, b: &BigRational) -> Ordering {
+        if a.denom() == b.denom() {
+            a.numer().cmp(b.numer())
+        } else {
+            (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 use serde::{Deserialize, Serialize};
 
-use super::decimal::{format_significant, pow10, Decimal};
+use super::decimal::{exact, format_significant, pow10, Decimal};
 
 /// The word a figure is scaled by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,23 +125,21 @@ impl Quantity {
     pub fn interval(&self, tolerance: &BigRational) -> Interval {
         let factor = pow10(self.scale.map_or(0, Scale::exponent));
         let a = self.amount.to_rational();
-        let exact = self.qualifier == Some(Qualifier::Exact);
         let unit = self.amount.precision();
-        let half = &unit / BigRational::from_integer(2.into());
+        let half = exact::div(&unit, &BigRational::from_integer(2.into()));
         let (lo, hi) = match self.qualifier {
             Some(Qualifier::Exact) => (a.clone(), a.clone()),
-            Some(Qualifier::Over | Qualifier::AtLeast) => (a.clone(), &a + &unit),
-            Some(Qualifier::Under | Qualifier::AtMost) => (&a - &unit, a.clone()),
+            Some(Qualifier::Over | Qualifier::AtLeast) => (a.clone(), exact::add(&a, &unit)),
+            Some(Qualifier::Under | Qualifier::AtMost) => (exact::sub(&a, &unit), a.clone()),
             Some(Qualifier::About) => {
-                let widen = &half + a.abs() * tolerance;
-                (&a - &widen, &a + &widen)
+                let widen = exact::add(&half, &exact::mul(&a.abs(), tolerance));
+                (exact::sub(&a, &widen), exact::add(&a, &widen))
             }
-            None => (&a - &half, &a + &half),
+            None => (exact::sub(&a, &half), exact::add(&a, &half)),
         };
-        debug_assert!(exact || lo <= hi);
         Interval {
-            lo: lo * &factor,
-            hi: hi * &factor,
+            lo: exact::mul(&lo, &factor),
+            hi: exact::mul(&hi, &factor),
         }
     }
 }
@@ -180,15 +178,15 @@ impl Interval {
 
     /// Whether the two intervals share a value.
     pub fn overlaps(&self, other: &Interval) -> bool {
-        self.lo <= other.hi && other.lo <= self.hi
+        exact::cmp(&self.lo, &other.hi).is_le() && exact::cmp(&other.lo, &self.hi).is_le()
     }
 
     /// How far apart two disjoint intervals are (zero when they overlap).
     pub fn gap(&self, other: &Interval) -> BigRational {
-        if self.hi < other.lo {
-            &other.lo - &self.hi
-        } else if other.hi < self.lo {
-            &self.lo - &other.hi
+        if exact::cmp(&self.hi, &other.lo).is_lt() {
+            exact::sub(&other.lo, &self.hi)
+        } else if exact::cmp(&other.hi, &self.lo).is_lt() {
+            exact::sub(&self.lo, &other.hi)
         } else {
             BigRational::zero()
         }
@@ -197,39 +195,39 @@ impl Interval {
     /// The sum of every pair of values.
     pub fn add(&self, other: &Interval) -> Interval {
         Interval {
-            lo: &self.lo + &other.lo,
-            hi: &self.hi + &other.hi,
+            lo: exact::add(&self.lo, &other.lo),
+            hi: exact::add(&self.hi, &other.hi),
         }
     }
 
     /// All products of a value of each.
     pub fn mul(&self, other: &Interval) -> Interval {
         let products = [
-            &self.lo * &other.lo,
-            &self.lo * &other.hi,
-            &self.hi * &other.lo,
-            &self.hi * &other.hi,
+            exact::mul(&self.lo, &other.lo),
+            exact::mul(&self.lo, &other.hi),
+            exact::mul(&self.hi, &other.lo),
+            exact::mul(&self.hi, &other.hi),
         ];
         min_max(products)
     }
 
     /// All quotients of a value of each; `None` when `other` contains zero.
     pub fn div(&self, other: &Interval) -> Option<Interval> {
-        if other.lo <= BigRational::zero() && other.hi >= BigRational::zero() {
+        if !other.lo.is_positive() && !other.hi.is_negative() {
             return None;
         }
         let quotients = [
-            &self.lo / &other.lo,
-            &self.lo / &other.hi,
-            &self.hi / &other.lo,
-            &self.hi / &other.hi,
+            exact::div(&self.lo, &other.lo),
+            exact::div(&self.lo, &other.hi),
+            exact::div(&self.hi, &other.lo),
+            exact::div(&self.hi, &other.hi),
         ];
         Some(min_max(quotients))
     }
 
     /// Both bounds multiplied by a constant.
     pub fn scale(&self, factor: &BigRational) -> Interval {
-        min_max([&self.lo * factor, &self.hi * factor])
+        min_max([exact::mul(&self.lo, factor), exact::mul(&self.hi, factor)])
     }
 
     /// The bounds with four significant digits: `[533.3, 573.6]`.
@@ -246,9 +244,9 @@ fn min_max<const N: usize>(values: [BigRational; N]) -> Interval {
     let mut lo = values[0].clone();
     let mut hi = values[0].clone();
     for v in values.into_iter().skip(1) {
-        if v < lo {
+        if exact::cmp(&v, &lo).is_lt() {
             lo = v;
-        } else if v > hi {
+        } else if exact::cmp(&v, &hi).is_gt() {
             hi = v;
         }
     }

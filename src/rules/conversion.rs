@@ -25,6 +25,7 @@ use num_rational::BigRational;
 
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::decimal::exact;
 use crate::model::quantity::{in_scale, range_in_scale};
 use crate::model::{Day, ExchangeRate, Interval, Quantity, Statistic};
 
@@ -67,10 +68,10 @@ fn span_days(first: Day, last: Day) -> i64 {
 /// The interval a decimal rate states: its rounding interval.
 pub(super) fn rate_interval(rate: &ExchangeRate) -> Interval {
     let r = rate.rate.to_rational();
-    let half = rate.rate.precision() / BigRational::from_integer(2.into());
+    let half = exact::div(&rate.rate.precision(), &BigRational::from_integer(2.into()));
     Interval {
-        lo: &r - &half,
-        hi: &r + &half,
+        lo: exact::sub(&r, &half),
+        hi: exact::add(&r, &half),
     }
 }
 

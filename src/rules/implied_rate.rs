@@ -32,7 +32,7 @@ use num_rational::BigRational;
 use super::conversion::{conversion_days, conversions, covering_rate};
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::decimal::format_significant;
+use crate::model::decimal::{exact, format_significant};
 use crate::model::{Interval, Quantity, Statistic};
 
 struct Implied<'a> {
@@ -61,9 +61,15 @@ fn range(iv: &Interval) -> String {
 /// before an upper bound, since the intervals are closed. Among the rates allowed by the
 /// most conversions, one the earliest conversion allows is preferred.
 fn consensus(items: &[Implied<'_>]) -> Option<BigRational> {
-    let max_lo = items.iter().map(|c| &c.rate.lo).max()?;
-    let min_hi = items.iter().map(|c| &c.rate.hi).min()?;
-    if max_lo <= min_hi {
+    let max_lo = items
+        .iter()
+        .map(|c| &c.rate.lo)
+        .max_by(|a, b| exact::cmp(a, b))?;
+    let min_hi = items
+        .iter()
+        .map(|c| &c.rate.hi)
+        .min_by(|a, b| exact::cmp(a, b))?;
+    if exact::cmp(max_lo, min_hi).is_le() {
         return None;
     }
     // (value, is upper bound, conversion index)
@@ -72,7 +78,7 @@ fn consensus(items: &[Implied<'_>]) -> Option<BigRational> {
         events.push((&c.rate.lo, false, n));
         events.push((&c.rate.hi, true, n));
     }
-    events.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    events.sort_by(|a, b| exact::cmp(a.0, b.0).then(a.1.cmp(&b.1)));
     let (mut active, mut first_active) = (0usize, false);
     let mut best: Option<(usize, bool, &BigRational)> = None;
     for (value, upper, n) in events {
@@ -146,14 +152,14 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         };
         let (agree, disagree): (Vec<&Implied<'_>>, Vec<&Implied<'_>>) = items
             .iter()
-            .partition(|c| c.rate.lo <= point && point <= c.rate.hi);
+            .partition(|c| c.rate.overlaps(&Interval::point(point.clone())));
         // The rates every agreeing conversion allows.
         let mut common = agree[0].rate.clone();
         for c in &agree[1..] {
-            if c.rate.lo > common.lo {
+            if exact::cmp(&c.rate.lo, &common.lo).is_gt() {
                 common.lo = c.rate.lo.clone();
             }
-            if c.rate.hi < common.hi {
+            if exact::cmp(&c.rate.hi, &common.hi).is_lt() {
                 common.hi = c.rate.hi.clone();
             }
         }
