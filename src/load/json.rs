@@ -202,7 +202,7 @@ pub(super) fn load_jsonl_prepared(
         start += raw.len();
     }
     for chunk in lines.chunks(CHUNK) {
-        let parsed: Vec<Result<(Entry, Vec<Diagnostic>), Diagnostic>> = chunk
+        let parsed: Vec<Result<(Entry, Vec<Diagnostic>), Box<Diagnostic>>> = chunk
             .par_iter()
             .map(|(n, range)| match parse(&text[range.clone()]) {
                 Ok(value) => {
@@ -217,7 +217,7 @@ pub(super) fn load_jsonl_prepared(
                     let found = prepare(&mut entry);
                     Ok((entry, found))
                 }
-                Err(e) => Err(syntax_diagnostic(file, &e, *n)),
+                Err(e) => Err(Box::new(syntax_diagnostic(file, &e, *n))),
             })
             .collect();
         for result in parsed {
@@ -227,7 +227,7 @@ pub(super) fn load_jsonl_prepared(
                     findings.extend(found.into_iter().map(|d| d.retarget(index)));
                     entries.push(entry);
                 }
-                Err(d) => findings.push(d),
+                Err(d) => findings.push(*d),
             }
         }
     }

@@ -435,7 +435,7 @@ pub fn load_prepared(
             load_file(index, file, options, &mut dataset.entries, &mut findings);
             let prepared: Vec<Vec<Diagnostic>> = dataset.entries[first..]
                 .par_iter_mut()
-                .map(|entry| prepare(entry))
+                .map(prepare)
                 .collect();
             for (k, diagnostics) in prepared.into_iter().enumerate() {
                 findings.extend(diagnostics.into_iter().map(|d| d.retarget(first + k)));
