@@ -177,6 +177,9 @@ pub(super) fn load_jsonl(
     load_jsonl_prepared(file_index, file, entries, findings, &|_| Vec::new());
 }
 
+/// A JSON Lines record with the findings of its prepare step, or the line's syntax error.
+type Parsed = Result<(Entry, Vec<Diagnostic>), Box<Diagnostic>>;
+
 /// Lines parsed (and prepared) together: enough to keep both cores busy, few enough that a
 /// chunk's parsed JSON is a small part of memory.
 const CHUNK: usize = 16_384;
@@ -202,7 +205,7 @@ pub(super) fn load_jsonl_prepared(
         start += raw.len();
     }
     for chunk in lines.chunks(CHUNK) {
-        let parsed: Vec<Result<(Entry, Vec<Diagnostic>), Box<Diagnostic>>> = chunk
+        let parsed: Vec<Parsed> = chunk
             .par_iter()
             .map(|(n, range)| match parse(&text[range.clone()]) {
                 Ok(value) => {
