@@ -278,6 +278,39 @@ fn out(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// A spinner on standard error for runs that take more than a second: only when standard
+/// error is a terminal, never under CI (`CI` set), so logs and pipes never see it.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(message: &'static str) -> Progress {
+        if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+            return Progress(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
@@ -313,10 +346,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
                 ..Default::default()
             };
-            (
-                factkit::check::check_with(&args.paths, &config, &options)?,
-                catalog,
-            )
+            let progress = Progress::start("checking");
+            let report = factkit::check::check_with(&args.paths, &config, &options);
+            progress.finish();
+            (report?, catalog)
         }
     };
     let summary = report.summary.line();
@@ -590,7 +623,10 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         bom: args.bom,
         about_tolerance: config.about_tolerance.clone(),
     };
-    let report = factkit::check(&args.paths, &config)?;
+    let progress = Progress::start("checking");
+    let report = factkit::check(&args.paths, &config);
+    progress.finish();
+    let report = report?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal();
     if report.summary.errors > 0 {
