@@ -10,7 +10,9 @@
 //! The rule groups the conversions of each source by currency pair (either direction),
 //! leaving out those an `exchange_rate` record covers (see `conversion`), finds the rate
 //! that the most conversions allow (ties go to the earliest in the dataset), and reports every
-//! conversion that does not allow it, naming every record involved and its interval.
+//! conversion that does not allow it with its interval, the rates the others allow, and the
+//! records that agree (the first three in the message and ten as notes, with a count of the
+//! rest, so that a source with hundreds of conversions still gives a readable finding).
 //!
 //! Fails (same source, no rate record):
 //!
@@ -42,6 +44,10 @@ struct Implied<'a> {
     quantity: &'a Quantity,
     rate: Interval,
 }
+
+/// How many agreeing conversions a message names, and how many get a note of their own.
+const NAMED: usize = 3;
+const NOTED: usize = 10;
 
 /// Conversions grouped by (source, currency pair in sorted order), with the direction the
 /// group's rates are counted in ("A per B", from its first conversion).
@@ -163,11 +169,17 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 common.hi = c.rate.hi.clone();
             }
         }
-        let others = agree
+        // A large source can have hundreds of agreeing conversions: name the first few in the
+        // message and the related notes, and count the rest.
+        let mut others = agree
             .iter()
+            .take(NAMED)
             .map(|c| format!("`{}` ({} {a} per {b})", c.statistic.id, range(&c.rate)))
             .collect::<Vec<_>>()
             .join(", ");
+        if agree.len() > NAMED {
+            others.push_str(&format!(" and {} more conversions", agree.len() - NAMED));
+        }
         for c in disagree {
             let miss = format_significant(&c.rate.gap(&common), 4);
             let mut d = Diagnostic::new(
@@ -183,7 +195,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             .expected(format!("a rate within {} {a} per {b}, as the other conversions in `{source}` imply", range(&common)))
             .found(format!("{} {a} per {b}, from `{}` = `{}`", range(&c.rate), c.statistic.value, c.quantity))
             .help("one of the figures is misprinted or mis-copied: compare both with the source");
-            for o in &agree {
+            for o in agree.iter().take(NOTED) {
                 d = d.related(
                     format!(
                         "`{}`: `{}` = `{}` implies {} {a} per {b}",
