@@ -328,15 +328,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             )
         }
         None => {
-            let mut config = match &args.config {
-                Some(path) => Config::load(path)?,
-                None => Config::for_paths(&args.paths)?,
-            };
-            if let Some(text) = &args.as_of {
-                let date = PartialDate::parse(text)
-                    .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
-                config.as_of = date.last();
-            }
+            let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
             let catalog = rules::catalog(&config);
             if args.list_rules {
                 out(&rule_table(&catalog))?;
@@ -578,19 +570,30 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
     .into())
 }
 
-/// `export`: check, refuse on errors unless allowed, then write. Everything but the exported
-/// document goes to standard error, so standard output can carry the document itself.
-fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
-    let format = export::Format::from(args.to);
-    let mut config = match &args.config {
+/// The settings of a run: `--config FILE`, else `factkit.toml` at the dataset root, with
+/// `--as-of` over the file's `as_of`.
+fn settings(
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    as_of: Option<&str>,
+) -> Result<Config, Error> {
+    let mut config = match config {
         Some(path) => Config::load(path)?,
-        None => Config::for_paths(&args.paths)?,
+        None => Config::for_paths(paths)?,
     };
-    if let Some(text) = &args.as_of {
+    if let Some(text) = as_of {
         let date = PartialDate::parse(text)
             .map_err(|e| Error::Usage(format!("invalid value for `--as-of`: {e}")))?;
         config.as_of = date.last();
     }
+    Ok(config)
+}
+
+/// `export`: check, refuse on errors unless allowed, then write. Everything but the exported
+/// document goes to standard error, so standard output can carry the document itself.
+fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
+    let format = export::Format::from(args.to);
+    let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
     let kind = match args.kind.as_deref() {
         None => None,
         Some(name) => Some(Kind::parse(name).ok_or_else(|| {
