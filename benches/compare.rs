@@ -364,6 +364,25 @@ struct Run {
 
 #[allow(clippy::zombie_processes)] // reaped by `wait4` below, to read its peak memory
 fn run(cmd: &mut Command) -> Run {
+    // A child's peak memory (`ru_maxrss`) counts the pages it shared with this process before
+    // `exec`, so the peak is taken from GNU time, a small process that runs the command,
+    // when the machine has it; otherwise from `wait4` (then it includes this process's size).
+    let report = std::env::temp_dir().join(format!("factkit-bench-{}.rss", std::process::id()));
+    let timed = Path::new(GNU_TIME).exists();
+    let mut wrapped;
+    let cmd = if timed {
+        wrapped = Command::new(GNU_TIME);
+        wrapped
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&report)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        &mut wrapped
+    } else {
+        cmd
+    };
     let start = Instant::now();
     let child = cmd
         .stdout(Stdio::piped())
@@ -380,9 +399,18 @@ fn run(cmd: &mut Command) -> Run {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `pid` is our own child, not yet reaped (std's Child was not waited on).
     unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    let max_rss_kib = if timed {
+        std::fs::read_to_string(&report)
+            .ok()
+            .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+            .unwrap_or(-1)
+    } else {
+        usage.ru_maxrss
+    };
     Run {
-        wall: start.elapsed(),
-        max_rss_kib: usage.ru_maxrss,
+        wall,
+        max_rss_kib,
         status: if libc::WIFEXITED(status) {
             libc::WEXITSTATUS(status)
         } else {
@@ -391,6 +419,9 @@ fn run(cmd: &mut Command) -> Run {
         stdout,
     }
 }
+
+/// GNU time, which reports a command's own peak resident memory.
+const GNU_TIME: &str = "/usr/bin/time";
 
 /// Median wall time and the largest peak memory over `runs` runs.
 fn measure(runs: usize, make: &dyn Fn() -> Command) -> (Duration, i64, Run) {
@@ -473,14 +504,16 @@ fn bundled_schema(dir: &Path) -> PathBuf {
 fn as_array(jsonl: &Path) -> PathBuf {
     let out = jsonl.with_extension("array.json");
     if !out.exists() {
-        let text = std::fs::read_to_string(jsonl).unwrap();
+        // Streamed, so this process stays small while it measures others.
+        let input = std::io::BufReader::new(std::fs::File::open(jsonl).unwrap());
         let mut w = BufWriter::new(std::fs::File::create(&out).unwrap());
         w.write_all(b"[").unwrap();
         let mut first = true;
-        for line in text
-            .lines()
-            .filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
-        {
+        for line in std::io::BufRead::lines(input) {
+            let line = line.unwrap();
+            if serde_json::from_str::<serde_json::Value>(&line).is_err() {
+                continue;
+            }
             if !first {
                 w.write_all(b",\n").unwrap();
             }
@@ -598,10 +631,7 @@ fn main() {
             let out = dir.join(format!("records-{n}.csv"));
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new(&factkit);
-                c.args(["convert", "--allow-errors", "--kind", "statistic"])
-                    .arg(&data)
-                    .arg("-o")
-                    .arg(&out);
+                c.arg("convert").arg(&clean).arg("-o").arg(&out);
                 c
             });
             rows.push(("factkit convert JSONL → CSV".into(), wall, rss));
@@ -609,8 +639,8 @@ fn main() {
         if has("export") {
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new(&factkit);
-                c.args(["export", "--to", "markdown", "--allow-errors"])
-                    .arg(&data);
+                c.args(["export", "--to", "markdown", "--as-of", "2026-11-28"])
+                    .arg(&clean);
                 c
             });
             rows.push(("factkit export --to markdown".into(), wall, rss));
@@ -619,7 +649,7 @@ fn main() {
             let array = as_array(&data);
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new("jsonschema-cli");
-                c.arg(&schema).arg("--instance").arg(&array);
+                c.arg("validate").arg(&schema).arg("--instance").arg(&array);
                 c
             });
             rows.push(("jsonschema-cli (Rust, schemas only)".into(), wall, rss));
@@ -681,7 +711,7 @@ fn main() {
     if on_path("jsonschema-cli") {
         let (wall, rss, _) = measure(runs.max(21), &|| {
             let mut c = Command::new("jsonschema-cli");
-            c.arg(&schema);
+            c.arg("validate").arg(&schema);
             for file in ["proposals.json", "sources.json", "statistics.json"] {
                 c.arg("--instance").arg(example.join(file));
             }

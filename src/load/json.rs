@@ -205,9 +205,8 @@ pub(super) fn load_jsonl_prepared(
         start += raw.len();
     }
     for chunk in lines.chunks(CHUNK) {
-        let parsed: Vec<Parsed> = chunk
-            .par_iter()
-            .map(|(n, range)| match parse(&text[range.clone()]) {
+        let read = |(n, range): &(usize, std::ops::Range<usize>)| -> Parsed {
+            match parse(&text[range.clone()]) {
                 Ok(value) => {
                     let mut entry = Entry::new(
                         file_index,
@@ -221,8 +220,15 @@ pub(super) fn load_jsonl_prepared(
                     Ok((entry, found))
                 }
                 Err(e) => Err(Box::new(syntax_diagnostic(file, &e, *n))),
-            })
-            .collect();
+            }
+        };
+        // A handful of lines (`convert` reads one line at a time) is not worth handing to
+        // other threads.
+        let parsed: Vec<Parsed> = if chunk.len() < 64 {
+            chunk.iter().map(read).collect()
+        } else {
+            chunk.par_iter().map(read).collect()
+        };
         for result in parsed {
             match result {
                 Ok((entry, found)) => {
