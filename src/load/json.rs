@@ -135,11 +135,10 @@ pub(super) fn load_json(
 ) {
     let text = file.text();
     if text.trim().is_empty() {
-        findings.push(
-            Diagnostic::new("syntax", Severity::Error, "the file is empty")
-                .help("write an array of records `[ … ]` or one record `{ … }`, or delete the file")
-                .with_location(file.location_at_line_byte(1, 1)),
-        );
+        findings.push(super::empty_file(
+            file,
+            "write an array of records `[ … ]` or one record `{ … }`",
+        ));
         return;
     }
     match parse(text) {

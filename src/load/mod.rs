@@ -164,6 +164,13 @@ impl SourceFile {
     }
 }
 
+/// The `syntax` finding for a record file with nothing in it; `help` says what it should hold.
+pub(crate) fn empty_file(file: &SourceFile, help: &str) -> Diagnostic {
+    Diagnostic::new("syntax", Severity::Error, "the file is empty")
+        .help(format!("{help}, or delete the file"))
+        .with_location(file.location_at_line_byte(1, 1))
+}
+
 /// Where in its file a record came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Anchor {

@@ -713,11 +713,10 @@ pub(super) fn load_yaml(
 ) {
     let text = file.text();
     if text.trim().is_empty() {
-        findings.push(
-            Diagnostic::new("syntax", Severity::Error, "the file is empty")
-                .help("write a list of records (lines starting `- kind: …`) or one record, or delete the file")
-                .with_location(file.location_at_line_byte(1, 1)),
-        );
+        findings.push(super::empty_file(
+            file,
+            "write a list of records (lines starting `- kind: …`) or one record",
+        ));
         return;
     }
     match records(text, typing) {
