@@ -31,6 +31,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod export;
+pub mod fuzzing;
 pub mod generic;
 pub mod load;
 pub mod model;
