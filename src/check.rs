@@ -94,6 +94,10 @@ pub fn check_with(
     config: &Config,
     options: &load::Options,
 ) -> Result<Report, Error> {
+    let options = &load::Options {
+        limits: config.limits.clone(),
+        ..options.clone()
+    };
     let (mut dataset, mut findings) = load::load_with(paths, options)?;
     leave_out_schemas(&mut dataset, &mut findings, config);
     check_dataset(dataset, findings, config)

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod archive;
+pub mod atomic;
 pub mod check;
 pub mod config;
 pub mod convert;
@@ -33,6 +34,7 @@ pub mod error;
 pub mod export;
 pub mod fuzzing;
 pub mod generic;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod rules;

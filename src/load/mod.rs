@@ -16,6 +16,7 @@
 
 pub mod csv;
 pub mod json;
+mod walk;
 pub mod yaml;
 
 use std::io::Read;
@@ -178,6 +179,8 @@ pub struct Options {
     /// A schema that types YAML scalars and CSV cells instead of the bundled schema of each
     /// record's kind (`--schema`).
     pub typing: Option<Arc<Typing>>,
+    /// The ceilings on file size, nesting and string length.
+    pub limits: crate::limits::Limits,
 }
 
 impl Options {
@@ -344,8 +347,9 @@ pub fn load_with(
             if dataset.root.as_os_str().is_empty() {
                 dataset.root = path.clone();
             }
-            let found = discover(path)?;
-            if found.is_empty() {
+            let before = findings.len();
+            let found = walk::discover(path, &mut findings);
+            if found.is_empty() && findings.len() == before {
                 return Err(Error::NoRecords(path.clone()));
             }
             for file in found {
@@ -368,7 +372,21 @@ pub fn load_with(
         dataset.root = PathBuf::from(".");
     }
     for (path, format) in queue {
-        let (file, problem) = read_file(&path, format)?;
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if let Some(d) = options.limits.file_size(&path.display().to_string(), size) {
+            findings.push(d);
+            continue;
+        }
+        let (file, problem) = match read_file(&path, format) {
+            Ok(read) => read,
+            // A file found in a directory that vanished or cannot be opened since.
+            Err(Error::Read { source, .. }) if !paths.contains(&path) => {
+                let help = "a file removed or made unreadable during the run";
+                findings.push(walk::unreadable(&path, format!("cannot read the file: {source}"), help));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let index = dataset.files.len();
         dataset.files.push(file);
         let file = &dataset.files[index];
@@ -376,7 +394,9 @@ pub fn load_with(
             findings.push(problem);
             continue;
         }
+        let from = dataset.entries.len();
         load_file(index, file, options, &mut dataset.entries, &mut findings);
+        options.limits.check_records(&mut dataset, from, &mut findings);
     }
     Ok((dataset, findings))
 }
@@ -403,34 +423,6 @@ pub fn load_file(
             csv::load_csv(index, file, &settings, entries, findings);
         }
     }
-}
-
-/// Record files under a directory, in a stable order; hidden files and folders are skipped.
-fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-            let source = match e.into_io_error() {
-                Some(io) => io,
-                None => std::io::Error::other(
-                    "a symbolic link points back to a folder that contains it (a loop)",
-                ),
-            };
-            Error::Read { path, source }
-        })?;
-        if entry.file_type().is_file() && Format::of_path(entry.path()).is_some() {
-            files.push(entry.into_path());
-        }
-    }
-    Ok(files)
 }
 
 /// Reads a file (or standard input for `-`) as UTF-8. A file that is not UTF-8 is returned

@@ -20,6 +20,8 @@ pub mod ratio;
 pub mod schema;
 pub mod sum;
 pub mod syntax;
+pub mod limit;
+pub mod read;
 pub mod unknown_reference;
 
 use std::collections::HashMap;
@@ -79,6 +81,8 @@ macro_rules! rule {
 /// Every built-in rule, in the order of PRODUCT.md section 4.
 pub static RULES: &[Rule] = &[
     rule!("syntax", Error, "syntax.rs", None),
+    rule!("read", Error, "read.rs", None),
+    rule!("limit", Error, "limit.rs", None),
     rule!("schema", Error, "schema.rs", None),
     rule!(
         "duplicate-id",
@@ -174,7 +178,7 @@ pub fn catalog(config: &Config) -> Vec<RuleMeta> {
 /// The rules of the generic mode (`check --schema`): `syntax` and `schema` only.
 pub fn generic_catalog() -> Vec<RuleMeta> {
     let mut all = catalog(&Config::default());
-    all.retain(|r| r.id == "syntax");
+    all.retain(|r| matches!(r.id.as_str(), "syntax" | "read" | "limit"));
     let summary = "An instance breaks the JSON Schema given with `--schema`.".to_owned();
     all.push(RuleMeta {
         id: "schema".into(),
