@@ -335,7 +335,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         Format::Human => {
             let color = args.output.is_none() && color_allowed();
             let text = human::render(diagnostics, &|name| report.dataset.text_of(name), color);
-            let rest = not_shown.take().map_or_else(String::new, |n| format!("{n}\n"));
+            let rest = not_shown
+                .take()
+                .map_or_else(String::new, |n| format!("{n}\n"));
             (format!("{text}{rest}{summary}\n"), true)
         }
         Format::Json => (json::render(diagnostics), false),

@@ -73,7 +73,10 @@ pub fn load(format: Format, bytes: &[u8]) {
     let text_len = dataset.files[0].text().len();
     for d in &findings {
         if let Some(l) = &d.location {
-            assert!(l.span.start <= l.span.end && l.span.end <= text_len, "{l:?}");
+            assert!(
+                l.span.start <= l.span.end && l.span.end <= text_len,
+                "{l:?}"
+            );
         }
     }
     for (i, entry) in dataset.entries.iter().enumerate() {
@@ -82,7 +85,10 @@ pub fn load(format: Format, bytes: &[u8]) {
         for pointer in pointers {
             let target = crate::diagnostic::Target { entry: i, pointer };
             if let Some(l) = dataset.locate(&target) {
-                assert!(l.span.start <= l.span.end && l.span.end <= text_len, "{l:?}");
+                assert!(
+                    l.span.start <= l.span.end && l.span.end <= text_len,
+                    "{l:?}"
+                );
                 assert!(l.line >= 1 && l.column >= 1, "{l:?}");
             }
         }

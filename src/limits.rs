@@ -99,15 +99,20 @@ impl Limits {
     /// Checks the records `from..` of `dataset` (those of the file just read) against
     /// `max_depth` and `max_string_length`. A record over a ceiling gets a `limit` finding at
     /// the offending value and is taken out of the dataset, so no rule spends time on it.
-    pub fn check_records(&self, dataset: &mut Dataset, from: usize, findings: &mut Vec<Diagnostic>) {
+    pub fn check_records(
+        &self,
+        dataset: &mut Dataset,
+        from: usize,
+        findings: &mut Vec<Diagnostic>,
+    ) {
         let mut over = Vec::new();
         for i in from..dataset.entries.len() {
             let mut pointer = String::new();
             if let Some(problem) = self.walk(&dataset.entries[i].value, 1, &mut pointer) {
                 let target = Target { entry: i, pointer };
                 let location = dataset.locate(&target);
-                let mut d = Diagnostic::new("limit", Severity::Error, problem.message)
-                    .help(problem.help);
+                let mut d =
+                    Diagnostic::new("limit", Severity::Error, problem.message).help(problem.help);
                 d.location = location;
                 d.record = dataset.entries[i].id.clone();
                 findings.push(d);
@@ -121,13 +126,15 @@ impl Limits {
 
     /// The first value in `value` over a ceiling, with `pointer` left pointing at it.
     fn walk(&self, value: &Value, depth: usize, pointer: &mut String) -> Option<Problem> {
-        let long = |len: usize, what: &str| Problem {
+        let long = |len: usize, what: &str| {
+            Problem {
             message: format!(
                 "{what} is {} bytes long, over the ceiling of {} bytes (`max_string_length`); the record is not checked",
                 thousands(len as u64),
                 thousands(self.max_string_length as u64)
             ),
             help: "raise it in factkit.toml: `[limits]` `max_string_length = BYTES`",
+        }
         };
         match value {
             Value::String(s) if s.len() > self.max_string_length => Some(long(s.len(), "a string")),
@@ -254,7 +261,9 @@ mod tests {
         assert_eq!(limits.shown(2), (2, None));
         let (n, note) = limits.shown(1236);
         assert_eq!(n, 2);
-        assert!(note.unwrap().starts_with("… and 1,234 more findings not shown"));
+        assert!(note
+            .unwrap()
+            .starts_with("… and 1,234 more findings not shown"));
         let all = Limits {
             max_diagnostics: 0,
             ..Limits::default()

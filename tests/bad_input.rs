@@ -118,7 +118,9 @@ fn deep_nesting() {
 fn long_string() {
     let (_dir, data) = scratch("long-string");
     let mut text = String::with_capacity(50 * 1024 * 1024 + 200);
-    text.push_str("[\n  {\"kind\": \"entity\", \"id\": \"long\", \"type\": \"person\", \"name\": \"");
+    text.push_str(
+        "[\n  {\"kind\": \"entity\", \"id\": \"long\", \"type\": \"person\", \"name\": \"",
+    );
     text.extend(std::iter::repeat_n('x', 50 * 1024 * 1024));
     text.push_str("\"}\n]\n");
     std::fs::write(data.join("long.json"), text).unwrap();
@@ -184,4 +186,23 @@ fn every_case_is_run() {
             "tests/fixtures/bad/{name} has no test"
         );
     }
+}
+
+/// The README's `[limits]` example is valid configuration and means what it says.
+#[test]
+fn readme_limits_example_parses() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n[limits]\n")
+        .expect("a [limits] example")
+        + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let config = factkit::Config::parse(&readme[start..end], Path::new("factkit.toml")).unwrap();
+    assert_eq!(config.limits.max_file_size, 524_288_000);
+    assert_eq!(config.limits.max_string_length, 52_428_800);
+    assert_eq!(config.limits.max_diagnostics, 0);
+    assert_eq!(config.limits.max_depth, 128);
+    let too_deep = factkit::Config::parse("[limits]\nmax_depth = 129\n", Path::new("f.toml"));
+    assert!(too_deep.unwrap_err().to_string().contains("at most 128"));
 }

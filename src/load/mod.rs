@@ -382,7 +382,11 @@ pub fn load_with(
             // A file found in a directory that vanished or cannot be opened since.
             Err(Error::Read { source, .. }) if !paths.contains(&path) => {
                 let help = "a file removed or made unreadable during the run";
-                findings.push(walk::unreadable(&path, format!("cannot read the file: {source}"), help));
+                findings.push(walk::unreadable(
+                    &path,
+                    format!("cannot read the file: {source}"),
+                    help,
+                ));
                 continue;
             }
             Err(e) => return Err(e),
@@ -396,7 +400,9 @@ pub fn load_with(
         }
         let from = dataset.entries.len();
         load_file(index, file, options, &mut dataset.entries, &mut findings);
-        options.limits.check_records(&mut dataset, from, &mut findings);
+        options
+            .limits
+            .check_records(&mut dataset, from, &mut findings);
     }
     Ok((dataset, findings))
 }
