@@ -121,7 +121,7 @@ fn long_string() {
     text.push_str(
         "[\n  {\"kind\": \"entity\", \"id\": \"long\", \"type\": \"person\", \"name\": \"",
     );
-    text.extend(std::iter::repeat_n('x', 50 * 1024 * 1024));
+    text.push_str(&"x".repeat(50 * 1024 * 1024));
     text.push_str("\"}\n]\n");
     std::fs::write(data.join("long.json"), text).unwrap();
     let start = std::time::Instant::now();
