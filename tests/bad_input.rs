@@ -150,6 +150,13 @@ fn unreadable() {
     // SAFETY: a valid NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
     insta::assert_snapshot!("unreadable", check(&data));
+    // Named on the command line, it stops the run (exit 2) without being opened.
+    let named = run(&data, &["check", "x.json", "other.json"]);
+    assert!(named.starts_with("exit: 2\n"), "{named}");
+    assert!(
+        named.contains("`x.json`: it is not a regular file"),
+        "{named}"
+    );
 }
 
 /// A file that disappears during the run, made deterministic: a symbolic link whose

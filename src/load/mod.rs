@@ -359,6 +359,7 @@ pub fn load_with(
         } else {
             let format =
                 Format::of_path(path).ok_or_else(|| Error::UnsupportedFile(path.clone()))?;
+            walk::regular_file(path, &meta)?;
             if dataset.root.as_os_str().is_empty() {
                 dataset.root = path
                     .parent()

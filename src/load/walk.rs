@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::Format;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::error::Error;
 
 /// Record files under `dir`, in a stable order; problems with entries go to `findings`.
 pub(super) fn discover(dir: &Path, findings: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
@@ -60,6 +61,20 @@ pub(super) fn discover(dir: &Path, findings: &mut Vec<Diagnostic>) -> Vec<PathBu
         }
     }
     files
+}
+
+/// Refuses a record file named on the command line that is not a regular file (a FIFO or
+/// device named `x.json`): reading it could block forever.
+pub(super) fn regular_file(path: &Path, meta: &std::fs::Metadata) -> Result<(), Error> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    Err(Error::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(
+            "it is not a regular file (a FIFO, socket or device); pass `-` and pipe it to standard input instead",
+        ),
+    })
 }
 
 /// A `read` finding: the file at `path` could not be read.
