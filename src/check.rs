@@ -101,6 +101,10 @@ pub fn check_with(
     // Each record is validated and typed as soon as it is read, on every core; the parsed
     // JSON of a typed record is then released (see `check_dataset`).
     let prepare = |entry: &mut Entry| {
+        // A record over a ceiling (nesting, string length) is reported and not checked.
+        if let Some(over) = config.limits.check_value(&entry.value) {
+            return vec![over];
+        }
         let (record, diagnostics) = validate(&schemas, config, 0, &entry.value);
         if release && record.is_some() {
             entry.value = serde_json::Value::Null;
@@ -109,6 +113,7 @@ pub fn check_with(
         diagnostics
     };
     let mut options = options.clone();
+    options.limits = config.limits.clone();
     // Schema files that factkit.toml names are not records, even inside the dataset.
     options.skip.extend(
         config

@@ -144,6 +144,10 @@ struct CheckArgs {
     /// The kind of the rows of CSV files that have no `kind` column.
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
+    /// Print at most N findings, then a count of the rest (default: factkit.toml's
+    /// `[limits] max_diagnostics`, else 1000; 0 prints all). The summary and exit code count all.
+    #[arg(long, value_name = "N")]
+    max_diagnostics: Option<usize>,
 }
 
 const EXPORT_HELP: &str = "The dataset is checked first: with errors, the diagnostics go to \
@@ -316,6 +320,7 @@ fn color_allowed() -> bool {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
+    let mut limits = factkit::limits::Limits::default();
     let (report, rules) = match &args.schema {
         Some(schema) => {
             if args.list_rules {
@@ -329,6 +334,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         }
         None => {
             let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
+            limits = config.limits.clone();
             let catalog = rules::catalog(&config);
             if args.list_rules {
                 out(&rule_table(&catalog))?;
@@ -345,12 +351,19 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         }
     };
     let summary = report.summary.line();
-    let diagnostics = &report.diagnostics;
+    if let Some(n) = args.max_diagnostics {
+        limits.max_diagnostics = n;
+    }
+    let (shown, mut not_shown) = limits.shown(report.diagnostics.len());
+    let diagnostics = &report.diagnostics[..shown];
     let (text, summary_in_text) = match args.format {
         Format::Human => {
             let color = args.output.is_none() && color_allowed();
             let text = human::render(diagnostics, &|name| report.dataset.text_of(name), color);
-            (format!("{text}{summary}\n"), true)
+            let rest = not_shown
+                .take()
+                .map_or_else(String::new, |n| format!("{n}\n"));
+            (format!("{text}{rest}{summary}\n"), true)
         }
         Format::Json => (json::render(diagnostics), false),
         Format::Github => (github::render(diagnostics, &report.summary), true),
@@ -360,9 +373,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             false,
         ),
     };
+    if let Some(note) = not_shown {
+        eprintln!("{note}");
+    }
     match &args.output {
         Some(path) => {
-            write_atomic(path, &text)?;
+            factkit::atomic::write(path, text.as_bytes())?;
             eprintln!("{summary}");
         }
         None => {
@@ -400,24 +416,6 @@ fn rule_table(rules: &[RuleMeta]) -> String {
         text.push_str(&format!("{:width$}  {level:8}  {}\n", r.id, r.summary));
     }
     text
-}
-
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then renamed
-/// over the target, so a failed run never leaves a partial report.
-fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
-    let failed = |source: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    file.write_all(text.as_bytes()).map_err(failed)?;
-    file.as_file().sync_all().map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
 }
 
 /// Appends `text` to the file at `path` (GitHub's job summary).

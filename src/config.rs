@@ -22,6 +22,12 @@
 //! [jsonld]
 //! base_url = "https://desk.example.org/facts/"
 //!
+//! [limits]                              # resource ceilings: see `limits`
+//! max_file_size = 104857600             # bytes; default 100 MiB
+//! max_depth = 128                       # nesting of a record; default and most 128
+//! max_string_length = 10485760          # bytes; default 10 MiB
+//! max_diagnostics = 1000                # findings printed; 0 prints all
+//!
 //! [[rule]]                              # a custom rule in CEL: see `rules::custom`
 //! id = "review-explanation-length"
 //! kind = "review"
@@ -83,6 +89,8 @@ pub struct Config {
     pub custom_rules: Vec<CustomRule>,
     /// The configuration file read, if any.
     pub path: Option<PathBuf>,
+    /// Resource ceilings (`[limits]`; see [`crate::limits`]).
+    pub limits: crate::limits::Limits,
 }
 
 impl Default for Config {
@@ -95,6 +103,7 @@ impl Default for Config {
             jsonld_base_url: None,
             custom_rules: Vec::new(),
             path: None,
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -160,6 +169,11 @@ impl Config {
             path: Some(path.to_path_buf()),
             ..Config::default()
         };
+        if let Some(limits) = raw.limits {
+            limits
+                .apply(&mut config.limits)
+                .map_err(|(span, message)| fail(span, message))?;
+        }
         if let Some(as_of) = raw.as_of {
             let span = as_of.span();
             let text = match as_of.into_inner() {
@@ -516,6 +530,7 @@ struct Raw {
     jsonld: Option<RawJsonLd>,
     #[serde(default, rename = "rule")]
     custom: Vec<RawRule>,
+    limits: Option<crate::limits::RawLimits>,
 }
 
 #[derive(Deserialize)]

@@ -166,7 +166,7 @@ pub fn convert(
         load: load::Options {
             kind: options.kind,
             typing,
-            skip: Vec::new(),
+            ..load::Options::default()
         },
         gate,
         allow_errors: options.allow_errors,
@@ -301,49 +301,7 @@ fn write_error(path: Option<&Path>, source: std::io::Error) -> Error {
     }
 }
 
-/// A file being written atomically: a temporary file in the target's folder (so the
-/// rename never crosses file systems), renamed over the target by [`Pending::commit`] and
-/// deleted if dropped before.
-pub struct Pending {
-    temp: tempfile::NamedTempFile,
-    target: PathBuf,
-}
-
-impl Pending {
-    /// Starts writing `target`.
-    pub fn begin(target: &Path) -> Result<Pending, Error> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".factkit-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| write_error(Some(target), e))?;
-        Ok(Pending {
-            temp,
-            target: target.to_path_buf(),
-        })
-    }
-
-    /// A handle to write the temporary file through.
-    pub fn file(&self) -> Result<File, Error> {
-        self.temp
-            .as_file()
-            .try_clone()
-            .map_err(|e| write_error(Some(&self.target), e))
-    }
-
-    /// Renames the finished file over the target.
-    pub fn commit(self) -> Result<(), Error> {
-        let target = self.target;
-        self.temp
-            .persist(&target)
-            .map(|_| ())
-            .map_err(|e| write_error(Some(&target), e.error))
-    }
-}
+pub use crate::atomic::Pending;
 
 /// What validates records.
 enum Gate {

@@ -43,7 +43,7 @@ pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
     let options = load::Options {
         kind: None,
         typing: Some(typing.clone()),
-        skip: Vec::new(),
+        ..load::Options::default()
     };
     let (mut dataset, mut findings) = load::load_with(paths, &options)?;
     let entries = std::mem::take(&mut dataset.entries);

@@ -25,13 +25,16 @@
 //! ```
 
 pub mod archive;
+pub mod atomic;
 pub mod check;
 pub mod config;
 pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod export;
+pub mod fuzzing;
 pub mod generic;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod rules;

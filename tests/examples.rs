@@ -51,7 +51,12 @@ fn broken_example_fires_every_rule() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let report =
         factkit::check(&[root.join("examples/broken")], &factkit::Config::default()).unwrap();
-    for rule in factkit::rules::RULES {
+    // `read` and `limit` need a broken file system or a `[limits]` table; the bad-input
+    // corpus (tests/bad_input.rs) fires them.
+    for rule in factkit::rules::RULES
+        .iter()
+        .filter(|r| !matches!(r.id, "read" | "limit"))
+    {
         assert!(
             report.diagnostics.iter().any(|d| d.rule == rule.id),
             "no `{}` finding in examples/broken",

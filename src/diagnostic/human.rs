@@ -46,7 +46,13 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-/// The lines of `text` that hold `location`'s first line, with the span re-based on them.
+/// The longest line shown as an excerpt, in bytes. The renderer walks the whole line, so a
+/// finding on a 50 MB line (or on each record of a minified file) would cost seconds each;
+/// past this, the finding names the file, line and column without the excerpt.
+const MAX_EXCERPT_LINE: usize = 16 * 1024;
+
+/// The lines of `text` that hold `location`'s first line, with the span re-based on them;
+/// None when the line is longer than [`MAX_EXCERPT_LINE`].
 fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops::Range<usize>)> {
     let start = location.span.start.min(text.len());
     if !text.is_char_boundary(start) {
@@ -55,6 +61,9 @@ fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops:
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = text[line_start..line_end].trim_end_matches('\r');
+    if line.len() > MAX_EXCERPT_LINE {
+        return None;
+    }
     let mut end = location.span.end.min(line_start + line.len()).max(start);
     while !text.is_char_boundary(end) {
         end -= 1;

@@ -10,7 +10,7 @@
 //!
 //! This module holds what the exporters share: the [`Format`] enum and its dispatch, the
 //! [`Options`], the [`Note`]s that say which records an export leaves out or writes as they
-//! were read, and the one helper that writes files atomically ([`write_atomic`]). It does
+//! were read, and the helper that writes files atomically ([`write_atomic`], which is [`crate::atomic`]). It does
 //! not check, print or decide exit codes: the CLI checks first, refuses a dataset with errors
 //! unless told otherwise, and presents the notes.
 //!
@@ -313,149 +313,11 @@ fn single_csv_kind(report: &Report, options: &Options) -> Result<Kind, Error> {
 }
 
 /// Writes the files `paths` atomically: `render(i, out)` writes the content of `paths[i]`.
-///
-/// Each file is written in full to a temporary file created in its target's directory (so
-/// the final rename never crosses file systems), flushed and synced; only when every file is
-/// complete are they renamed over their targets. If rendering or writing fails, every
-/// temporary file is removed and every target keeps its previous content. (Renames are
-/// atomic one by one: should the rename of a later file fail, earlier ones are already in
-/// place, each complete.) A replaced file
-/// keeps its permissions; a new one gets the usual permissions of a new file (umask applied).
+/// The crate's one atomic-write helper, [`crate::atomic::write_files`], under the name the
+/// exporters have always used.
 pub fn write_atomic(
     paths: &[PathBuf],
-    mut render: impl FnMut(usize, &mut dyn Write) -> io::Result<()>,
+    render: impl FnMut(usize, &mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
-    // A target that is a directory cannot be replaced by a file: refuse before writing
-    // anything, so that no other target is replaced either.
-    for path in paths {
-        if path.is_dir() {
-            return Err(Error::Write {
-                path: path.clone(),
-                source: io::Error::other("it is a directory"),
-            });
-        }
-    }
-    let mut staged = Vec::with_capacity(paths.len());
-    for (i, path) in paths.iter().enumerate() {
-        let fail = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".factkit-").suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder.tempfile_in(dir).map_err(fail)?;
-        {
-            let mut out = io::BufWriter::new(temp.as_file());
-            render(i, &mut out).map_err(fail)?;
-            out.flush().map_err(fail)?;
-        }
-        temp.as_file().sync_all().map_err(fail)?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.is_file() {
-                std::fs::set_permissions(temp.path(), meta.permissions()).map_err(fail)?;
-            }
-        }
-        staged.push(temp);
-    }
-    for (temp, path) in staged.into_iter().zip(paths) {
-        temp.persist(path).map_err(|e| Error::Write {
-            path: path.clone(),
-            source: e.error,
-        })?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn leftovers(dir: &Path) -> Vec<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".factkit-"))
-            .collect()
-    }
-
-    #[test]
-    fn a_failed_write_keeps_the_previous_file_and_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.json");
-        std::fs::write(&path, "previous\n").unwrap();
-        let err = write_atomic(std::slice::from_ref(&path), |_, out| {
-            out.write_all(b"half a docu")?;
-            Err(io::Error::other("injected failure"))
-        })
-        .unwrap_err();
-        assert!(err.to_string().contains("injected failure"), "{err}");
-        assert!(err.to_string().contains("out.json"), "{err}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous\n");
-        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn a_failure_in_a_later_file_keeps_every_earlier_file_too() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.csv");
-        let b = dir.path().join("b.csv");
-        std::fs::write(&a, "old a").unwrap();
-        std::fs::write(&b, "old b").unwrap();
-        let err = write_atomic(&[a.clone(), b.clone()], |i, out| {
-            out.write_all(b"new")?;
-            if i == 1 {
-                return Err(io::Error::other("disk full"));
-            }
-            Ok(())
-        });
-        assert!(err.is_err());
-        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
-        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
-        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn a_successful_write_replaces_the_file_and_keeps_its_permissions() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.md");
-        std::fs::write(&path, "old").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        }
-        write_atomic(std::slice::from_ref(&path), |_, out| out.write_all(b"new")).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o640);
-        }
-        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn a_target_that_cannot_be_replaced_is_an_error_and_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("taken");
-        std::fs::create_dir(&target).unwrap();
-        std::fs::write(target.join("keep"), "x").unwrap();
-        let err = write_atomic(std::slice::from_ref(&target), |_, out| {
-            out.write_all(b"doc")
-        })
-        .unwrap_err();
-        assert!(err.to_string().starts_with("cannot write `"), "{err}");
-        assert_eq!(std::fs::read_to_string(target.join("keep")).unwrap(), "x");
-        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
-    }
+    crate::atomic::write_files(paths, render)
 }

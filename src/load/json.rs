@@ -118,6 +118,8 @@ pub(super) fn syntax_diagnostic(
         "the file ends too early: close every `[`, `{` and `\"`"
     } else if message.starts_with("duplicate key") {
         "an object may name each field once"
+    } else if message.starts_with("recursion limit exceeded") {
+        "arrays and objects nest at most 128 deep (`[limits]` `max_depth` can only lower it): flatten the data"
     } else {
         "fix the JSON at this place; a JSON linter or editor shows the structure"
     };

@@ -16,6 +16,7 @@
 
 pub mod csv;
 pub mod json;
+mod walk;
 pub mod yaml;
 
 use std::io::Read;
@@ -213,6 +214,8 @@ pub struct Options {
     /// Files to leave out, by canonical path: the extra schemas factkit.toml names, when
     /// they sit inside the dataset.
     pub skip: Vec<PathBuf>,
+    /// The ceilings on file size, nesting and string length.
+    pub limits: crate::limits::Limits,
 }
 
 impl Options {
@@ -354,7 +357,7 @@ pub fn load_with(
     paths: &[PathBuf],
     options: &Options,
 ) -> Result<(Dataset, Vec<Diagnostic>), Error> {
-    load_prepared(paths, options, &|_| Vec::new())
+    read_all(paths, options, None)
 }
 
 /// What a caller does to each record as soon as it is read (checking validates and types it
@@ -367,11 +370,21 @@ pub type Prepare<'p> = dyn Fn(&mut Entry) -> Vec<Diagnostic> + Sync + 'p;
 /// [`SourceFile::release_text`]); findings read it again.
 const RELEASE_TEXT_ABOVE: usize = 16 << 20;
 
-/// Like [`load_with`], running `prepare` on every record as it is read.
+/// Like [`load_with`], running `prepare` on every record as it is read. `prepare` also
+/// decides what happens to a record over a ceiling of `options.limits` (see
+/// [`Limits::check_value`](crate::limits::Limits::check_value)).
 pub fn load_prepared(
     paths: &[PathBuf],
     options: &Options,
     prepare: &Prepare<'_>,
+) -> Result<(Dataset, Vec<Diagnostic>), Error> {
+    read_all(paths, options, Some(prepare))
+}
+
+fn read_all(
+    paths: &[PathBuf],
+    options: &Options,
+    prepare: Option<&Prepare<'_>>,
 ) -> Result<(Dataset, Vec<Diagnostic>), Error> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
@@ -398,8 +411,9 @@ pub fn load_prepared(
             if dataset.root.as_os_str().is_empty() {
                 dataset.root = path.clone();
             }
-            let found = discover(path)?;
-            if found.is_empty() {
+            let before = findings.len();
+            let found = walk::discover(path, &mut findings);
+            if found.is_empty() && findings.len() == before {
                 return Err(Error::NoRecords(path.clone()));
             }
             for file in found {
@@ -409,6 +423,7 @@ pub fn load_prepared(
         } else {
             let format =
                 Format::of_path(path).ok_or_else(|| Error::UnsupportedFile(path.clone()))?;
+            walk::regular_file(path, &meta)?;
             if dataset.root.as_os_str().is_empty() {
                 dataset.root = path
                     .parent()
@@ -427,7 +442,25 @@ pub fn load_prepared(
         });
     }
     for (path, format) in queue {
-        let (file, problem) = read_file(&path, format)?;
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if let Some(d) = options.limits.file_size(&path.display().to_string(), size) {
+            findings.push(d);
+            continue;
+        }
+        let (file, problem) = match read_file(&path, format) {
+            Ok(read) => read,
+            // A file found in a directory that vanished or cannot be opened since.
+            Err(Error::Read { source, .. }) if !paths.contains(&path) => {
+                let help = "a file removed or made unreadable during the run";
+                findings.push(walk::unreadable(
+                    &path,
+                    format!("cannot read the file: {source}"),
+                    help,
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let index = dataset.files.len();
         dataset.files.push(file);
         let file = &dataset.files[index];
@@ -436,19 +469,37 @@ pub fn load_prepared(
             continue;
         }
         let first = dataset.entries.len();
-        if file.format() == Format::JsonLines {
-            json::load_jsonl_prepared(index, file, &mut dataset.entries, &mut findings, prepare);
-        } else {
-            load_file(index, file, options, &mut dataset.entries, &mut findings);
-            let prepared: Vec<Vec<Diagnostic>> = dataset.entries[first..]
-                .par_iter_mut()
-                .map(prepare)
-                .collect();
-            for (k, diagnostics) in prepared.into_iter().enumerate() {
-                findings.extend(diagnostics.into_iter().map(|d| d.retarget(first + k)));
+        let format = file.format();
+        match prepare {
+            Some(prepare) if format == Format::JsonLines => {
+                json::load_jsonl_prepared(
+                    index,
+                    file,
+                    &mut dataset.entries,
+                    &mut findings,
+                    prepare,
+                );
+            }
+            Some(prepare) => {
+                load_file(index, file, options, &mut dataset.entries, &mut findings);
+                let prepared: Vec<Vec<Diagnostic>> = dataset.entries[first..]
+                    .par_iter_mut()
+                    .map(prepare)
+                    .collect();
+                for (k, diagnostics) in prepared.into_iter().enumerate() {
+                    findings.extend(diagnostics.into_iter().map(|d| d.retarget(first + k)));
+                }
+            }
+            // Without a prepare step (which checks the ceilings itself, record by record),
+            // records over a ceiling are taken out here.
+            None => {
+                load_file(index, file, options, &mut dataset.entries, &mut findings);
+                options
+                    .limits
+                    .check_records(&mut dataset, first, &mut findings);
             }
         }
-        if file.format() == Format::JsonLines && file.text().len() > RELEASE_TEXT_ABOVE {
+        if format == Format::JsonLines && dataset.files[index].text().len() > RELEASE_TEXT_ABOVE {
             dataset.files[index].release_text();
         }
     }
@@ -477,34 +528,6 @@ pub fn load_file(
             csv::load_csv(index, file, &settings, entries, findings);
         }
     }
-}
-
-/// Record files under a directory, in a stable order; hidden files and folders are skipped.
-fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-            let source = match e.into_io_error() {
-                Some(io) => io,
-                None => std::io::Error::other(
-                    "a symbolic link points back to a folder that contains it (a loop)",
-                ),
-            };
-            Error::Read { path, source }
-        })?;
-        if entry.file_type().is_file() && Format::of_path(entry.path()).is_some() {
-            files.push(entry.into_path());
-        }
-    }
-    Ok(files)
 }
 
 /// Reads a file (or standard input for `-`) as UTF-8. A file that is not UTF-8 is returned

@@ -194,7 +194,11 @@ fn parse(text: &str) -> Result<Parsed, Problem> {
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             Problem::new(
                 e.info().to_owned(),
-                "fix the YAML at this place: check the indentation and that every quote and bracket is closed",
+                if e.info().contains("recursion limit") {
+                    "lists and mappings nest at most 128 deep (`[limits]` `max_depth` can only lower it): flatten the data"
+                } else {
+                    "fix the YAML at this place: check the indentation and that every quote and bracket is closed"
+                },
                 at..end,
             )
         })?;

@@ -166,6 +166,25 @@ impl Files {
         let decoded = String::from_utf8(percent_decode(rest))
             .map_err(|_| format!("`{uri}` is not a UTF-8 path"))?;
         let path = PathBuf::from(decoded);
+        // Refuse a path that leads out of the folder by its `..`s before touching the file
+        // system; the check after canonicalising catches symbolic links that lead out.
+        let mut lexical = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    lexical.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => lexical.push(other),
+            }
+        }
+        if !lexical.starts_with(&self.root) {
+            return Err(format!(
+                "`{}` is outside the schema's folder `{}`: factkit resolves file references only under the folder of the schema",
+                lexical.display(),
+                self.root.display()
+            ));
+        }
         let canonical = std::fs::canonicalize(&path)
             .map_err(|e| format!("cannot read `{}`, which `{uri}` names: {e}", path.display()))?;
         if !canonical.starts_with(&self.root) {
