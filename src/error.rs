@@ -14,7 +14,7 @@ pub enum Error {
     #[error("`{}` does not exist: check the path, or run factkit from the dataset's folder", .0.display())]
     NotFound(PathBuf),
     /// A directory given on the command line holds no record files.
-    #[error("no record files (.json, .jsonl) under `{}`: check the path", .0.display())]
+    #[error("no record files (.json, .jsonl, .yaml, .yml, .csv) under `{}`: check the path", .0.display())]
     NoRecords(PathBuf),
     /// A file or directory could not be read.
     #[error("cannot read `{}`: {source}", path.display())]

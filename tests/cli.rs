@@ -201,7 +201,7 @@ fn directory_without_records() {
     let out = run_in(dir.path(), &["check"], None);
     assert!(out.starts_with("exit: 2\n"), "{out}");
     assert!(
-        out.contains("no record files (.json, .jsonl) under `.`"),
+        out.contains("no record files (.json, .jsonl, .yaml, .yml, .csv) under `.`"),
         "{out}"
     );
 }
