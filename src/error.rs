@@ -59,3 +59,17 @@ pub enum Error {
         source: std::io::Error,
     },
 }
+
+impl Error {
+    /// The error for an I/O failure on `path`: [`Error::NotFound`] when it does not exist,
+    /// else [`Error::Read`] with the cause.
+    pub fn reading(path: &std::path::Path, source: std::io::Error) -> Error {
+        match source.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
+            _ => Error::Read {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+}

@@ -400,13 +400,7 @@ fn read_all(
             queue.push((path.clone(), None));
             continue;
         }
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound(path.clone()),
-            _ => Error::Read {
-                path: path.clone(),
-                source: e,
-            },
-        })?;
+        let meta = std::fs::metadata(path).map_err(|e| Error::reading(path, e))?;
         if meta.is_dir() {
             if dataset.root.as_os_str().is_empty() {
                 dataset.root = path.clone();

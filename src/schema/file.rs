@@ -51,13 +51,7 @@ pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator,
 
 /// Reads a schema file as JSON.
 pub fn read(path: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
-        _ => Error::Read {
-            path: path.to_path_buf(),
-            source,
-        },
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::reading(path, e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     crate::load::json::parse(text).map_err(|e| Error::Schema {
         name: path.display().to_string(),

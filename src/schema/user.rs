@@ -45,13 +45,7 @@ fn schema_error(name: &str, message: impl Into<String>) -> Error {
 }
 
 fn read_document(path: &Path, name: &str) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
-        _ => Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::reading(path, e))?;
     let yaml = matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
@@ -129,13 +123,7 @@ impl SchemaFile {
     /// Reads and compiles the schema at `path`.
     pub fn read(path: &Path) -> Result<SchemaFile, Error> {
         let name = path.display().to_string();
-        let absolute = std::fs::canonicalize(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
-            _ => Error::Read {
-                path: path.to_path_buf(),
-                source: e,
-            },
-        })?;
+        let absolute = std::fs::canonicalize(path).map_err(|e| Error::reading(path, e))?;
         let dir = absolute
             .parent()
             .map_or_else(PathBuf::new, Path::to_path_buf);
