@@ -876,14 +876,28 @@ fn write_item(
 ) {
     out.push_str(&" ".repeat(indent));
     out.push('-');
+    // A mapping in a list starts on the dash's line (`- key: …`).
+    write_value(out, value, indent + 2, true, path, typing);
+}
+
+/// Writes what follows a `-` or a `key:`: a scalar on the same line, a list on the next
+/// lines, a mapping on the same line when `map_inline`, else on the next lines.
+fn write_value(
+    out: &mut String,
+    value: &Value,
+    indent: usize,
+    map_inline: bool,
+    path: &mut Vec<String>,
+    typing: Option<&Typing>,
+) {
     match value {
         Value::Object(map) if !map.is_empty() => {
-            out.push(' ');
-            write_map(out, map, indent + 2, true, path, typing);
+            out.push(if map_inline { ' ' } else { '\n' });
+            write_map(out, map, indent, map_inline, path, typing);
         }
         Value::Array(items) if !items.is_empty() => {
             out.push('\n');
-            write_list(out, items, indent + 2, path, typing);
+            write_list(out, items, indent, path, typing);
         }
         other => {
             out.push(' ');
@@ -926,21 +940,7 @@ fn write_map(
         }
         out.push(':');
         path.push(key.clone());
-        match value {
-            Value::Object(inner) if !inner.is_empty() => {
-                out.push('\n');
-                write_map(out, inner, indent + 2, false, path, typing);
-            }
-            Value::Array(items) if !items.is_empty() => {
-                out.push('\n');
-                write_list(out, items, indent + 2, path, typing);
-            }
-            other => {
-                out.push(' ');
-                write_scalar(out, other, path, typing);
-                out.push('\n');
-            }
-        }
+        write_value(out, value, indent + 2, false, path, typing);
         path.pop();
     }
 }
