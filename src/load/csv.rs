@@ -505,6 +505,18 @@ fn cell_diagnostic(
     d.with_location(at_cell(file, row, e.column, number, header))
 }
 
+/// The cells of `row`, or why they cannot be read (an unclosed quote, a malformed field).
+fn row_cells(file: &SourceFile, row: &RawRow) -> Result<Vec<String>, CellError> {
+    if row.unclosed_quote {
+        return Err(unclosed(row));
+    }
+    fields(&file.text()[row.range.clone()]).map_err(|message| CellError {
+        column: None,
+        message,
+        help: String::new(),
+    })
+}
+
 /// Reads the header row `row` (spreadsheet row `number`) of `file`.
 pub fn read_header(
     file: &SourceFile,
@@ -512,17 +524,7 @@ pub fn read_header(
     number: usize,
     settings: &Settings<'_>,
 ) -> Result<Arc<Header>, Box<Diagnostic>> {
-    let header = if row.unclosed_quote {
-        Err(unclosed(row))
-    } else {
-        fields(&file.text()[row.range.clone()])
-            .map_err(|message| CellError {
-                column: None,
-                message,
-                help: String::new(),
-            })
-            .and_then(Header::new)
-    };
+    let header = row_cells(file, row).and_then(Header::new);
     let header = header.map_err(|e| Box::new(cell_diagnostic(file, row, number, None, e)))?;
     if settings.dataset {
         let missing = if !header.has("id") {
@@ -556,17 +558,8 @@ pub fn row_entry(
     header: &Arc<Header>,
     settings: &Settings<'_>,
 ) -> Result<Option<Entry>, Box<Diagnostic>> {
-    let result = if row.unclosed_quote {
-        Err(unclosed(row))
-    } else {
-        fields(&file.text()[row.range.clone()])
-            .map_err(|message| CellError {
-                column: None,
-                message,
-                help: String::new(),
-            })
-            .and_then(|cells| row_record(header, &cells, settings.kind, settings.typing))
-    };
+    let result = row_cells(file, row)
+        .and_then(|cells| row_record(header, &cells, settings.kind, settings.typing));
     match result {
         Ok(Some(value)) => Ok(Some(Entry::new(
             file_index,
