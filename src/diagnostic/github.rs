@@ -14,7 +14,11 @@
 //!   1-based, columns in Unicode scalar values; `endColumn` is the last column of the span
 //!   (inclusive, as GitHub reads it). A finding with no place has no properties but `title`.
 //! - The message is the finding's message, then `expected:`, `found:`, `help:` and one
-//!   `see:` line per related place, joined by line feeds.
+//!   `see:` line per related place, joined by line feeds. Each piece of data in it, and the
+//!   rule id in `title`, is first [`clean`]ed: a line break or control character in a value
+//!   is shown as `\u{…}`, `::` and `##` are broken (`:\u{3a}`, `#\u{23}`), so the
+//!   annotation GitHub shows holds no escape sequence or workflow command. The `file`
+//!   property is the path itself (GitHub must find the file), escaped like any property.
 //! - Escaping, as GitHub's runner un-escapes: in the message `%` → `%25`, CR → `%0D`, LF →
 //!   `%0A`; in property values also `:` → `%3A` and `,` → `%2C`.
 //! - GitHub shows at most 10 annotations of each level per step (50 per job), so the output
@@ -24,7 +28,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Diagnostic, Severity, Summary};
+use super::{clean, Diagnostic, Severity, Summary};
 
 /// Most annotations of one level GitHub shows for one step.
 pub const SHOWN_PER_LEVEL: usize = 10;
@@ -77,7 +81,7 @@ pub fn annotation(d: &Diagnostic) -> String {
         };
         properties.push(format!("endColumn={end}"));
     }
-    properties.push(format!("title={}", escape_property(&d.rule)));
+    properties.push(format!("title={}", escape_property(&clean(&d.rule))));
     format!(
         "::{command} {}::{}",
         properties.join(","),
@@ -85,25 +89,26 @@ pub fn annotation(d: &Diagnostic) -> String {
     )
 }
 
-/// The full text of a finding: message, expected, found, help, related places.
+/// The full text of a finding: message, expected, found, help, related places, each piece
+/// of data [`clean`]ed (a line break in a value is shown as `\u{a}`, not sent as `%0A`).
 fn message(d: &Diagnostic) -> String {
-    let mut text = d.message.clone();
+    let mut text = clean(&d.message).into_owned();
     if let Some(e) = &d.expected {
-        let _ = write!(text, "\nexpected: {e}");
+        let _ = write!(text, "\nexpected: {}", clean(e));
     }
     if let Some(f) = &d.found {
-        let _ = write!(text, "\nfound: {f}");
+        let _ = write!(text, "\nfound: {}", clean(f));
     }
     if let Some(h) = &d.help {
-        let _ = write!(text, "\nhelp: {h}");
+        let _ = write!(text, "\nhelp: {}", clean(h));
     }
     for r in &d.related {
-        let _ = write!(text, "\nsee: {}", r.message);
+        let _ = write!(text, "\nsee: {}", clean(&r.message));
         if let Some(l) = &r.location {
             let _ = write!(
                 text,
                 " ({}:{}:{})",
-                repository_path(&l.file),
+                clean(repository_path(&l.file)),
                 l.line,
                 l.column
             );
@@ -131,9 +136,10 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
     out
 }
 
-/// Escapes text for a GitHub-flavoured Markdown table cell: backslash first, then the pipe
-/// and inline punctuation; line breaks become spaces.
+/// Text for a GitHub-flavoured Markdown table cell: [`clean`]ed (so a line break is shown as
+/// `\u{a}`), then the backslash, the pipe and inline punctuation escaped.
 pub fn markdown_cell(s: &str) -> String {
+    let s = clean(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -141,7 +147,6 @@ pub fn markdown_cell(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\r' | '\n' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -212,7 +217,7 @@ mod tests {
         ));
         assert_eq!(
             line,
-            "::error file=data/a%3Ab%2Cc%25.json,line=3,endLine=3,col=5,endColumn=8,title=sum::50%25 off%0Anow: yes, really%0D"
+            "::error file=data/a%3Ab%2Cc%25.json,line=3,endLine=3,col=5,endColumn=8,title=sum::50%25 off\\u{a}now: yes, really\\u{d}"
         );
         // An escaped annotation is one line, whatever the message holds.
         assert_eq!(line.lines().count(), 1);
@@ -235,6 +240,32 @@ mod tests {
             table.matches("| error | sum | a.json:3:5 | m |").count(),
             11
         );
-        assert_eq!(markdown_cell("a|b\\c\nd"), "a\\|b\\\\c d");
+        assert_eq!(markdown_cell("a|b\\c\nd"), "a\\|b\\\\c\\\\u{a}d");
+    }
+
+    /// Data holding a line break, workflow commands and escape sequences stays inside its
+    /// one annotation, and nothing in it can be read as a command or reach the log viewer as
+    /// an escape sequence; the summary table is cleaned the same way.
+    #[test]
+    fn data_cannot_forge_commands() {
+        let payload = "x\n::notice file=README.md,line=1::forged ##[add-mask]secret \u{1b}]0;owned\u{7}\u{1b}[2J";
+        let mut d = located("a.json", &format!("`{payload}` is not one of `person`"))
+            .found(payload)
+            .expected(payload)
+            .help(payload);
+        d.rule = "house::rule\n::warning::x".into();
+        let place = d.location.clone().unwrap();
+        d = d.related_at(payload, place);
+        let line = annotation(&d);
+        assert_eq!(line.lines().count(), 1, "{line}");
+        assert!(line.starts_with("::error file=a.json,"), "{line}");
+        assert!(line.contains(",title=house%3A\\u{3a}rule\\u{a}%3A\\u{3a}warning%3A\\u{3a}x::"), "{line}");
+        let body = &line[line.find("x::").unwrap() + 3..];
+        assert!(!body.contains("::") && !body.contains("##") && !body.contains('\u{1b}'), "{body}");
+        assert!(body.contains("found: x\\u{a}:\\u{3a}notice file=README.md"), "{body}");
+        let summary = Summary { files: 1, records: 1, errors: 1, warnings: 0 };
+        let table = step_summary(&[d], &summary);
+        assert!(!table.contains("##[") && !table.contains('\u{1b}'), "{table}");
+        assert_eq!(table.lines().filter(|l| l.starts_with("| error |")).count(), 1, "{table}");
     }
 }

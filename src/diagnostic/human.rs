@@ -14,9 +14,15 @@
 //! Built on annotate-snippets (the crate rustc's own diagnostics are made of), which counts
 //! columns correctly on multi-byte lines. Only the lines of the span are handed to it, so a
 //! report costs the length of the lines shown, not of the file.
+//!
+//! Every piece of data shown (the message, labels, notes, file names and the source lines
+//! themselves) goes through [`clean`](super::clean()), so no line of the report starts with
+//! data and no value reaches the terminal or a CI runner as a control sequence or a workflow
+//! command. Colour, when on, is the only escape sequence in the output.
 
 use annotate_snippets::{renderer::DecorStyle, AnnotationKind, Group, Level, Renderer, Snippet};
 
+use super::clean::{clean, clean_span};
 use super::{Diagnostic, Location, Severity};
 
 /// Renders diagnostics; `source` returns the text of a file by its displayed name.
@@ -76,16 +82,22 @@ fn render_one<'s>(
     source: &dyn Fn(&str) -> Option<&'s str>,
     renderer: &Renderer,
 ) -> String {
-    let label = d.found.as_deref().map(|f| format!("found {f}"));
+    // Every piece of data goes through `clean` (see its module): the renderer's own words
+    // start each line, and nothing in a value can act on a terminal or a CI runner.
+    let message = clean(&d.message);
+    let rule = clean(&d.rule);
+    let label = d.found.as_deref().map(|f| format!("found {}", clean(f)));
     let mut title = level(d.severity)
-        .primary_title(d.message.as_str())
-        .id(d.rule.as_str());
+        .primary_title(message.clone())
+        .id(rule.clone());
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut primary: Option<Group<'_>> = None;
     if let Some(location) = &d.location {
+        let file = clean(&location.file);
         let snippet = source(&location.file).and_then(|text| excerpt(text, location));
         match snippet {
             Some((line, span)) => {
+                let (line, span) = clean_span(line, span);
                 let mut annotation = AnnotationKind::Primary.span(span);
                 if let Some(label) = &label {
                     annotation = annotation.label(label.clone());
@@ -94,17 +106,17 @@ fn render_one<'s>(
                     title.element(
                         Snippet::source(line)
                             .line_start(location.line)
-                            .path(location.file.as_str())
+                            .path(file)
                             .fold(false)
                             .annotation(annotation),
                     ),
                 );
             }
             None => {
-                title = title.id(d.rule.as_str());
+                title = title.id(rule.clone());
                 primary = Some(
                     title.element(
-                        annotate_snippets::Origin::path(location.file.clone())
+                        annotate_snippets::Origin::path(file)
                             .line(location.line)
                             .char_column(location.column),
                     ),
@@ -114,41 +126,40 @@ fn render_one<'s>(
     }
     let mut group = match primary {
         Some(g) => g,
-        None => Group::with_title(
-            level(d.severity)
-                .primary_title(d.message.as_str())
-                .id(d.rule.as_str()),
-        ),
+        None => Group::with_title(level(d.severity).primary_title(message).id(rule)),
     };
     if let Some(cell) = d.location.as_ref().and_then(|l| l.cell.as_ref()) {
+        let cell = clean(&cell.to_string()).into_owned();
         group = group.element(Level::NOTE.message(format!("in CSV: {cell}")));
     }
     if let Some(expected) = &d.expected {
-        group = group.element(Level::NOTE.message(format!("expected: {expected}")));
+        group = group.element(Level::NOTE.message(format!("expected: {}", clean(expected))));
     }
     if let (Some(found), None) = (&d.found, &d.location) {
-        group = group.element(Level::NOTE.message(format!("found: {found}")));
+        group = group.element(Level::NOTE.message(format!("found: {}", clean(found))));
     }
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.clone()));
+        group = group.element(Level::HELP.message(clean(help)));
     }
     groups.push(group);
     for related in &d.related {
-        let mut g = Group::with_title(Level::NOTE.secondary_title(related.message.clone()));
+        let mut g = Group::with_title(Level::NOTE.secondary_title(clean(&related.message)));
         if let Some(location) = &related.location {
+            let file = clean(&location.file);
             match source(&location.file).and_then(|text| excerpt(text, location)) {
                 Some((line, span)) => {
+                    let (line, span) = clean_span(line, span);
                     g = g.element(
                         Snippet::source(line)
                             .line_start(location.line)
-                            .path(location.file.as_str())
+                            .path(file)
                             .fold(false)
                             .annotation(AnnotationKind::Context.span(span)),
                     );
                 }
                 None => {
                     g = g.element(
-                        annotate_snippets::Origin::path(location.file.clone())
+                        annotate_snippets::Origin::path(file)
                             .line(location.line)
                             .char_column(location.column),
                     );
@@ -158,4 +169,72 @@ fn render_one<'s>(
         groups.push(g);
     }
     renderer.render(&groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAYLOAD: &str =
+        "x\n::notice file=README.md,line=1::forged ##[add-mask]secret \u{1b}]0;owned\u{7}\u{1b}[2J";
+
+    /// Drops the colour sequences (`ESC [ … m`) the styled renderer writes itself.
+    fn without_colour(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("\u{1b}[") {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at + 2..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+                .unwrap();
+            assert_eq!(&tail[end..=end], "m", "not a colour: {tail:?}");
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A hostile value in the message, the `found` label, the notes, a related passage, a
+    /// file name and the excerpted source line comes out inert, coloured or not.
+    #[test]
+    fn data_is_inert() {
+        let line = format!("name: \"{}\" ##[add-mask]x", PAYLOAD.replace('\n', " "));
+        let text = format!("- kind: entity\n  {line}\n");
+        let start = text.find("name").unwrap();
+        let place = |file: &str| Location {
+            file: file.into(),
+            line: 2,
+            column: 3,
+            end_line: 2,
+            end_column: 7,
+            span: start..start + 4,
+            cell: None,
+        };
+        let file = "a\n::error::b.yaml";
+        let d = Diagnostic::new("schema", Severity::Error, format!("`{PAYLOAD}` is wrong"))
+            .with_location(place(file))
+            .found(PAYLOAD)
+            .expected(PAYLOAD)
+            .help(PAYLOAD)
+            .related_at(PAYLOAD, place(file));
+        let unplaced = Diagnostic::new("custom\n::x", Severity::Warning, PAYLOAD).found(PAYLOAD);
+        let source = |name: &str| (name == file).then_some(text.as_str());
+        for color in [false, true] {
+            let raw = render(&[d.clone(), unplaced.clone()], &source, color);
+            let out = without_colour(&raw);
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
+            assert!(!out.contains("##"), "{out}");
+            for l in out.lines() {
+                let l = l.trim_start();
+                assert!(!l.starts_with("::") && !l.starts_with("x"), "{l:?} in\n{out}");
+            }
+            assert!(out.contains("found x\\u{a}:\\u{3a}notice"), "{out}");
+            assert!(out.contains("secret \\u{1b}]0;owned\\u{7}\\u{1b}[2J"), "{out}");
+            // The underline is still under `name` in the cleaned excerpt.
+            let excerpt = out.lines().find(|l| l.starts_with("2 |")).unwrap();
+            let caret = out.lines().find(|l| l.contains("^^^^")).unwrap();
+            assert_eq!(excerpt.find("name"), caret.find('^'), "{out}");
+        }
+    }
 }

@@ -2,8 +2,10 @@
 //!
 //! Rules *produce* diagnostics aimed at a record and a JSON Pointer inside it; the loader then
 //! *locates* them (file, line, column) and the CLI picks a renderer. Nothing here reads files
-//! or decides exit codes; renderers return text, they never print.
+//! or decides exit codes; renderers return text, they never print. The renderers that are not
+//! data formats (human, GitHub) pass every piece of data they show through [`clean`].
 
+pub mod clean;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -11,6 +13,8 @@ pub mod junit;
 pub mod sarif;
 
 use std::fmt;
+
+pub use clean::clean;
 
 use serde::Serialize;
 
