@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use factkit::diagnostic::{github, human, json, junit, sarif, RuleMeta};
+use factkit::diagnostic::{clean, github, human, json, junit, sarif, RuleMeta};
 use factkit::model::{Kind, PartialDate};
 use factkit::{export, rules, schema, Config, Error};
 
@@ -148,6 +148,10 @@ struct CheckArgs {
     /// `[limits] max_diagnostics`, else 1000; 0 prints all). The summary and exit code count all.
     #[arg(long, value_name = "N")]
     max_diagnostics: Option<usize>,
+    /// Read files that symbolic links inside a dataset folder lead to outside it (by
+    /// default such a link is a `read` error and is not read).
+    #[arg(long)]
+    follow_links: bool,
 }
 
 const EXPORT_HELP: &str = "The dataset is checked first: with errors, the diagnostics go to \
@@ -187,6 +191,10 @@ struct ExportArgs {
     /// The configuration file (default: `factkit.toml` at the dataset root, if any).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Read files that symbolic links inside a dataset folder lead to outside it (by
+    /// default such a link is a `read` error and is not read).
+    #[arg(long)]
+    follow_links: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -249,7 +257,8 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(Failure::Pipe) => ExitCode::SUCCESS,
         Err(Failure::Run(e)) => {
-            eprintln!("error: {e}");
+            // The message may quote data (a key of factkit.toml, a file name): cleaned.
+            eprintln!("error: {}", clean(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -328,7 +337,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::SUCCESS);
             }
             (
-                factkit::generic::check(schema, &args.paths)?,
+                factkit::generic::check_with(schema, &args.paths, args.follow_links)?,
                 rules::generic_catalog(),
             )
         }
@@ -342,6 +351,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             }
             let options = factkit::load::Options {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
+                follow_links: args.follow_links,
                 ..Default::default()
             };
             let progress = Progress::start("checking");
@@ -374,7 +384,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         ),
     };
     if let Some(note) = not_shown {
-        eprintln!("{note}");
+        eprintln!("{}", clean(&note));
     }
     match &args.output {
         Some(path) => {
@@ -413,7 +423,9 @@ fn rule_table(rules: &[RuleMeta]) -> String {
     let mut text = format!("{:width$}  {:8}  summary\n", "id", "severity");
     for r in rules {
         let level = r.level.map_or("off", |s| s.as_str());
-        text.push_str(&format!("{:width$}  {level:8}  {}\n", r.id, r.summary));
+        // A custom rule's id and description come from factkit.toml: cleaned.
+        let (id, summary) = (clean(&r.id), clean(&r.summary));
+        text.push_str(&format!("{id:width$}  {level:8}  {summary}\n"));
     }
     text
 }
@@ -482,7 +494,7 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         format_name(outcome.to)
     );
     let destination = match &args.output {
-        Some(p) if p.as_os_str() != "-" => format!("`{}`", p.display()),
+        Some(p) if p.as_os_str() != "-" => format!("`{}`", clean(&p.display().to_string())),
         _ => "standard output".to_owned(),
     };
     if outcome.written {
@@ -625,7 +637,11 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         about_tolerance: config.about_tolerance.clone(),
     };
     let progress = Progress::start("checking");
-    let report = factkit::check(&args.paths, &config);
+    let load = factkit::load::Options {
+        follow_links: args.follow_links,
+        ..Default::default()
+    };
+    let report = factkit::check::check_with(&args.paths, &config, &load);
     progress.finish();
     let report = report?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -667,11 +683,11 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         }
     };
     for note in export::notes(&report, format, &options) {
-        eprintln!("warning: {note}");
+        eprintln!("warning: {}", clean(&note.to_string()));
     }
     eprintln!("{}", report.summary.line());
     for path in written {
-        eprintln!("wrote {}", path.display());
+        eprintln!("wrote {}", clean(&path.display().to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }

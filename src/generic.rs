@@ -32,6 +32,12 @@ use crate::typing::Typing;
 /// Validates every instance under `paths` (the current directory when empty) against the
 /// schema at `schema`.
 pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
+    check_with(schema, paths, false)
+}
+
+/// Like [`check`]; `follow_links` reads files that symbolic links inside a folder lead to
+/// outside it (`--follow-links`, see [`load::Options::follow_links`]).
+pub fn check_with(schema: &Path, paths: &[PathBuf], follow_links: bool) -> Result<Report, Error> {
     let validator = file::compile(schema, jsonschema::options())?;
     // YAML scalars and CSV cells are typed by the schema itself (a `$ref` to a sibling file
     // leaves the value it names untyped: strings stay strings).
@@ -43,6 +49,7 @@ pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
     let options = load::Options {
         kind: None,
         typing: Some(typing.clone()),
+        follow_links,
         ..load::Options::default()
     };
     let (mut dataset, mut findings) = load::load_with(paths, &options)?;

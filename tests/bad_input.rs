@@ -182,6 +182,200 @@ fn max_diagnostics() {
     assert!(all.contains("13 errors"), "{all}");
 }
 
+/// What factkit prints for people and CI logs is inert: no control character (so no
+/// escape sequence reaches the terminal), no `##` anywhere (`##[add-mask]` works anywhere
+/// in a line on GitHub's runner), and no line that starts with `::` but factkit's own
+/// annotations, in whose message no `::` is left.
+fn assert_inert(output: &str) {
+    assert!(
+        !output
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "a control character in\n{output}"
+    );
+    assert!(!output.contains("##"), "`##` in\n{output}");
+    for line in output.lines() {
+        let Some(command) = line.trim_start().strip_prefix("::") else {
+            continue;
+        };
+        let own = [
+            "error file=",
+            "warning file=",
+            "error title=",
+            "warning title=",
+        ]
+        .iter()
+        .any(|p| command.starts_with(p))
+            || command.starts_with("notice title=factkit::GitHub shows");
+        assert!(own, "a forged command: {line}");
+        let message = &command[command.find("::").unwrap() + 2..];
+        assert!(!message.contains("::"), "`::` in the message of {line}");
+    }
+}
+
+/// The payload of the issue: a line break then a workflow command, `##[add-mask]`, and an
+/// OSC title plus a screen clear.
+const PAYLOAD: &str =
+    "x\n::notice file=README.md,line=1::forged ##[add-mask]secret \u{1b}]0;owned\u{7}\u{1b}[2J";
+
+/// Hostile values in a `found` label (JSON and a raw CSV cell), a record id (echoed by
+/// `export`'s warnings) and a near-miss passage of an archive come out inert in the human
+/// report, in `--format github`, and on the standard error of `export` and `convert`.
+#[test]
+fn terminal_injection() {
+    let (dir, data) = scratch("terminal-injection");
+    let entity = |id: &str, ty: &str| serde_json::json!({"kind": "entity", "id": id, "type": ty, "name": "N"});
+    let write = |name: &str, text: String| std::fs::write(data.join(name), text).unwrap();
+    write(
+        "entities.json",
+        serde_json::to_string_pretty(&[entity("p", "person"), entity("t", PAYLOAD)]).unwrap(),
+    );
+    write(
+        "entities.csv",
+        "kind,id,type,name\nentity,c,\"y\u{1b}]0;owned\u{7}\u{1b}[2J##[add-mask]secret\",C\n"
+            .into(),
+    );
+    write(
+        "ids.json",
+        serde_json::to_string(&[entity(PAYLOAD, "person")]).unwrap(),
+    );
+    write(
+        "sources.json",
+        serde_json::json!([{"kind": "source", "id": "s", "title": "T", "publisher": "P",
+            "url": "https://example.org/a", "published": "2025-10-06", "language": "en",
+            "archive": "archive.txt"}])
+        .to_string(),
+    );
+    write(
+        "statements.jsonl",
+        serde_json::json!({"kind": "statement", "id": "q", "speaker": "p", "source": "s",
+            "quote": "the best money this council has spent in a generation"})
+        .to_string(),
+    );
+    write(
+        "archive.txt",
+        "The mayor called it the best money this\u{1b}]0;owned\u{7}\u{1b}[2J council has spent ##[x] in a decade.\n".into(),
+    );
+    let human = check(&data);
+    assert_inert(&human);
+    assert!(human.contains("found `x\\u{a}:\\u{3a}notice"), "{human}");
+    assert!(
+        human.contains("this\\u{1b}]0;owned\\u{7}\\u{1b}[2J council"),
+        "{human}"
+    );
+    insta::assert_snapshot!("terminal-injection", human);
+    let github = run(
+        &data,
+        &["check", ".", "--as-of", "2026-11-28", "--format", "github"],
+    );
+    assert_inert(&github);
+    insta::assert_snapshot!("terminal-injection-github", github);
+    let out = dir.path().join("out.jsonl");
+    let export = run(
+        &data,
+        &[
+            "export",
+            "--to",
+            "jsonl",
+            "--allow-errors",
+            "-o",
+            out.to_str().unwrap(),
+            ".",
+        ],
+    );
+    assert!(export.starts_with("exit: 0\n"), "{export}");
+    assert_inert(&export);
+    assert!(export.contains("warning: ./ids.json:1:"), "{export}");
+    let convert = run(
+        &data,
+        &[
+            "convert",
+            "entities.csv",
+            "--kind",
+            "entity",
+            "--to",
+            "json",
+        ],
+    );
+    assert!(convert.starts_with("exit: 1\n"), "{convert}");
+    assert!(convert.contains("found `y\\u{1b}]0;owned"), "{convert}");
+    assert_inert(&convert);
+}
+
+/// A key of factkit.toml holding a line break is quoted in the error message, which must
+/// not forge an annotation, in either format.
+#[test]
+fn config_newline_key() {
+    let (_dir, data) = scratch("config-newline-key");
+    let human = check(&data);
+    assert_inert(&human);
+    insta::assert_snapshot!("config-newline-key", human);
+    let github = run(&data, &["check", ".", "--format", "github"]);
+    assert!(github.starts_with("exit: 2\n"), "{github}");
+    assert_inert(&github);
+}
+
+/// Record files are confined like archives: a link inside the dataset that leads out of
+/// it (to a file beside the dataset, to the process's environment, to a folder) is a
+/// `read` finding and is not read; a link that stays inside is read. `--follow-links`
+/// reads them all, and a link named on the command line is read as the user asked.
+#[cfg(target_os = "linux")]
+#[test]
+fn symlink_outside() {
+    use std::os::unix::fs::symlink;
+    let (dir, data) = scratch("symlink-outside");
+    std::fs::write(dir.path().join("secret.txt"), "token: do-not-print-me\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    std::fs::write(
+        dir.path().join("outside/far.json"),
+        r#"[{"kind": "entity", "id": "far", "type": "nobody", "name": "Far"}]"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(data.join(".store")).unwrap();
+    std::fs::write(
+        data.join(".store/inside.json"),
+        r#"[{"kind": "entity", "id": "near", "type": "nobody", "name": "Near"}]"#,
+    )
+    .unwrap();
+    symlink("../secret.txt", data.join("leak.yaml")).unwrap();
+    symlink("/proc/self/environ", data.join("env.jsonl")).unwrap();
+    symlink("../outside", data.join("outdir")).unwrap();
+    symlink(".store/inside.json", data.join("inside.json")).unwrap();
+    let out = check(&data);
+    assert!(
+        !out.contains("do-not-print-me") && !out.contains("PATH="),
+        "{out}"
+    );
+    insta::assert_snapshot!("symlink-outside", out);
+    let github = run(&data, &["check", ".", "--format", "github"]);
+    assert!(!github.contains("do-not-print-me"), "{github}");
+    // With --follow-links every link is read (the environment left out of the snapshot).
+    std::fs::remove_file(data.join("env.jsonl")).unwrap();
+    let followed = run(
+        &data,
+        &["check", ".", "--as-of", "2026-11-28", "--follow-links"],
+    );
+    assert!(!followed.contains("leads outside"), "{followed}");
+    assert!(followed.contains("./outdir/far.json"), "{followed}");
+    assert!(followed.contains("./leak.yaml:1:1"), "{followed}");
+    let exported = run(
+        &data,
+        &[
+            "export",
+            "--to",
+            "jsonl",
+            "--allow-errors",
+            "--follow-links",
+            ".",
+        ],
+    );
+    assert!(exported.contains("\"id\":\"far\""), "{exported}");
+    // Named on the command line, a link is read wherever it leads.
+    let named = run(&data, &["check", "leak.yaml", "--format", "github"]);
+    assert!(named.starts_with("exit: 1\n"), "{named}");
+    assert!(named.contains("title=schema::"), "{named}");
+}
+
 /// Every case folder has a test above.
 #[test]
 fn every_case_is_run() {

@@ -199,6 +199,6 @@ fn github_annotations_are_one_line_each() {
     let line = github::annotation(&hostile());
     assert_eq!(
         line,
-        "::error file=data dir/a%2Cb%3Ac%25.json,line=2,endLine=2,col=3,endColumn=6,title=house-rule::50%25 <b>&amp;</b> \"quoted\" 'single'%0D%0Anext: line, with\ttab \u{1} and ]]> end%0Ahelp: a: b, c%25"
+        "::error file=data dir/a%2Cb%3Ac%25.json,line=2,endLine=2,col=3,endColumn=6,title=house-rule::50%25 <b>&amp;</b> \"quoted\" 'single'\\u{d}\\u{a}next: line, with\ttab \\u{1} and ]]> end%0Ahelp: a: b, c%25"
     );
 }

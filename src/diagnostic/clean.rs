@@ -148,7 +148,10 @@ mod tests {
             clean("a\u{1b}]0;owned\u{7}\u{1b}[2Jb"),
             "a\\u{1b}]0;owned\\u{7}\\u{1b}[2Jb"
         );
-        assert_eq!(clean("\0\r\n\u{7f}\u{9b}"), "\\u{0}\\u{d}\\u{a}\\u{7f}\\u{9b}");
+        assert_eq!(
+            clean("\0\r\n\u{7f}\u{9b}"),
+            "\\u{0}\\u{d}\\u{a}\\u{7f}\\u{9b}"
+        );
         assert_eq!(clean("x\u{202e}y\u{2028}z"), "x\\u{202e}y\\u{2028}z");
         assert_eq!(clean("a\tb"), "a\tb");
     }
@@ -165,7 +168,10 @@ mod tests {
         assert_eq!(clean("##[add-mask]secret"), "#\\u{23}[add-mask]secret");
         assert_eq!(clean("###"), "#\\u{23}#");
         assert_eq!(clean(":::"), ":\\u{3a}:");
-        assert_eq!(clean("##vso[task.setvariable]"), "#\\u{23}vso[task.setvariable]");
+        assert_eq!(
+            clean("##vso[task.setvariable]"),
+            "#\\u{23}vso[task.setvariable]"
+        );
         // Invisible characters between the pair do not hide it.
         assert_eq!(clean("#\u{ad}#[x]"), "#\u{ad}\\u{23}[x]");
         assert_eq!(clean(":\u{200b}\u{2060}:"), ":\u{200b}\u{2060}\\u{3a}");

@@ -259,13 +259,34 @@ mod tests {
         let line = annotation(&d);
         assert_eq!(line.lines().count(), 1, "{line}");
         assert!(line.starts_with("::error file=a.json,"), "{line}");
-        assert!(line.contains(",title=house%3A\\u{3a}rule\\u{a}%3A\\u{3a}warning%3A\\u{3a}x::"), "{line}");
+        assert!(
+            line.contains(",title=house%3A\\u{3a}rule\\u{a}%3A\\u{3a}warning%3A\\u{3a}x::"),
+            "{line}"
+        );
         let body = &line[line.find("x::").unwrap() + 3..];
-        assert!(!body.contains("::") && !body.contains("##") && !body.contains('\u{1b}'), "{body}");
-        assert!(body.contains("found: x\\u{a}:\\u{3a}notice file=README.md"), "{body}");
-        let summary = Summary { files: 1, records: 1, errors: 1, warnings: 0 };
+        assert!(
+            !body.contains("::") && !body.contains("##") && !body.contains('\u{1b}'),
+            "{body}"
+        );
+        assert!(
+            body.contains("found: x\\u{a}:\\u{3a}notice file=README.md"),
+            "{body}"
+        );
+        let summary = Summary {
+            files: 1,
+            records: 1,
+            errors: 1,
+            warnings: 0,
+        };
         let table = step_summary(&[d], &summary);
-        assert!(!table.contains("##[") && !table.contains('\u{1b}'), "{table}");
-        assert_eq!(table.lines().filter(|l| l.starts_with("| error |")).count(), 1, "{table}");
+        assert!(
+            !table.contains("##[") && !table.contains('\u{1b}'),
+            "{table}"
+        );
+        assert_eq!(
+            table.lines().filter(|l| l.starts_with("| error |")).count(),
+            1,
+            "{table}"
+        );
     }
 }

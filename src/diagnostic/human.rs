@@ -227,10 +227,16 @@ mod tests {
             assert!(!out.contains("##"), "{out}");
             for l in out.lines() {
                 let l = l.trim_start();
-                assert!(!l.starts_with("::") && !l.starts_with("x"), "{l:?} in\n{out}");
+                assert!(
+                    !l.starts_with("::") && !l.starts_with("x"),
+                    "{l:?} in\n{out}"
+                );
             }
             assert!(out.contains("found x\\u{a}:\\u{3a}notice"), "{out}");
-            assert!(out.contains("secret \\u{1b}]0;owned\\u{7}\\u{1b}[2J"), "{out}");
+            assert!(
+                out.contains("secret \\u{1b}]0;owned\\u{7}\\u{1b}[2J"),
+                "{out}"
+            );
             // The underline is still under `name` in the cleaned excerpt.
             let excerpt = out.lines().find(|l| l.starts_with("2 |")).unwrap();
             let caret = out.lines().find(|l| l.contains("^^^^")).unwrap();

@@ -216,6 +216,9 @@ pub struct Options {
     pub skip: Vec<PathBuf>,
     /// The ceilings on file size, nesting and string length.
     pub limits: crate::limits::Limits,
+    /// Follow symbolic links inside a dataset folder that lead outside it
+    /// (`--follow-links`); by default such a link is a `read` finding and is not read.
+    pub follow_links: bool,
 }
 
 impl Options {
@@ -406,7 +409,7 @@ fn read_all(
                 dataset.root = path.clone();
             }
             let before = findings.len();
-            let found = walk::discover(path, &mut findings);
+            let found = walk::discover(path, options.follow_links, &mut findings);
             if found.is_empty() && findings.len() == before {
                 return Err(Error::NoRecords(path.clone()));
             }

@@ -2,11 +2,17 @@
 //! read.
 //!
 //! The walk is in file-name order, skips hidden files and folders, and follows symbolic
-//! links. Whatever goes wrong with one entry of the directory (a symbolic-link loop, a link
-//! whose target is gone, a file that vanished or cannot be opened, a FIFO or device named like
-//! a record file, a file over the size ceiling) is a `read` or `limit` finding at that path,
-//! and the rest of the dataset is still read and checked. Only a path named on the command
-//! line that cannot be read stops the run (exit 2). Nothing here parses or prints.
+//! links that stay inside the folder being walked (the dataset root). Record files are
+//! confined like archives: a link to a file or folder whose target, once every link is
+//! resolved, lies outside the root (`env.jsonl -> /proc/self/environ`, `leak.yaml ->
+//! ../secret.txt`) is a `read` finding at the link's path and is never opened, unless the
+//! caller allows it (`--follow-links`). A file named on the command line is the user's own
+//! choice and is read wherever a link leads. Whatever goes wrong with one entry of the
+//! directory (a symbolic-link loop, a link whose target is gone, a file that vanished or
+//! cannot be opened, a FIFO or device named like a record file, a file over the size
+//! ceiling) is a `read` or `limit` finding at that path, and the rest of the dataset is
+//! still read and checked. Only a path named on the command line that cannot be read stops
+//! the run (exit 2). Nothing here parses or prints.
 
 use std::path::{Path, PathBuf};
 
@@ -15,14 +21,36 @@ use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::error::Error;
 
 /// Record files under `dir`, in a stable order; problems with entries go to `findings`.
-pub(super) fn discover(dir: &Path, findings: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// A symbolic link that leads outside `dir` is reported and not followed, unless
+/// `follow_links`.
+pub(super) fn discover(
+    dir: &Path,
+    follow_links: bool,
+    findings: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
+    // The root with its own links resolved: naming a linked folder is the user's choice.
+    let root = if follow_links {
+        None
+    } else {
+        match std::fs::canonicalize(dir) {
+            Ok(root) => Some(root),
+            Err(e) => {
+                findings.push(unreadable(
+                    dir,
+                    format!("cannot read this folder: {e}"),
+                    "check that the folder exists and can be read",
+                ));
+                return files;
+            }
+        }
+    };
+    let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -32,7 +60,7 @@ pub(super) fn discover(dir: &Path, findings: &mut Vec<Diagnostic>) -> Vec<PathBu
                 let (message, help) = if e.loop_ancestor().is_some() {
                     (
                         "a symbolic link points back to a folder that contains it (a loop); it was not followed".to_owned(),
-                        "remove the link, or point it outside the dataset",
+                        "remove the link, or point it at a folder that does not contain it",
                     )
                 } else {
                     let cause = e
@@ -47,7 +75,22 @@ pub(super) fn discover(dir: &Path, findings: &mut Vec<Diagnostic>) -> Vec<PathBu
                 continue;
             }
         };
-        if Format::of_path(entry.path()).is_none() || entry.file_type().is_dir() {
+        let is_dir = entry.file_type().is_dir();
+        if let Some(root) = &root {
+            if entry.depth() > 0
+                && entry.path_is_symlink()
+                && (is_dir || Format::of_path(entry.path()).is_some())
+            {
+                if let Some(finding) = escapes(entry.path(), dir, root, is_dir) {
+                    findings.push(finding);
+                    if is_dir {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+        }
+        if Format::of_path(entry.path()).is_none() || is_dir {
             continue;
         }
         if entry.file_type().is_file() {
@@ -61,6 +104,35 @@ pub(super) fn discover(dir: &Path, findings: &mut Vec<Diagnostic>) -> Vec<PathBu
         }
     }
     files
+}
+
+/// The `read` finding for the symbolic link at `path` (a file, or a folder when `is_dir`)
+/// when its target lies outside `root` (the canonical form of `dir`); None when it stays
+/// inside.
+fn escapes(path: &Path, dir: &Path, root: &Path, is_dir: bool) -> Option<Diagnostic> {
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(root) => None,
+        Ok(_) => {
+            let what = if is_dir {
+                "nothing under it was read"
+            } else {
+                "it was not read"
+            };
+            Some(unreadable(
+                path,
+                format!(
+                    "this symbolic link leads outside the dataset folder `{}`; {what}",
+                    dir.display()
+                ),
+                "copy what it points to into the dataset, or pass `--follow-links` to read what links outside it lead to",
+            ))
+        }
+        Err(e) => Some(unreadable(
+            path,
+            format!("cannot read this entry of the dataset: {e}"),
+            "a symbolic link whose target is gone, or a file removed during the run; fix or remove it",
+        )),
+    }
 }
 
 /// Refuses a record file named on the command line that is not a regular file (a FIFO or
