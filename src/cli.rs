@@ -563,11 +563,17 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
     };
     if let Some(rule) = config.custom_rule(id) {
         let d = &rule.definition;
+        // The text quotes factkit.toml (expression, message, description): each line is
+        // cleaned, so none can act on a terminal or hold a workflow command.
+        let doc: String = rule
+            .doc()
+            .lines()
+            .map(|line| format!("{}\n", clean(line)))
+            .collect();
         out(&format!(
-            "{} ({}, custom)\n\n{}",
-            d.id,
-            d.severity,
-            rule.doc()
+            "{} ({}, custom)\n\n{doc}",
+            clean(&d.id),
+            d.severity
         ))?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -315,6 +315,35 @@ fn config_newline_key() {
     assert_inert(&github);
 }
 
+/// A custom rule's description and message come from factkit.toml and are quoted by
+/// `explain` and `--list-rules`: they come out inert too (`explain` cleans each line of its
+/// text, so a line break in a description starts a line, but one holding no command).
+#[test]
+fn custom_rule_text_is_inert() {
+    let (_dir, data) = scratch("config-newline-key");
+    let quoted: String = PAYLOAD
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect();
+    let toml = format!(
+        "[[rule]]\nid = \"house\"\nkind = \"entity\"\nexpr = \"true\"\nmessage = \"{quoted}\"\ndescription = \"{quoted}\"\n"
+    );
+    std::fs::write(data.join("factkit.toml"), toml).unwrap();
+    let explained = run(&data, &["explain", "house", "--config", "factkit.toml"]);
+    assert!(explained.starts_with("exit: 0\n"), "{explained}");
+    assert!(
+        explained.contains(":\\u{3a}notice file=README.md"),
+        "{explained}"
+    );
+    assert_inert(&explained);
+    let listed = run(&data, &["check", ".", "--list-rules"]);
+    assert!(listed.contains("house "), "{listed}");
+    assert_inert(&listed);
+}
+
 /// Record files are confined like archives: a link inside the dataset that leads out of
 /// it (to a file beside the dataset, to the process's environment, to a folder) is a
 /// `read` finding and is not read; a link that stays inside is read. `--follow-links`
