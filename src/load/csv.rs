@@ -285,44 +285,78 @@ pub struct RawRow {
     pub unclosed_quote: bool,
 }
 
+/// Where a row stands after a byte: the one state machine that decides where CSV cells and
+/// rows end, for a whole text ([`scan_row`], as `check` reads) and for a stream
+/// ([`RowReader`], as `convert` reads), so both split a file into the same rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Quoting {
+    /// At the start of a cell.
+    #[default]
+    Start,
+    /// Inside a cell that did not open with a quote.
+    Plain,
+    /// Inside a quoted cell.
+    Quoted,
+    /// Just after a quote inside a quoted cell: the cell's end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+/// What one byte is to the row.
+#[derive(Debug, PartialEq, Eq)]
+enum Byte {
+    /// Part of a cell.
+    Cell,
+    /// The comma between two cells.
+    Comma,
+    /// A line break outside quotes (`\n`, or `\r` alone or before `\n`): the row's end.
+    Break,
+}
+
+impl Quoting {
+    fn step(&mut self, b: u8) -> Byte {
+        match (*self, b) {
+            (Quoting::Quoted, b'"') => *self = Quoting::QuoteInQuoted,
+            (Quoting::Quoted, _) => {}
+            (Quoting::QuoteInQuoted, b'"') => *self = Quoting::Quoted,
+            (Quoting::Start, b'"') => *self = Quoting::Quoted,
+            (_, b',') => {
+                *self = Quoting::Start;
+                return Byte::Comma;
+            }
+            (_, b'\n' | b'\r') => return Byte::Break,
+            _ => *self = Quoting::Plain,
+        }
+        Byte::Cell
+    }
+}
+
+/// Where the row after a line break at `at` starts: `\r\n` is one break.
+fn after_break(bytes: &[u8], at: usize) -> usize {
+    if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+        at + 2
+    } else {
+        at + 1
+    }
+}
+
 /// The row starting at byte `start` of `text`, and where the next one starts.
 pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
-    #[derive(PartialEq)]
-    enum State {
-        Start,
-        Plain,
-        Quoted,
-        QuoteInQuoted,
-    }
     let bytes = text.as_bytes();
     let mut cells = Vec::new();
     let mut cell_start = start;
-    let mut state = State::Start;
+    let mut state = Quoting::Start;
     let mut at = start;
     let (end, next) = loop {
         let Some(&b) = bytes.get(at) else {
             break (at, at);
         };
-        match (&state, b) {
-            (State::Quoted, b'"') => state = State::QuoteInQuoted,
-            (State::Quoted, _) => {}
-            (State::QuoteInQuoted, b'"') => state = State::Quoted,
-            (State::Start, b'"') => state = State::Quoted,
-            (_, b',') => {
+        match state.step(b) {
+            Byte::Cell => {}
+            Byte::Comma => {
                 cells.push(cell_start..at);
                 cell_start = at + 1;
-                state = State::Start;
             }
-            (_, b'\n') => break (at, at + 1),
-            (_, b'\r') => {
-                let next = if bytes.get(at + 1) == Some(&b'\n') {
-                    at + 2
-                } else {
-                    at + 1
-                };
-                break (at, next);
-            }
-            _ => state = State::Plain,
+            Byte::Break => break (at, after_break(bytes, at)),
         }
         at += 1;
     };
@@ -331,16 +365,90 @@ pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
         RawRow {
             range: start..end,
             cells,
-            unclosed_quote: state == State::Quoted,
+            unclosed_quote: state == Quoting::Quoted,
         },
         next,
     )
 }
 
+/// Reads the rows of a CSV stream one at a time, split exactly where [`split_rows`] splits
+/// the whole text (the same state machine), each byte looked at once: a row holding a
+/// 25,000-line quoted cell, or the rest of a file after a stray `"`, costs its length, not
+/// its length times its lines.
+#[derive(Debug)]
+pub struct RowReader<R> {
+    inner: R,
+    /// No row read yet: a byte order mark may come first.
+    first: bool,
+}
+
+impl<R: std::io::BufRead> RowReader<R> {
+    /// Rows from `inner`.
+    pub fn new(inner: R) -> RowReader<R> {
+        RowReader { inner, first: true }
+    }
+
+    /// Appends the bytes of the next row, its line break included, to `row`; `false` at the
+    /// end of the stream. The first row keeps the byte order marks before it, which
+    /// [`split_rows`] skips (one taken off by [`decode`](super::decode), one by the
+    /// scanner): read through [`scan_row`] from [`row_start`], a row's text gives the row
+    /// `split_rows` gives for it in the whole text.
+    pub fn next_row(&mut self, row: &mut Vec<u8>) -> std::io::Result<bool> {
+        let start = row.len();
+        if std::mem::take(&mut self.first) {
+            for _ in 0..2 {
+                if self.inner.fill_buf()?.starts_with(BOM) {
+                    row.extend_from_slice(BOM);
+                    self.inner.consume(BOM.len());
+                } else {
+                    break;
+                }
+            }
+        }
+        let mut state = Quoting::Start;
+        loop {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(row.len() > start);
+            }
+            let end = buf.iter().position(|&b| state.step(b) == Byte::Break);
+            match end {
+                Some(at) => {
+                    let cr = buf[at] == b'\r';
+                    row.extend_from_slice(&buf[..=at]);
+                    self.inner.consume(at + 1);
+                    if cr && self.inner.fill_buf()?.first() == Some(&b'\n') {
+                        row.push(b'\n');
+                        self.inner.consume(1);
+                    }
+                    return Ok(true);
+                }
+                None => {
+                    let n = buf.len();
+                    row.extend_from_slice(buf);
+                    self.inner.consume(n);
+                }
+            }
+        }
+    }
+}
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Where the row of a row's decoded text starts: after a byte order mark, which only the
+/// first row can still hold (see [`RowReader::next_row`]).
+pub fn row_start(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        BOM.len()
+    } else {
+        0
+    }
+}
+
 /// Every row of `text` in order, blank lines included (as rows with an empty range): a
 /// spreadsheet numbers them too.
 pub fn split_rows(text: &str) -> impl Iterator<Item = RawRow> + '_ {
-    let mut at = usize::from(text.starts_with('\u{feff}')) * 3;
+    let mut at = row_start(text);
     std::iter::from_fn(move || {
         if at >= text.len() {
             return None;
