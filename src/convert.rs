@@ -61,7 +61,7 @@ use crate::schema::{Schemas, Violation};
 use crate::typing::{self, Types, Typing};
 
 /// Settings of a conversion.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Options {
     /// The input format; from the input's extension when `None`.
     pub from: Option<Format>,
@@ -622,6 +622,7 @@ impl Run {
             let (file, problem) =
                 load::decode_part(self.name.clone(), None, &bytes, Some(Format::Csv), offset);
             let here = at;
+            let offset_before = offset;
             let text = file.text();
             // Columns on the first line are counted after a byte order mark, as in the file.
             let counted = if offset == 0 {
@@ -643,7 +644,12 @@ impl Run {
                 self.chunk(file, here, line.as_deref(), Vec::new(), vec![d], sink);
                 return Ok(());
             }
-            let (row, _) = cells::scan_row(file.text(), cells::row_start(file.text()));
+            let start = if offset_before == 0 {
+                cells::row_start(file.text())
+            } else {
+                0
+            };
+            let (row, _) = cells::scan_row(file.text(), start);
             if row.is_blank() {
                 continue;
             }

@@ -391,21 +391,26 @@ impl<R: std::io::BufRead> RowReader<R> {
     /// Appends the bytes of the next row, its line break included, to `row`; `false` at the
     /// end of the stream. The first row keeps the byte order marks before it, which
     /// [`split_rows`] skips (one taken off by [`decode`](super::decode), one by the
-    /// scanner): read through [`scan_row`] from [`row_start`], a row's text gives the row
-    /// `split_rows` gives for it in the whole text.
+    /// scanner): read through [`scan_row`] (from [`row_start`] for the first row, from 0
+    /// for the others), a row's text gives the row `split_rows` gives for it in the whole
+    /// text.
     pub fn next_row(&mut self, row: &mut Vec<u8>) -> std::io::Result<bool> {
-        let start = row.len();
+        let mut start = row.len();
+        let mut state = Quoting::Start;
         if std::mem::take(&mut self.first) {
             for _ in 0..2 {
-                if self.inner.fill_buf()?.starts_with(BOM) {
-                    row.extend_from_slice(BOM);
-                    self.inner.consume(BOM.len());
-                } else {
+                let matched = self.match_bom(row)?;
+                if matched < BOM.len() {
+                    // Part of a mark is text (invalid UTF-8, which decoding reports).
+                    for &b in &row[row.len() - matched..] {
+                        state.step(b);
+                    }
                     break;
                 }
+                // Byte order marks alone are no row (`split_rows` finds none there).
+                start = row.len();
             }
         }
-        let mut state = Quoting::Start;
         loop {
             let buf = self.inner.fill_buf()?;
             if buf.is_empty() {
@@ -431,12 +436,30 @@ impl<R: std::io::BufRead> RowReader<R> {
             }
         }
     }
+
+    /// Moves the bytes of a byte order mark at the start of the stream to `row`, one at a
+    /// time (a read may deliver fewer than three bytes); how many matched.
+    fn match_bom(&mut self, row: &mut Vec<u8>) -> std::io::Result<usize> {
+        let mut matched = 0;
+        while matched < BOM.len() {
+            match self.inner.fill_buf()?.first() {
+                Some(&b) if b == BOM[matched] => {
+                    row.push(b);
+                    self.inner.consume(1);
+                    matched += 1;
+                }
+                _ => break,
+            }
+        }
+        Ok(matched)
+    }
 }
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
-/// Where the row of a row's decoded text starts: after a byte order mark, which only the
-/// first row can still hold (see [`RowReader::next_row`]).
+/// Where the first row of a decoded text starts: after a byte order mark (see
+/// [`RowReader::next_row`]). Only for a file's first row: a later row starting with U+FEFF
+/// keeps it in its first cell.
 pub fn row_start(text: &str) -> usize {
     if text.starts_with('\u{feff}') {
         BOM.len()
@@ -1006,6 +1029,60 @@ mod tests {
         assert_eq!(cell.column, None);
     }
 
+    /// The rows [`RowReader`] reads from `raw` (the file's bytes), each as
+    /// `(range in the decoded text, cells)`, read back the way `convert` reads them.
+    fn streamed_rows(raw: &str, capacity: usize) -> Vec<(Range<usize>, Vec<Range<usize>>)> {
+        let mut reader =
+            RowReader::new(std::io::BufReader::with_capacity(capacity, raw.as_bytes()));
+        let bom = if raw.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut offset = 0;
+        let mut rows = Vec::new();
+        let mut bytes = Vec::new();
+        let mut all = Vec::new();
+        loop {
+            bytes.clear();
+            if !reader.next_row(&mut bytes).unwrap() {
+                // Byte order marks alone, read but no row.
+                all.extend_from_slice(&bytes);
+                break;
+            }
+            all.extend_from_slice(&bytes);
+            let text = std::str::from_utf8(&bytes).unwrap();
+            // `decode` takes one byte order mark off the file's first row.
+            let (text, base) = if offset == 0 {
+                (&text[bom..], 0)
+            } else {
+                (text, offset - bom)
+            };
+            let start = if offset == 0 { row_start(text) } else { 0 };
+            let (row, _) = scan_row(text, start);
+            let moved = |r: &Range<usize>| r.start + base..r.end + base;
+            rows.push((moved(&row.range), row.cells.iter().map(moved).collect()));
+            offset += bytes.len();
+        }
+        assert_eq!(all, raw.as_bytes(), "every byte is in exactly one row");
+        rows
+    }
+
+    fn whole_rows(raw: &str) -> Vec<(Range<usize>, Vec<Range<usize>>)> {
+        let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        split_rows(text).map(|r| (r.range, r.cells)).collect()
+    }
+
+    #[test]
+    fn the_row_reader_splits_at_bare_carriage_returns_as_check_does() {
+        let raw = "kind,id,type,name\rentity,a,person,A\rentity,b,person,B\r";
+        let rows = streamed_rows(raw, 8192);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows, whole_rows(raw));
+        // A carriage return inside a `\n` line, and `\r\n` split across two reads.
+        let raw = "kind,id\nentity,a\rentity,b\r\nentity,\"c\r\nd\"\n";
+        for capacity in [1, 2, 3, 8192] {
+            assert_eq!(streamed_rows(raw, capacity), whole_rows(raw), "{capacity}");
+        }
+        assert_eq!(streamed_rows(raw, 8192).len(), 4);
+    }
+
     fn cell_text_strategy() -> impl Strategy<Value = String> {
         prop_oneof![any::<String>(), r#"[a-z ,"\r\n'=+@-]{0,12}"#,]
     }
@@ -1030,6 +1107,17 @@ mod tests {
                 one.read_record(&mut record).unwrap();
                 prop_assert_eq!(record.get(0).unwrap_or(""), cell.as_str());
             }
+        }
+
+        /// The streaming reader (`convert`) splits any text into the rows the whole-text
+        /// scanner (`check`) finds, byte order marks, quotes and line breaks of every kind
+        /// included, whatever the size of its reads.
+        #[test]
+        fn the_row_reader_agrees_with_split_rows(
+            raw in "(\u{feff}){0,2}[a,\"\r\n\u{feff}]{0,40}",
+            capacity in 1usize..6,
+        ) {
+            prop_assert_eq!(streamed_rows(&raw, capacity), whole_rows(&raw));
         }
 
         /// Every string survives neutralising and typing in every kind of column.
