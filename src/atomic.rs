@@ -18,7 +18,7 @@
 //!   replaced;
 //! - a directory is refused before anything is written.
 //!
-//! **No temporary file before there is something to write.** [`write_files`] and [`write`]
+//! **No temporary file before there is something to write.** [`write_files`] and [`write()`]
 //! are handed the finished output; [`Output`] (which `convert` streams into) creates its
 //! temporary file at its first byte, so a run that fails while reading its input leaves
 //! nothing. A temporary file is removed on every failure path (an error, a refused

@@ -28,17 +28,28 @@
 //! **Output.** JSON is an array of the records, pretty-printed with two spaces (the layout
 //! of `serde_json::to_string_pretty`); JSON Lines one compact record per line; YAML a block
 //! list of records (see [`write_yaml`]); CSV one row per record (see [`Columns`] and
-//! [`crate::load::csv`] for the cell encoding), LF line ends, RFC 4180 quoting. Output goes
-//! to a temporary file in the target's folder, renamed over the target only once everything
-//! converted ([`Pending`]), so a failed run never leaves a partial file. Standard output gets
-//! nothing until the conversion succeeded (the output is staged in a temporary file).
+//! [`crate::load::csv`] for the cell encoding), LF line ends, RFC 4180 quoting. Where it
+//! goes follows [`crate::atomic`]: a file target gets a temporary file in its folder, made at
+//! the first byte of output and renamed over the target only once everything converted
+//! ([`Output`]), so a failed run never leaves a partial file; standard output, a FIFO or a
+//! device gets nothing until the conversion succeeded (the output is staged in an anonymous
+//! temporary file), and is never replaced. An output that is the input is refused.
+//!
+//! **Reading.** The input is held to `max_file_size` ([`Options::limits`]): a file over it
+//! is refused before it is read, and a stream (standard input, a pipe) is read one byte
+//! past it at most; either is a `limit` finding that stops the conversion. CSV rows are
+//! split by [`crate::load::csv::RowReader`], the state machine `check`'s scanner uses, and
+//! read by the same header and row functions, so `convert` and `check` read the same
+//! records from any CSV file (bare `\r` line ends included), with the same locations; each
+//! byte is looked at once.
 //!
 //! **Streaming.** JSON Lines and CSV input are read one record at a time, and every output
 //! is written one record at a time, so converting JSON Lines or CSV to JSON Lines, JSON or
 //! YAML takes memory for one record, whatever the file's size. CSV output needs its columns
 //! before its first row, so it reads the input twice: once to find the columns (and check
-//! the records), once to write (standard input is copied to a temporary file on the first
-//! pass); that is still one record at a time. JSON and YAML input are read whole.
+//! the records), once to write (standard input, or any input that is not a regular file, is
+//! copied to a temporary file on the first pass); that is still one record at a time. JSON
+//! and YAML input are read whole.
 //!
 //! Nothing here prints: diagnostics come back in the [`Outcome`], the converted records go
 //! to the file or to the writer the caller hands in for standard output.
