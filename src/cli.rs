@@ -81,6 +81,10 @@ struct ConvertArgs {
     /// Convert records that fail their schema (diagnostics are still shown).
     #[arg(long)]
     allow_errors: bool,
+    /// The configuration whose `[limits]` apply (default: `factkit.toml` in the input's
+    /// folder, or in the current directory for standard input, if any).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -270,9 +274,64 @@ enum Failure {
 }
 
 impl From<Error> for Failure {
+    /// A closed pipe on standard output (`-o -` too) ends the run quietly.
     fn from(e: Error) -> Failure {
-        Failure::Run(e)
+        match e {
+            Error::Write { path, source }
+                if path.as_os_str() == "-" && source.kind() == std::io::ErrorKind::BrokenPipe =>
+            {
+                Failure::Pipe
+            }
+            e => Failure::Run(e),
+        }
     }
+}
+
+/// What a check or export run read: its dataset folders, record files, configuration,
+/// extra schemas and archives, which its output must not replace.
+fn reads_of(
+    paths: &[PathBuf],
+    report: &factkit::Report,
+    config: Option<&Config>,
+    schema: Option<&Path>,
+) -> factkit::atomic::Reads {
+    let mut reads = factkit::atomic::Reads::default();
+    for path in paths {
+        if path.is_dir() {
+            reads.folder(path);
+        }
+    }
+    let dataset = &report.dataset;
+    for file in &dataset.files {
+        if let Some(path) = file.path() {
+            reads.file(path, "a record file of the dataset");
+        }
+    }
+    if let Some(path) = schema {
+        reads.file(path, "the schema");
+    }
+    if let Some(config) = config {
+        if let Some(path) = &config.path {
+            reads.file(path, "the configuration");
+        }
+        for extra in &config.schemas {
+            reads.file(&extra.path, "a schema");
+        }
+    }
+    for entry in &dataset.entries {
+        let archive = match &entry.record {
+            Some(factkit::model::Record::Source(source)) => source.archive.clone(),
+            _ => entry
+                .value
+                .get("archive")
+                .and_then(|a| a.as_str())
+                .map(str::to_owned),
+        };
+        if let Some(archive) = archive {
+            reads.file(&dataset.root.join(archive), "an archive");
+        }
+    }
+    reads
 }
 
 /// Writes to standard output; a closed pipe stops the run quietly.
@@ -330,6 +389,7 @@ fn color_allowed() -> bool {
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let mut limits = factkit::limits::Limits::default();
+    let mut used_config = None;
     let (report, rules) = match &args.schema {
         Some(schema) => {
             if args.list_rules {
@@ -357,6 +417,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             let progress = Progress::start("checking");
             let report = factkit::check::check_with(&args.paths, &config, &options);
             progress.finish();
+            used_config = Some(config);
             (report?, catalog)
         }
     };
@@ -388,6 +449,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     }
     match &args.output {
         Some(path) => {
+            let reads = reads_of(
+                &args.paths,
+                &report,
+                used_config.as_ref(),
+                args.schema.as_deref(),
+            );
+            reads.check(path)?;
             factkit::atomic::write(path, text.as_bytes())?;
             eprintln!("{summary}");
         }
@@ -451,22 +519,30 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         )),
         None => None,
     };
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::for_paths(std::slice::from_ref(&args.input))?,
+    };
+    if let Some(output) = &args.output {
+        let mut reads = factkit::atomic::Reads::default();
+        if let Some(path) = &args.schema {
+            reads.file(path, "the schema");
+        }
+        if let Some(path) = &config.path {
+            reads.file(path, "the configuration");
+        }
+        reads.check(output)?;
+    }
     let options = convert::Options {
         from: args.from.map(DataFormat::format),
         to: args.to.map(DataFormat::format),
         schema,
         kind: args.kind.as_deref().map(parse_kind).transpose()?,
         allow_errors: args.allow_errors,
+        limits: config.limits,
     };
     let mut stdout = std::io::stdout().lock();
-    let outcome = match convert::convert(&args.input, args.output.as_deref(), &options, &mut stdout)
-    {
-        Ok(outcome) => outcome,
-        Err(Error::Write { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            return Err(Failure::Pipe)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let outcome = convert::convert(&args.input, args.output.as_deref(), &options, &mut stdout)?;
     drop(stdout);
     // Standard output may carry the records, so diagnostics and the summary go to standard
     // error.
@@ -476,7 +552,7 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
     for f in &outcome.findings {
         text.push_str(&human::render(
             std::slice::from_ref(&f.diagnostic),
-            &|_| Some(&f.source),
+            &|_| (!f.source.is_empty()).then_some(&*f.source),
             color,
         ));
     }
@@ -675,7 +751,10 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     // The document is complete before anything is reported as written: into files that are
     // renamed into place, or into memory before it goes to standard output.
     let written = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
-        Some(path) => export::to_path(&report, format, &options, path)?,
+        Some(path) => {
+            let reads = reads_of(&args.paths, &report, Some(&config), None);
+            export::to_path_guarded(&report, format, &options, path, &reads)?
+        }
         None => {
             let mut buffer = Vec::new();
             export::to_writer(&report, format, &options, &mut buffer)?;

@@ -28,30 +28,43 @@
 //! **Output.** JSON is an array of the records, pretty-printed with two spaces (the layout
 //! of `serde_json::to_string_pretty`); JSON Lines one compact record per line; YAML a block
 //! list of records (see [`write_yaml`]); CSV one row per record (see [`Columns`] and
-//! [`crate::load::csv`] for the cell encoding), LF line ends, RFC 4180 quoting. Output goes
-//! to a temporary file in the target's folder, renamed over the target only once everything
-//! converted ([`Pending`]), so a failed run never leaves a partial file. Standard output gets
-//! nothing until the conversion succeeded (the output is staged in a temporary file).
+//! [`crate::load::csv`] for the cell encoding), LF line ends, RFC 4180 quoting. Where it
+//! goes follows [`crate::atomic`]: a file target gets a temporary file in its folder, made at
+//! the first byte of output and renamed over the target only once everything converted
+//! ([`Output`]), so a failed run never leaves a partial file; standard output, a FIFO or a
+//! device gets nothing until the conversion succeeded (the output is staged in an anonymous
+//! temporary file), and is never replaced. An output that is the input is refused.
+//!
+//! **Reading.** The input is held to `max_file_size` ([`Options::limits`]): a file over it
+//! is refused before it is read, and a stream (standard input, a pipe) is read one byte
+//! past it at most; either is a `limit` finding that stops the conversion. CSV rows are
+//! split by [`crate::load::csv::RowReader`], the state machine `check`'s scanner uses, and
+//! read by the same header and row functions, so `convert` and `check` read the same
+//! records from any CSV file (bare `\r` line ends included), with the same locations; each
+//! byte is looked at once.
 //!
 //! **Streaming.** JSON Lines and CSV input are read one record at a time, and every output
 //! is written one record at a time, so converting JSON Lines or CSV to JSON Lines, JSON or
 //! YAML takes memory for one record, whatever the file's size. CSV output needs its columns
 //! before its first row, so it reads the input twice: once to find the columns (and check
-//! the records), once to write (standard input is copied to a temporary file on the first
-//! pass); that is still one record at a time. JSON and YAML input are read whole.
+//! the records), once to write (standard input, or any input that is not a regular file, is
+//! copied to a temporary file on the first pass); that is still one record at a time. JSON
+//! and YAML input are read whole.
 //!
 //! Nothing here prints: diagnostics come back in the [`Outcome`], the converted records go
 //! to the file or to the writer the caller hands in for standard output.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::atomic::{Destination, Output, Reads};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::load::{self, csv as cells, Dataset, Entry, Format, SourceFile};
 use crate::model::Kind;
 use crate::schema::user::SchemaFile;
@@ -59,7 +72,7 @@ use crate::schema::{Schemas, Violation};
 use crate::typing::{self, Types, Typing};
 
 /// Settings of a conversion.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Options {
     /// The input format; from the input's extension when `None`.
     pub from: Option<Format>,
@@ -71,6 +84,8 @@ pub struct Options {
     pub kind: Option<Kind>,
     /// Convert records that fail their schema (diagnostics are still reported).
     pub allow_errors: bool,
+    /// The ceilings of `[limits]`: the input is read no further than `max_file_size`.
+    pub limits: Limits,
 }
 
 /// A diagnostic of a conversion and the text its location's span indexes.
@@ -78,7 +93,8 @@ pub struct Options {
 pub struct Finding {
     /// The finding; its line and column are the file's, its byte span is into `source`.
     pub diagnostic: Diagnostic,
-    /// The whole input, or for a streamed input the record's own lines.
+    /// The whole input, or for a streamed input the record's own lines (from the start of
+    /// its first line); empty when there is no text to show.
     pub source: Arc<str>,
 }
 
@@ -151,6 +167,30 @@ pub fn convert(
     if !stdin && !input.exists() {
         return Err(Error::NotFound(input.to_path_buf()));
     }
+    // Where the output goes is decided before anything is read, and nothing is created
+    // there until the first byte is written.
+    let destination = Destination::of(output.unwrap_or(Path::new("-")))?;
+    let mut reads = Reads::default();
+    reads.file(input, "the input");
+    reads.check(destination.path())?;
+    let name = input.display().to_string();
+    let regular = !stdin && std::fs::metadata(input).is_ok_and(|m| m.is_file());
+    if regular {
+        let size = std::fs::metadata(input).map_or(0, |m| m.len());
+        if let Some(d) = options.limits.file_size(&name, size) {
+            return Ok(Outcome {
+                findings: vec![Finding {
+                    diagnostic: d,
+                    source: Arc::from(""),
+                }],
+                records: 0,
+                errors: 1,
+                written: false,
+                from,
+                to,
+            });
+        }
+    }
     let gate = match (&options.schema, options.kind) {
         (Some(schema), _) => Gate::Schema(Arc::clone(schema)),
         (None, Some(kind)) => Gate::Kind(kind, Box::new(Schemas::bundled()?)),
@@ -162,7 +202,7 @@ pub fn convert(
         (None, None) => None,
     };
     let mut run = Run {
-        name: input.display().to_string(),
+        name,
         load: load::Options {
             kind: options.kind,
             typing,
@@ -174,26 +214,15 @@ pub fn convert(
         findings: Vec::new(),
         records: 0,
         errors: 0,
+        limits: options.limits.clone(),
     };
     let mut source = Input {
         path: (!stdin).then(|| input.to_path_buf()),
+        regular,
+        max_size: options.limits.max_file_size,
         spool: None,
     };
-    let mut pending = match output {
-        Some(path) => Some(Pending::begin(path)?),
-        None => None,
-    };
-    let staged = match &pending {
-        Some(p) => p.file()?,
-        None => tempfile::tempfile().map_err(|e| write_error(None, e))?,
-    };
-    let target = output.map(Path::to_path_buf);
-    let mut out = BufWriter::new(
-        staged
-            .try_clone()
-            .map_err(|e| write_error(target.as_deref(), e))?,
-    );
-    let write_failed = |e: std::io::Error| write_error(target.as_deref(), e);
+    let mut output = Output::new(destination);
     if to == Format::Csv {
         let mut columns = Columns::default();
         run.each(&mut source, from, true, &mut |value| {
@@ -203,53 +232,52 @@ pub fn convert(
             return Ok(run.outcome(from, to, false));
         }
         run.collect = false;
-        let mut writer = csv::WriterBuilder::new().from_writer(&mut out);
-        writer
-            .write_record(columns.names())
-            .map_err(|e| write_failed(csv_io(e)))?;
         let mut failure = None;
-        run.each(&mut source, from, false, &mut |value| {
-            let row = columns.row(value, RecordTyping::of(value, options).get());
-            if let Err(e) = writer.write_record(&row) {
-                failure.get_or_insert(csv_io(e));
+        {
+            let mut writer = csv::WriterBuilder::new().from_writer(&mut output);
+            if let Err(e) = writer.write_record(columns.names()) {
+                failure = Some(csv_io(e));
             }
-            Ok(())
-        })?;
-        if let Some(e) = failure {
-            return Err(write_failed(e));
+            run.each(&mut source, from, false, &mut |value| {
+                if failure.is_none() {
+                    let row = columns.row(value, RecordTyping::of(value, options).get());
+                    if let Err(e) = writer.write_record(&row) {
+                        failure = Some(csv_io(e));
+                    }
+                }
+                Ok(())
+            })?;
+            if failure.is_none() {
+                failure = writer.flush().err();
+            }
         }
-        writer.flush().map_err(write_failed)?;
+        if let Some(e) = failure {
+            return Err(output.error(e));
+        }
     } else {
         let mut writer = Writer::new(to);
         let mut failure = None;
         run.each(&mut source, from, false, &mut |value| {
-            let typing = RecordTyping::of(value, options);
-            if let Err(e) = writer.record(&mut out, value, typing.get()) {
-                failure.get_or_insert(e);
+            if failure.is_none() {
+                let typing = RecordTyping::of(value, options);
+                failure = writer.record(&mut output, value, typing.get()).err();
             }
             Ok(())
         })?;
         if let Some(e) = failure {
-            return Err(write_failed(e));
+            return Err(output.error(e));
         }
-        if run.refused() {
-            return Ok(run.outcome(from, to, false));
-        }
-        writer.finish(&mut out).map_err(write_failed)?;
-    }
-    out.flush().map_err(write_failed)?;
-    drop(out);
-    match pending.take() {
-        Some(p) => p.commit()?,
-        None => {
-            let mut staged = staged;
-            staged
-                .seek(std::io::SeekFrom::Start(0))
-                .and_then(|_| std::io::copy(&mut staged, stdout))
-                .and_then(|_| stdout.flush())
-                .map_err(|e| write_error(None, e))?;
+        if !run.refused() {
+            if let Err(e) = writer.finish(&mut output) {
+                return Err(output.error(e));
+            }
         }
     }
+    // The second pass of CSV output can still stop (a file that grew past the ceiling).
+    if run.refused() {
+        return Ok(run.outcome(from, to, false));
+    }
+    output.finish(stdout)?;
     Ok(run.outcome(from, to, true))
 }
 
@@ -293,15 +321,6 @@ fn csv_io(e: csv::Error) -> std::io::Error {
         other => std::io::Error::other(format!("{other:?}")),
     }
 }
-
-fn write_error(path: Option<&Path>, source: std::io::Error) -> Error {
-    Error::Write {
-        path: path.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
-        source,
-    }
-}
-
-pub use crate::atomic::Pending;
 
 /// What validates records.
 enum Gate {
@@ -347,8 +366,14 @@ type Sink<'s> = dyn FnMut(&Value) -> Result<(), Problem> + 's;
 
 /// The input, opened once per pass.
 struct Input {
+    /// `None` for standard input.
     path: Option<PathBuf>,
-    /// Standard input as read by the first pass, for the second.
+    /// A regular file, which can be opened again; anything else (standard input, a pipe
+    /// such as `<(cmd)`) can be read once, so it is spooled when a second pass needs it.
+    regular: bool,
+    /// `max_file_size`: each pass reads at most this much.
+    max_size: u64,
+    /// A stream as read by the first pass, for the second.
     spool: Option<File>,
 }
 
@@ -366,33 +391,98 @@ impl<R: Read> Read for Tee<R> {
     }
 }
 
+/// Reads at most `left` bytes, then fails with [`OverCeiling`] if there is more: an input
+/// is never read further than one byte past `max_file_size`.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+/// The error [`Capped`] fails with.
+#[derive(Debug)]
+struct OverCeiling;
+
+impl std::fmt::Display for OverCeiling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the input is over `max_file_size`")
+    }
+}
+
+impl std::error::Error for OverCeiling {}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(OverCeiling)),
+            };
+        }
+        let most = usize::try_from(self.left).map_or(buf.len(), |left| left.min(buf.len()));
+        let n = self.inner.read(&mut buf[..most])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 impl Input {
     fn open(&mut self, keep: bool) -> Result<Box<dyn BufRead>, Error> {
-        let read_error = |path: &Path, source| Error::Read {
-            path: path.to_path_buf(),
+        let name = self.path.clone().unwrap_or_else(|| PathBuf::from("-"));
+        let read_error = |source| Error::Read {
+            path: name.clone(),
             source,
         };
-        if let Some(path) = &self.path {
-            let file = File::open(path).map_err(|e| read_error(path, e))?;
-            return Ok(Box::new(BufReader::new(file)));
-        }
-        let stdin = Path::new("-");
         if let Some(spool) = &self.spool {
-            let mut file = spool.try_clone().map_err(|e| read_error(stdin, e))?;
-            file.seek(std::io::SeekFrom::Start(0))
-                .map_err(|e| read_error(stdin, e))?;
+            let mut file = spool.try_clone().map_err(read_error)?;
+            file.seek(std::io::SeekFrom::Start(0)).map_err(read_error)?;
             return Ok(Box::new(BufReader::new(file)));
         }
-        if keep {
-            let spool = tempfile::tempfile().map_err(|e| read_error(stdin, e))?;
-            let copy = spool.try_clone().map_err(|e| read_error(stdin, e))?;
+        let stream: Box<dyn Read> = match &self.path {
+            Some(path) => Box::new(File::open(path).map_err(read_error)?),
+            None => Box::new(std::io::stdin()),
+        };
+        let capped = Capped {
+            inner: stream,
+            left: self.max_size,
+        };
+        if keep && !self.regular {
+            let spool = tempfile::tempfile().map_err(read_error)?;
+            let copy = spool.try_clone().map_err(read_error)?;
             self.spool = Some(spool);
             return Ok(Box::new(BufReader::new(Tee {
-                inner: std::io::stdin(),
+                inner: capped,
                 copy,
             })));
         }
-        Ok(Box::new(BufReader::new(std::io::stdin())))
+        Ok(Box::new(BufReader::new(capped)))
+    }
+}
+
+/// Where a piece of a streamed input starts: the line breaks (`\n`) before it, and the
+/// characters since the last one (a CSV row after a bare `\r` starts inside a line).
+#[derive(Debug, Clone, Copy, Default)]
+struct Shift {
+    lines: usize,
+    columns: usize,
+}
+
+impl Shift {
+    /// The position after `text`, which starts here.
+    fn after(self, text: &str) -> Shift {
+        match text.rfind('\n') {
+            Some(i) => Shift {
+                lines: self.lines + text.bytes().filter(|&b| b == b'\n').count(),
+                columns: text[i + 1..].chars().count(),
+            },
+            None => Shift {
+                lines: self.lines,
+                columns: self.columns + text.chars().count(),
+            },
+        }
     }
 }
 
@@ -407,6 +497,8 @@ struct Run {
     findings: Vec<Finding>,
     records: usize,
     errors: usize,
+    /// The ceilings of `[limits]`.
+    limits: Limits,
 }
 
 impl Run {
@@ -426,7 +518,7 @@ impl Run {
     }
 
     /// Reads every record of `input` in `from`, handing each to `sink` while nothing
-    /// stops the conversion. `keep` spools standard input for a second pass.
+    /// stops the conversion. `keep` spools a stream for a second pass.
     fn each(
         &mut self,
         input: &mut Input,
@@ -435,54 +527,81 @@ impl Run {
         sink: &mut Sink<'_>,
     ) -> Result<(), Error> {
         let mut reader = input.open(keep)?;
-        let name = self.name.clone();
-        let read_error = |source| Error::Read {
-            path: PathBuf::from(&name),
-            source,
-        };
         match from {
             Format::Json | Format::Yaml => {
                 let mut bytes = Vec::new();
-                reader.read_to_end(&mut bytes).map_err(read_error)?;
+                if let Err(e) = reader.read_to_end(&mut bytes) {
+                    return self.stop_reading(e);
+                }
                 let (file, problem) = load::decode(self.name.clone(), None, &bytes, Some(from));
+                drop(bytes);
                 let mut entries = Vec::new();
                 let mut findings = Vec::new();
                 match problem {
                     Some(d) => findings.push(d),
                     None => load::load_file(0, &file, &self.load, &mut entries, &mut findings),
                 }
-                self.chunk(file, 0, entries, findings, sink);
+                self.chunk(file, Shift::default(), Some(""), entries, findings, sink);
             }
             Format::JsonLines => {
                 let mut line = Vec::new();
                 let mut number = 0;
+                let mut offset = 0u64;
                 loop {
                     line.clear();
-                    if reader.read_until(b'\n', &mut line).map_err(read_error)? == 0 {
-                        break;
+                    match reader.read_until(b'\n', &mut line) {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => return self.stop_reading(e),
                     }
                     number += 1;
-                    let (file, problem) =
-                        load::decode(self.name.clone(), None, &line, Some(Format::JsonLines));
+                    let (file, problem) = load::decode_part(
+                        self.name.clone(),
+                        None,
+                        &line,
+                        Some(Format::JsonLines),
+                        offset,
+                    );
+                    offset += line.len() as u64;
                     let mut entries = Vec::new();
                     let mut findings = Vec::new();
                     match problem {
                         Some(d) => findings.push(d),
                         None => load::load_file(0, &file, &self.load, &mut entries, &mut findings),
                     }
-                    self.chunk(file, number - 1, entries, findings, sink);
+                    let at = Shift {
+                        lines: number - 1,
+                        columns: 0,
+                    };
+                    self.chunk(file, at, Some(""), entries, findings, sink);
                 }
             }
-            Format::Csv => self.each_row(&mut reader, sink)?,
+            Format::Csv => return self.each_row(reader, sink),
         }
         Ok(())
     }
 
-    fn each_row(
-        &mut self,
-        reader: &mut Box<dyn BufRead>,
-        sink: &mut Sink<'_>,
-    ) -> Result<(), Error> {
+    /// Ends a pass that could not read on: over `max_file_size`, a `limit` finding that
+    /// stops the conversion; any other failure, the run's error.
+    fn stop_reading(&mut self, e: std::io::Error) -> Result<(), Error> {
+        if e.get_ref().is_some_and(|inner| inner.is::<OverCeiling>()) {
+            self.errors += 1;
+            self.findings.push(Finding {
+                diagnostic: self.limits.stream_size(&self.name),
+                source: Arc::from(""),
+            });
+            return Ok(());
+        }
+        Err(Error::Read {
+            path: PathBuf::from(&self.name),
+            source: e,
+        })
+    }
+
+    /// Reads CSV rows one at a time, split and read as `check` reads a CSV file (the same
+    /// row scanner, header and row functions of [`crate::load::csv`]), so both give the same
+    /// records with the same locations.
+    fn each_row(&mut self, reader: Box<dyn BufRead>, sink: &mut Sink<'_>) -> Result<(), Error> {
         let load = self.load.clone();
         let typing = |kind: Option<&str>| load.typing_for(kind);
         let settings = cells::Settings {
@@ -490,78 +609,100 @@ impl Run {
             typing: &typing,
             dataset: false,
         };
+        let mut rows = cells::RowReader::new(reader);
         let mut header = None;
-        let mut lines = 0;
+        // The row number as a spreadsheet shows it: blank rows count.
         let mut number = 0;
+        let mut at = Shift::default();
+        let mut offset = 0u64;
         let mut bytes = Vec::new();
-        let mut chunks = Vec::new();
+        // The text of the line so far, before the row (a row after a bare `\r` starts inside
+        // a line), so a finding shows its whole line, as `check` does; `None` past the
+        // length of line a finding shows.
+        let mut line = Some(String::new());
+        let mut next_line = Some(String::new());
         loop {
+            line.clone_from(&next_line);
             bytes.clear();
-            let first_line = lines;
-            // A row ends at a line break outside quotes: read lines until it does.
-            loop {
-                let n = reader
-                    .read_until(b'\n', &mut bytes)
-                    .map_err(|source| Error::Read {
-                        path: PathBuf::from(&self.name),
-                        source,
-                    })?;
-                if n == 0 {
-                    break;
-                }
-                lines += 1;
-                let text = String::from_utf8_lossy(&bytes);
-                if !cells::scan_row(&text, 0).0.unclosed_quote {
-                    break;
-                }
-            }
-            if bytes.is_empty() {
-                break;
+            match rows.next_row(&mut bytes) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return self.stop_reading(e),
             }
             number += 1;
-            let (file, problem) = load::decode(self.name.clone(), None, &bytes, Some(Format::Csv));
-            if let Some(d) = problem {
-                chunks.push((file, first_line, Vec::new(), vec![d]));
-                break;
+            let (file, problem) =
+                load::decode_part(self.name.clone(), None, &bytes, Some(Format::Csv), offset);
+            let here = at;
+            let offset_before = offset;
+            let text = file.text();
+            // Columns on the first line are counted after a byte order mark, as in the file.
+            let counted = if offset == 0 {
+                &text[cells::row_start(text)..]
+            } else {
+                text
+            };
+            at = at.after(counted);
+            offset += bytes.len() as u64;
+            next_line = match counted.rfind('\n') {
+                Some(i) => Some(counted[i + 1..].to_owned()),
+                None => next_line.map(|mut l| {
+                    l.push_str(counted);
+                    l
+                }),
             }
-            let (row, _) = cells::scan_row(file.text(), 0);
+            .filter(|l| l.len() <= SHOWN_LINE);
+            if let Some(d) = problem {
+                self.chunk(file, here, line.as_deref(), Vec::new(), vec![d], sink);
+                return Ok(());
+            }
+            let start = if offset_before == 0 {
+                cells::row_start(file.text())
+            } else {
+                0
+            };
+            let (row, _) = cells::scan_row(file.text(), start);
             if row.is_blank() {
                 continue;
             }
-            match &header {
+            let (entries, findings) = match &header {
                 None => match cells::read_header(&file, &row, number, &settings) {
-                    Ok(h) => header = Some(h),
+                    Ok(h) => {
+                        header = Some(h);
+                        continue;
+                    }
                     Err(d) => {
-                        chunks.push((file, first_line, Vec::new(), vec![*d]));
-                        break;
+                        self.chunk(file, here, line.as_deref(), Vec::new(), vec![*d], sink);
+                        return Ok(());
                     }
                 },
-                Some(h) => {
-                    let (entries, findings) =
-                        match cells::row_entry(0, &file, &row, number, h, &settings) {
-                            Ok(entry) => (entry.into_iter().collect(), Vec::new()),
-                            Err(d) => (Vec::new(), vec![*d]),
-                        };
-                    chunks.push((file, first_line, entries, findings));
-                }
-            }
-            // Chunks are handed on at once: one record in memory at a time.
-            for (file, offset, entries, findings) in chunks.drain(..) {
-                self.chunk(file, offset, entries, findings, sink);
-            }
+                Some(h) => match cells::row_entry(0, &file, &row, number, h, &settings) {
+                    Ok(entry) => (entry.into_iter().collect(), Vec::new()),
+                    Err(d) => (Vec::new(), vec![*d]),
+                },
+            };
+            // Each row is handed on at once: one record in memory at a time.
+            self.chunk(file, here, line.as_deref(), entries, findings, sink);
         }
-        for (file, offset, entries, findings) in chunks.drain(..) {
-            self.chunk(file, offset, entries, findings, sink);
+        if header.is_none() {
+            // No header row: the file is empty, as `check` says.
+            let file = SourceFile::new(self.name.clone(), None, String::new(), Format::Csv);
+            let d = load::empty_file(
+                &file,
+                "write a header row (`kind,id,…`) and one row per record",
+            );
+            self.chunk(file, Shift::default(), Some(""), Vec::new(), vec![d], sink);
         }
         Ok(())
     }
 
     /// Validates, reports and hands on the records read from one piece of the input
-    /// (`file`, whose first line is line `offset + 1` of the input).
+    /// (`file`, which starts at `at` in the input, after `line` on its first line; `None`
+    /// when that is too long to show).
     fn chunk(
         &mut self,
         file: SourceFile,
-        offset: usize,
+        at: Shift,
+        line: Option<&str>,
         entries: Vec<Entry>,
         mut findings: Vec<Diagnostic>,
         sink: &mut Sink<'_>,
@@ -594,13 +735,20 @@ impl Run {
         if !self.collect || findings.is_empty() {
             return;
         }
-        let source: Arc<str> = Arc::from(dataset.files[0].text());
+        // The piece's text after the start of its first line, the spans moved to match.
+        let (source, before): (Arc<str>, usize) = match line {
+            Some(line) => (
+                Arc::from(format!("{line}{}", dataset.files[0].text())),
+                line.len(),
+            ),
+            None => (Arc::from(""), 0),
+        };
         for mut d in findings {
             dataset.place(&mut d);
             if blocking(&d, self.allow_errors) {
                 self.errors += 1;
             }
-            shift(&mut d, offset);
+            shift(&mut d, at, before);
             self.findings.push(Finding {
                 diagnostic: d,
                 source: Arc::clone(&source),
@@ -609,16 +757,30 @@ impl Run {
     }
 }
 
-/// Moves a diagnostic placed in a piece of the input down to the piece's first line.
-fn shift(d: &mut Diagnostic, lines: usize) {
+/// The longest line before a CSV row kept to show with a finding on the row (the human
+/// output shows no longer line either: it names the line and column alone).
+const SHOWN_LINE: usize = 16 * 1024;
+
+/// Moves a diagnostic placed in a piece of the input to where the piece starts, and its
+/// spans `before` bytes on (past the text of the line before it).
+fn shift(d: &mut Diagnostic, at: Shift, before: usize) {
+    let move_to = |l: &mut crate::diagnostic::Location| {
+        l.span = l.span.start + before..l.span.end + before;
+        if l.line == 1 {
+            l.column += at.columns;
+        }
+        if l.end_line == 1 {
+            l.end_column += at.columns;
+        }
+        l.line += at.lines;
+        l.end_line += at.lines;
+    };
     if let Some(l) = &mut d.location {
-        l.line += lines;
-        l.end_line += lines;
+        move_to(l);
     }
     for r in &mut d.related {
         if let Some(l) = &mut r.location {
-            l.line += lines;
-            l.end_line += lines;
+            move_to(l);
         }
     }
 }

@@ -8,14 +8,15 @@
 //!
 //! | key | default | what happens over it |
 //! |---|---|---|
-//! | `max_file_size` | 104857600 (100 MiB) | the file is not read: a `limit` error at the file; the rest of the dataset is checked |
+//! | `max_file_size` | 104857600 (100 MiB) | the file is not read: a `limit` error at the file; the rest of the dataset is checked. Standard input and `convert`'s input are held to it too, while they are read: reading stops one byte past it |
 //! | `max_depth` | 128 (also the most allowed) | the record is not checked: a `limit` error at the deepest value |
 //! | `max_string_length` | 10485760 (10 MiB, in bytes) | the record is not checked: a `limit` error at the string |
 //! | `max_diagnostics` | 1000 (0: no ceiling) | findings past it are not printed; a line says how many, and the summary and the exit code count them all |
 //!
 //! `max_depth` cannot go above 128: serde_json refuses JSON nested deeper (a syntax error),
 //! and the YAML loader follows it. This module decides and words the findings; the loader
-//! calls [`Limits::file_size`] before reading a file and [`Limits::check_records`] after,
+//! calls [`Limits::file_size`] before reading a file ([`Limits::stream_size`] when reading
+//! passes the ceiling) and [`Limits::check_records`] after,
 //! and the binary calls [`Limits::shown`] to cut the printed list. It does not read files or
 //! print.
 
@@ -84,16 +85,30 @@ impl Limits {
                 ),
             )
             .help("raise it in factkit.toml: `[limits]` `max_file_size = BYTES`, or split the file")
-            .with_location(Location {
-                file: name.to_owned(),
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 1,
-                span: 0..0,
-                cell: None,
-            })
+            .with_location(start_of(name))
         })
+    }
+
+    /// The `limit` finding for an input whose size is only known by reading it (standard
+    /// input, a pipe, a file that grew since it was measured) that went past
+    /// `max_file_size`: reading stopped one byte past the ceiling. Placed at the start of
+    /// `name` (`-` for standard input).
+    pub fn stream_size(&self, name: &str) -> Diagnostic {
+        let what = if name == "-" {
+            "standard input"
+        } else {
+            "the file"
+        };
+        Diagnostic::new(
+            "limit",
+            Severity::Error,
+            format!(
+                "{what} is over the ceiling of {} bytes (`max_file_size`); reading stopped at the ceiling, and none of it is used",
+                thousands(self.max_file_size)
+            ),
+        )
+        .help("raise it in factkit.toml: `[limits]` `max_file_size = BYTES`, or split the input")
+        .with_location(start_of(name))
     }
 
     /// Checks the records `from..` of `dataset` (those of the file just read) against
@@ -200,6 +215,19 @@ impl Limits {
             if rest == 1 { "" } else { "s" }
         );
         (self.max_diagnostics, Some(note))
+    }
+}
+
+/// The start of the file `name`, where a finding about the whole file is placed.
+fn start_of(name: &str) -> Location {
+    Location {
+        file: name.to_owned(),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        span: 0..0,
+        cell: None,
     }
 }
 

@@ -405,6 +405,46 @@ fn symlink_outside() {
     assert!(named.contains("title=schema::"), "{named}");
 }
 
+/// Rows ended by a bare carriage return (old Mac line ends): `check` reads three records,
+/// and `convert` converts the same three (issue 11: it wrote none and exited 0), with the
+/// same finding at the same place once `--kind` validates them.
+#[test]
+fn bare_cr() {
+    let (_dir, data) = scratch("bare-cr");
+    let mut out = check(&data);
+    out.push_str("\n$ factkit convert cr.csv --to jsonl\n");
+    out.push_str(&run(&data, &["convert", "cr.csv", "--to", "jsonl"]));
+    out.push_str("\n$ factkit convert cr.csv --to jsonl --kind entity\n");
+    out.push_str(&run(
+        &data,
+        &["convert", "cr.csv", "--to", "jsonl", "--kind", "entity"],
+    ));
+    insta::assert_snapshot!("bare-cr", out);
+}
+
+/// An output that would replace a file the run reads is refused, exit 2, and nothing is
+/// written (issue 11: the export wrote over `entities.csv` without its invalid row).
+#[test]
+fn output_over_input() {
+    let (_dir, data) = scratch("output-over-input");
+    let before = std::fs::read_to_string(data.join("entities.csv")).unwrap();
+    let mut out = String::from("$ factkit export --to csv --allow-errors . -o ./\n");
+    out.push_str(&run(
+        &data,
+        &["export", "--to", "csv", "--allow-errors", ".", "-o", "./"],
+    ));
+    out.push_str("\n$ factkit convert entities.csv -o entities.csv\n");
+    out.push_str(&run(
+        &data,
+        &["convert", "entities.csv", "-o", "entities.csv"],
+    ));
+    insta::assert_snapshot!("output-over-input", out);
+    assert_eq!(
+        std::fs::read_to_string(data.join("entities.csv")).unwrap(),
+        before
+    );
+}
+
 /// Every case folder has a test above.
 #[test]
 fn every_case_is_run() {

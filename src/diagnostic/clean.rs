@@ -35,20 +35,51 @@ use std::ops::Range;
 
 /// `text` made inert for a terminal or a CI log (see the module documentation).
 pub fn clean(text: &str) -> Cow<'_, str> {
-    let (cleaned, []) = clean_marked(text, []);
+    let (cleaned, []) = clean_marked(text, [], Mode::Code);
     cleaned
 }
 
 /// [`clean`] of a source line, with `span` (byte offsets into `line`, on character
 /// boundaries) moved to the same characters of the cleaned line, for an underline.
+///
+/// Unlike [`clean`], each rewritten character becomes *one* visible character, so the
+/// excerpt keeps its columns (counted in characters) and the ` --> file:line:column`
+/// header stays the column of the file: a C0 control becomes its Control Picture (`␛`,
+/// `␍`, `␀`), DEL `␡`, any other rewritten control `�`, and the second of `::` or `##`
+/// becomes `꞉` (U+A789) or `＃` (U+FF03), which no runner reads as a colon or a number
+/// sign. An excerpt line always starts with the renderer's gutter (`12 | `), never with data.
 pub fn clean_span(line: &str, span: Range<usize>) -> (Cow<'_, str>, Range<usize>) {
-    let (cleaned, [start, end]) = clean_marked(line, [span.start, span.end]);
+    let (cleaned, [start, end]) = clean_marked(line, [span.start, span.end], Mode::Excerpt);
     (cleaned, start..end)
+}
+
+/// How a rewritten character is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// As its code point, `\u{1b}`: unambiguous, for messages.
+    Code,
+    /// As one visible character of the same width in columns, for source excerpts.
+    Excerpt,
+}
+
+/// What `c` is written as in the excerpt mode.
+fn picture(c: char) -> char {
+    match c {
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        ':' => '\u{a789}',
+        '#' => '\u{ff03}',
+        _ => '\u{fffd}',
+    }
 }
 
 /// Cleans `text` and moves each byte offset of `marks` by the bytes the rewriting added
 /// before it.
-fn clean_marked<const N: usize>(text: &str, marks: [usize; N]) -> (Cow<'_, str>, [usize; N]) {
+fn clean_marked<const N: usize>(
+    text: &str,
+    marks: [usize; N],
+    mode: Mode,
+) -> (Cow<'_, str>, [usize; N]) {
     let mut out: Option<String> = None;
     let mut moved = marks;
     // The last character written that a comparison would see (invisible ones skipped).
@@ -72,8 +103,14 @@ fn clean_marked<const N: usize>(text: &str, marks: [usize; N]) -> (Cow<'_, str>,
             s
         });
         let before = out.len();
-        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        let added = out.len() - before - c.len_utf8();
+        match mode {
+            Mode::Code => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            Mode::Excerpt => out.push(picture(c)),
+        }
+        // A picture may be longer in bytes than the character it replaces, never shorter.
+        let added = (out.len() - before).saturating_sub(c.len_utf8());
         for (m, &original) in moved.iter_mut().zip(&marks) {
             if at < original {
                 *m += added;
@@ -185,15 +222,21 @@ mod tests {
     }
 
     #[test]
-    fn spans_follow_the_rewriting() {
+    fn spans_follow_the_rewriting_and_columns_stay() {
         let line = "a: \"\u{1b}[2J##x\", b: 1";
         let start = line.find("##").unwrap();
         let (out, span) = clean_span(line, start..start + 3);
-        assert_eq!(out, "a: \"\\u{1b}[2J#\\u{23}x\", b: 1");
-        assert_eq!(&out[span], "#\\u{23}x");
+        assert_eq!(out, "a: \"\u{241b}[2J#\u{ff03}x\", b: 1");
+        assert_eq!(&out[span.clone()], "#\u{ff03}x");
+        // The same number of characters before the span: the column is the file's.
+        assert_eq!(
+            out[..span.start].chars().count(),
+            line[..start].chars().count()
+        );
         let (out, span) = clean_span("plain", 1..3);
         assert_eq!((&out[span.clone()], span), ("la", 1..3));
-        let (out, span) = clean_span("\u{7}", 0..1);
-        assert_eq!(&out[span], "\\u{7}");
+        let (out, span) = clean_span("\u{7}\r\u{9b}::", 0..1);
+        assert_eq!(out, "\u{2407}\u{240d}\u{fffd}:\u{a789}");
+        assert_eq!(&out[span], "\u{2407}");
     }
 }

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use num_rational::BigRational;
 
+use crate::atomic::Reads;
 use crate::check::Report;
 use crate::config::Config;
 use crate::diagnostic::{Location, Target};
@@ -232,14 +233,29 @@ pub fn to_writer(
 /// missing) that gets one file per kind that has records (`statistics.csv`, …); other files in
 /// it are left alone. With `--kind`, a CSV path that is an existing directory gets
 /// `KINDS.csv` inside it. Every file is first written in full to a temporary file beside it;
-/// only when all are complete are they renamed into place.
+/// only when all are complete are they renamed into place. A FIFO or device (`/dev/stdout`)
+/// is written to directly (see [`crate::atomic`]).
 pub fn to_path(
     report: &Report,
     format: Format,
     options: &Options,
     path: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
+    to_path_guarded(report, format, options, path, &Reads::default())
+}
+
+/// Like [`to_path`], but refuses, before anything is written or a folder is made, to write a
+/// file that would replace one the run read or land in its dataset folder (see
+/// [`Reads::check`]).
+pub fn to_path_guarded(
+    report: &Report,
+    format: Format,
+    options: &Options,
+    path: &Path,
+    reads: &Reads,
+) -> Result<Vec<PathBuf>, Error> {
     if format != Format::Csv {
+        reads.check(path)?;
         write_atomic(&[path.to_path_buf()], |_, out| {
             write_document(report, format, options, out)
         })?;
@@ -247,6 +263,7 @@ pub fn to_path(
     }
     let (dir, kinds) = match options.kind {
         Some(kind) if !path.is_dir() => {
+            reads.check(path)?;
             write_atomic(&[path.to_path_buf()], |_, out| {
                 csv::write(report, kind, options, out)
             })?;
@@ -255,14 +272,15 @@ pub fn to_path(
         Some(kind) => (path, vec![kind]),
         None => (path, kinds(report, options)),
     };
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     let paths: Vec<PathBuf> = kinds
         .iter()
         .map(|k| dir.join(format!("{}.csv", k.plural())))
         .collect();
+    reads.check_all(&paths)?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     write_atomic(&paths, |i, out| csv::write(report, kinds[i], options, out))?;
     Ok(paths)
 }

@@ -285,44 +285,78 @@ pub struct RawRow {
     pub unclosed_quote: bool,
 }
 
+/// Where a row stands after a byte: the one state machine that decides where CSV cells and
+/// rows end, for a whole text ([`scan_row`], as `check` reads) and for a stream
+/// ([`RowReader`], as `convert` reads), so both split a file into the same rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Quoting {
+    /// At the start of a cell.
+    #[default]
+    Start,
+    /// Inside a cell that did not open with a quote.
+    Plain,
+    /// Inside a quoted cell.
+    Quoted,
+    /// Just after a quote inside a quoted cell: the cell's end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+/// What one byte is to the row.
+#[derive(Debug, PartialEq, Eq)]
+enum Byte {
+    /// Part of a cell.
+    Cell,
+    /// The comma between two cells.
+    Comma,
+    /// A line break outside quotes (`\n`, or `\r` alone or before `\n`): the row's end.
+    Break,
+}
+
+impl Quoting {
+    fn step(&mut self, b: u8) -> Byte {
+        match (*self, b) {
+            (Quoting::Quoted, b'"') => *self = Quoting::QuoteInQuoted,
+            (Quoting::Quoted, _) => {}
+            (Quoting::QuoteInQuoted, b'"') => *self = Quoting::Quoted,
+            (Quoting::Start, b'"') => *self = Quoting::Quoted,
+            (_, b',') => {
+                *self = Quoting::Start;
+                return Byte::Comma;
+            }
+            (_, b'\n' | b'\r') => return Byte::Break,
+            _ => *self = Quoting::Plain,
+        }
+        Byte::Cell
+    }
+}
+
+/// Where the row after a line break at `at` starts: `\r\n` is one break.
+fn after_break(bytes: &[u8], at: usize) -> usize {
+    if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+        at + 2
+    } else {
+        at + 1
+    }
+}
+
 /// The row starting at byte `start` of `text`, and where the next one starts.
 pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
-    #[derive(PartialEq)]
-    enum State {
-        Start,
-        Plain,
-        Quoted,
-        QuoteInQuoted,
-    }
     let bytes = text.as_bytes();
     let mut cells = Vec::new();
     let mut cell_start = start;
-    let mut state = State::Start;
+    let mut state = Quoting::Start;
     let mut at = start;
     let (end, next) = loop {
         let Some(&b) = bytes.get(at) else {
             break (at, at);
         };
-        match (&state, b) {
-            (State::Quoted, b'"') => state = State::QuoteInQuoted,
-            (State::Quoted, _) => {}
-            (State::QuoteInQuoted, b'"') => state = State::Quoted,
-            (State::Start, b'"') => state = State::Quoted,
-            (_, b',') => {
+        match state.step(b) {
+            Byte::Cell => {}
+            Byte::Comma => {
                 cells.push(cell_start..at);
                 cell_start = at + 1;
-                state = State::Start;
             }
-            (_, b'\n') => break (at, at + 1),
-            (_, b'\r') => {
-                let next = if bytes.get(at + 1) == Some(&b'\n') {
-                    at + 2
-                } else {
-                    at + 1
-                };
-                break (at, next);
-            }
-            _ => state = State::Plain,
+            Byte::Break => break (at, after_break(bytes, at)),
         }
         at += 1;
     };
@@ -331,16 +365,113 @@ pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
         RawRow {
             range: start..end,
             cells,
-            unclosed_quote: state == State::Quoted,
+            unclosed_quote: state == Quoting::Quoted,
         },
         next,
     )
 }
 
+/// Reads the rows of a CSV stream one at a time, split exactly where [`split_rows`] splits
+/// the whole text (the same state machine), each byte looked at once: a row holding a
+/// 25,000-line quoted cell, or the rest of a file after a stray `"`, costs its length, not
+/// its length times its lines.
+#[derive(Debug)]
+pub struct RowReader<R> {
+    inner: R,
+    /// No row read yet: a byte order mark may come first.
+    first: bool,
+}
+
+impl<R: std::io::BufRead> RowReader<R> {
+    /// Rows from `inner`.
+    pub fn new(inner: R) -> RowReader<R> {
+        RowReader { inner, first: true }
+    }
+
+    /// Appends the bytes of the next row, its line break included, to `row`; `false` at the
+    /// end of the stream. The first row keeps the byte order marks before it, which
+    /// [`split_rows`] skips (one taken off by [`decode`](super::decode), one by the
+    /// scanner): read through [`scan_row`] (from [`row_start`] for the first row, from 0
+    /// for the others), a row's text gives the row `split_rows` gives for it in the whole
+    /// text.
+    pub fn next_row(&mut self, row: &mut Vec<u8>) -> std::io::Result<bool> {
+        let mut start = row.len();
+        let mut state = Quoting::Start;
+        if std::mem::take(&mut self.first) {
+            for _ in 0..2 {
+                let matched = self.match_bom(row)?;
+                if matched < BOM.len() {
+                    // Part of a mark is text (invalid UTF-8, which decoding reports).
+                    for &b in &row[row.len() - matched..] {
+                        state.step(b);
+                    }
+                    break;
+                }
+                // Byte order marks alone are no row (`split_rows` finds none there).
+                start = row.len();
+            }
+        }
+        loop {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(row.len() > start);
+            }
+            let end = buf.iter().position(|&b| state.step(b) == Byte::Break);
+            match end {
+                Some(at) => {
+                    let cr = buf[at] == b'\r';
+                    row.extend_from_slice(&buf[..=at]);
+                    self.inner.consume(at + 1);
+                    if cr && self.inner.fill_buf()?.first() == Some(&b'\n') {
+                        row.push(b'\n');
+                        self.inner.consume(1);
+                    }
+                    return Ok(true);
+                }
+                None => {
+                    let n = buf.len();
+                    row.extend_from_slice(buf);
+                    self.inner.consume(n);
+                }
+            }
+        }
+    }
+
+    /// Moves the bytes of a byte order mark at the start of the stream to `row`, one at a
+    /// time (a read may deliver fewer than three bytes); how many matched.
+    fn match_bom(&mut self, row: &mut Vec<u8>) -> std::io::Result<usize> {
+        let mut matched = 0;
+        while matched < BOM.len() {
+            match self.inner.fill_buf()?.first() {
+                Some(&b) if b == BOM[matched] => {
+                    row.push(b);
+                    self.inner.consume(1);
+                    matched += 1;
+                }
+                _ => break,
+            }
+        }
+        Ok(matched)
+    }
+}
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Where the first row of a decoded text starts: after a byte order mark (see
+/// [`RowReader::next_row`]). Only for a file's first row: a later row starting with U+FEFF
+/// keeps it in its first cell.
+pub fn row_start(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        BOM.len()
+    } else {
+        0
+    }
+}
+
 /// Every row of `text` in order, blank lines included (as rows with an empty range): a
 /// spreadsheet numbers them too.
 pub fn split_rows(text: &str) -> impl Iterator<Item = RawRow> + '_ {
-    let mut at = usize::from(text.starts_with('\u{feff}')) * 3;
+    let mut at = row_start(text);
     std::iter::from_fn(move || {
         if at >= text.len() {
             return None;
@@ -898,6 +1029,60 @@ mod tests {
         assert_eq!(cell.column, None);
     }
 
+    /// The rows [`RowReader`] reads from `raw` (the file's bytes), each as
+    /// `(range in the decoded text, cells)`, read back the way `convert` reads them.
+    fn streamed_rows(raw: &str, capacity: usize) -> Vec<(Range<usize>, Vec<Range<usize>>)> {
+        let mut reader =
+            RowReader::new(std::io::BufReader::with_capacity(capacity, raw.as_bytes()));
+        let bom = if raw.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut offset = 0;
+        let mut rows = Vec::new();
+        let mut bytes = Vec::new();
+        let mut all = Vec::new();
+        loop {
+            bytes.clear();
+            if !reader.next_row(&mut bytes).unwrap() {
+                // Byte order marks alone, read but no row.
+                all.extend_from_slice(&bytes);
+                break;
+            }
+            all.extend_from_slice(&bytes);
+            let text = std::str::from_utf8(&bytes).unwrap();
+            // `decode` takes one byte order mark off the file's first row.
+            let (text, base) = if offset == 0 {
+                (&text[bom..], 0)
+            } else {
+                (text, offset - bom)
+            };
+            let start = if offset == 0 { row_start(text) } else { 0 };
+            let (row, _) = scan_row(text, start);
+            let moved = |r: &Range<usize>| r.start + base..r.end + base;
+            rows.push((moved(&row.range), row.cells.iter().map(moved).collect()));
+            offset += bytes.len();
+        }
+        assert_eq!(all, raw.as_bytes(), "every byte is in exactly one row");
+        rows
+    }
+
+    fn whole_rows(raw: &str) -> Vec<(Range<usize>, Vec<Range<usize>>)> {
+        let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        split_rows(text).map(|r| (r.range, r.cells)).collect()
+    }
+
+    #[test]
+    fn the_row_reader_splits_at_bare_carriage_returns_as_check_does() {
+        let raw = "kind,id,type,name\rentity,a,person,A\rentity,b,person,B\r";
+        let rows = streamed_rows(raw, 8192);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows, whole_rows(raw));
+        // A carriage return inside a `\n` line, and `\r\n` split across two reads.
+        let raw = "kind,id\nentity,a\rentity,b\r\nentity,\"c\r\nd\"\n";
+        for capacity in [1, 2, 3, 8192] {
+            assert_eq!(streamed_rows(raw, capacity), whole_rows(raw), "{capacity}");
+        }
+        assert_eq!(streamed_rows(raw, 8192).len(), 4);
+    }
+
     fn cell_text_strategy() -> impl Strategy<Value = String> {
         prop_oneof![any::<String>(), r#"[a-z ,"\r\n'=+@-]{0,12}"#,]
     }
@@ -922,6 +1107,17 @@ mod tests {
                 one.read_record(&mut record).unwrap();
                 prop_assert_eq!(record.get(0).unwrap_or(""), cell.as_str());
             }
+        }
+
+        /// The streaming reader (`convert`) splits any text into the rows the whole-text
+        /// scanner (`check`) finds, byte order marks, quotes and line breaks of every kind
+        /// included, whatever the size of its reads.
+        #[test]
+        fn the_row_reader_agrees_with_split_rows(
+            raw in "(\u{feff}){0,2}[a,\"\r\n\u{feff}]{0,40}",
+            capacity in 1usize..6,
+        ) {
+            prop_assert_eq!(streamed_rows(&raw, capacity), whole_rows(&raw));
         }
 
         /// Every string survives neutralising and typing in every kind of column.

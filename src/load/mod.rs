@@ -444,8 +444,15 @@ fn read_all(
             findings.push(d);
             continue;
         }
-        let (file, problem) = match read_file(&path, format) {
-            Ok(read) => read,
+        let read = read_file_within(&path, format, options.limits.max_file_size);
+        let (file, problem) = match read {
+            Ok(Some(read)) => read,
+            // Standard input, or a file that grew past the ceiling since it was measured.
+            Ok(None) => {
+                let name = path.display().to_string();
+                findings.push(options.limits.stream_size(&name));
+                continue;
+            }
             // A file found in a directory that vanished or cannot be opened since.
             Err(Error::Read { source, .. }) if !paths.contains(&path) => {
                 let help = "a file removed or made unreadable during the run";
@@ -533,22 +540,50 @@ pub fn read_file(
     path: &Path,
     format: Option<Format>,
 ) -> Result<(SourceFile, Option<Diagnostic>), Error> {
+    let read = read_file_within(path, format, u64::MAX)?;
+    // Invariant: no input holds more than `u64::MAX` bytes, so the ceiling is never passed.
+    Ok(read.unwrap_or_else(|| decode(path.display().to_string(), None, &[], format)))
+}
+
+/// Like [`read_file`], but reads at most `max_size` bytes: `None` when there is more
+/// (standard input longer than `max_file_size`, or a file that grew past it since it was
+/// measured). Reading stops as soon as the ceiling is passed, so no more than `max_size` and
+/// one bytes are ever held.
+pub fn read_file_within(
+    path: &Path,
+    format: Option<Format>,
+    max_size: u64,
+) -> Result<Option<(SourceFile, Option<Diagnostic>)>, Error> {
     let is_stdin = path.as_os_str() == "-";
     let mut bytes = Vec::new();
     let result = if is_stdin {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        read_within(std::io::stdin().lock(), max_size, &mut bytes)
     } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(|_| ())
+        std::fs::File::open(path).and_then(|f| {
+            if let Ok(meta) = f.metadata() {
+                bytes.reserve_exact(usize::try_from(meta.len().min(max_size)).unwrap_or(0));
+            }
+            read_within(f, max_size, &mut bytes)
+        })
     };
-    result.map_err(|source| Error::Read {
+    let within = result.map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    if !within {
+        return Ok(None);
+    }
     let name = path.display().to_string();
     let disk_path = (!is_stdin).then(|| path.to_path_buf());
-    Ok(decode(name, disk_path, &bytes, format))
+    Ok(Some(decode(name, disk_path, &bytes, format)))
+}
+
+/// Reads `reader` to its end into `bytes`, unless it holds more than `max_size` bytes:
+/// then stops one byte past the ceiling and returns `false`.
+pub fn read_within(reader: impl Read, max_size: u64, bytes: &mut Vec<u8>) -> std::io::Result<bool> {
+    let start = bytes.len();
+    reader.take(max_size.saturating_add(1)).read_to_end(bytes)?;
+    Ok(((bytes.len() - start) as u64) <= max_size)
 }
 
 /// A file's bytes as UTF-8 text (a byte order mark dropped), or the file with a `syntax`
@@ -559,7 +594,20 @@ pub fn decode(
     bytes: &[u8],
     format: Option<Format>,
 ) -> (SourceFile, Option<Diagnostic>) {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    decode_part(name, disk_path, bytes, format, 0)
+}
+
+/// Like [`decode`], for the part of a streamed input that starts at byte `start` of it (a
+/// JSON Lines line or a CSV row, as `convert` reads them): only the part at byte 0 can
+/// start with a byte order mark, and an invalid byte is named by its offset in the input.
+pub fn decode_part(
+    name: String,
+    disk_path: Option<PathBuf>,
+    bytes: &[u8],
+    format: Option<Format>,
+    start: u64,
+) -> (SourceFile, Option<Diagnostic>) {
+    if start == 0 && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
         let file = SourceFile::new(
             name,
             disk_path,
@@ -575,7 +623,10 @@ pub fn decode(
         .with_location(file.location_of(0..0));
         return (file, Some(d));
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let body = match start {
+        0 => bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
+        _ => bytes,
+    };
     match std::str::from_utf8(body) {
         Ok(text) => {
             let text = text.to_owned();
@@ -584,7 +635,7 @@ pub fn decode(
         }
         Err(e) => {
             let valid = e.valid_up_to();
-            let offset = valid + (bytes.len() - body.len());
+            let offset = start + (valid + (bytes.len() - body.len())) as u64;
             let text = String::from_utf8_lossy(body).into_owned();
             let file = SourceFile::new(name, disk_path, text, format.unwrap_or(Format::Json));
             // The lossy text has the same bytes up to `valid`, so the span is exact.
