@@ -400,6 +400,7 @@ fn readme_limits_example_parses() {
     assert_eq!(config.limits.max_string_length, 52_428_800);
     assert_eq!(config.limits.max_diagnostics, 0);
     assert_eq!(config.limits.max_depth, 128);
+    assert_eq!(config.limits.max_number_length, 4096);
     let too_deep = factkit::Config::parse("[limits]\nmax_depth = 129\n", Path::new("f.toml"));
     assert!(too_deep.unwrap_err().to_string().contains("at most 128"));
 }
