@@ -207,8 +207,8 @@ fn run_rules(dataset: Dataset, mut findings: Vec<Diagnostic>, config: &Config) -
     finish(dataset, findings, config)
 }
 
-/// Applies the configured severities, places the findings in their files, sorts them and
-/// counts them.
+/// Applies the configured severities, places the findings in their files, keeps each within
+/// `max_finding_size`, sorts them and counts them.
 pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Config) -> Report {
     let mut diagnostics = Vec::with_capacity(findings.len());
     for mut d in findings {
@@ -218,6 +218,7 @@ pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Confi
             Level::Report(severity) => d.severity = severity,
         }
         dataset.place(&mut d);
+        config.limits.cap(&mut d);
         diagnostics.push(d);
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

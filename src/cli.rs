@@ -729,12 +729,16 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal();
     if report.summary.errors > 0 {
+        let (shown, not_shown) = config.limits.shown_by_config(report.diagnostics.len());
         let text = human::render(
-            &report.diagnostics,
+            &report.diagnostics[..shown],
             &|name| report.dataset.text_of(name),
             color,
         );
-        eprint!("{text}");
+        eprint!(
+            "{text}{}",
+            not_shown.map_or_else(String::new, |n| format!("{n}\n"))
+        );
         if !args.allow_errors {
             eprintln!("{}", report.summary.line());
             let (count, them) = match report.summary.errors {

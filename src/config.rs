@@ -249,9 +249,10 @@ impl Config {
             for file in files {
                 let span = file.span();
                 let schema_path = base.join(file.get_ref());
-                let validator = crate::schema::file::compile(
+                let validator = crate::schema::file::compile_within(
                     &schema_path,
                     crate::schema::with_formats(jsonschema::options()),
+                    &config.limits,
                 )
                 .map_err(|e| {
                     fail(

@@ -212,15 +212,69 @@ impl Schemas {
     }
 }
 
-/// A short rendering of a JSON value for messages: strings in backticks, long values cut.
+/// How many characters of a value [`brief`] shows.
+const BRIEF_CHARS: usize = 60;
+
+/// How many names a message lists (unknown fields); the rest are counted.
+pub const LISTED: usize = 10;
+
+/// A short rendering of a JSON value for messages: strings in backticks, long values cut,
+/// a long number shortened to its first and last digits. Only what is shown is written out,
+/// so an object of a million keys costs no more than a small one.
 pub fn brief(value: &Value) -> String {
     let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => cut(s, BRIEF_CHARS),
+        Value::Number(n) => crate::model::decimal::abbreviate(n.as_str()).into_owned(),
+        other => {
+            let mut head = Head(String::new());
+            // Stops with an error once enough is written; what was written is kept.
+            let _ = serde_json::to_writer(&mut head, other);
+            cut(&head.0, BRIEF_CHARS)
+        }
     };
-    let cut: String = text.chars().take(60).collect();
-    let ellipsis = if cut.len() < text.len() { "…" } else { "" };
-    format!("`{cut}{ellipsis}`")
+    format!("`{text}`")
+}
+
+/// At most `chars` characters of `text`, with `…` when it was longer.
+fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// A writer that keeps the first few hundred bytes and then refuses more.
+struct Head(String);
+
+impl std::io::Write for Head {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() > BRIEF_CHARS * 4 {
+            return Err(std::io::Error::other("enough"));
+        }
+        self.0.push_str(&String::from_utf8_lossy(buf));
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Names for a message, each in backticks and cut to a readable length, at most [`LISTED`]
+/// of them and a count of the rest: `` `a`, `b` and 12 more ``.
+pub fn names(names: &[String]) -> String {
+    let mut out = names
+        .iter()
+        .take(LISTED)
+        .map(|n| format!("`{}`", cut(n, BRIEF_CHARS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > LISTED {
+        out.push_str(&format!(
+            " and {} more",
+            crate::limits::thousands((names.len() - LISTED) as u64)
+        ));
+    }
+    out
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -252,14 +306,11 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
                 None,
             )
         }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             let first = unexpected.first().cloned().unwrap_or_default();
             let pointer = format!("{pointer}/{}", first.replace('~', "~0").replace('/', "~1"));
-            let names = unexpected
-                .iter()
-                .map(|u| format!("`{u}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let names = names(unexpected);
             let what = if pointer.matches('/').count() == 1 {
                 a_kind(kind)
             } else {
@@ -452,5 +503,29 @@ mod tests {
         assert_eq!(v[0].message, "missing required field `name`");
         let (_, v) = schemas.validate(&json!({"kind": "thing", "id": "x"}));
         assert_eq!(v[0].pointer, "/kind");
+    }
+
+    /// A record with a hundred thousand unknown fields gets one message of ten names.
+    #[test]
+    fn unknown_fields_are_listed_up_to_ten() {
+        let schemas = Schemas::bundled().unwrap();
+        let mut record = json!({"kind": "entity", "id": "x", "type": "person", "name": "N"});
+        let map = record.as_object_mut().unwrap();
+        for i in 0..100_000 {
+            map.insert(format!("k{i}"), json!(1));
+        }
+        map.insert("z".repeat(1000), json!(1));
+        let (_, v) = schemas.validate(&record);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(
+            v[0].message,
+            "unknown field `k0`, `k1`, `k2`, `k3`, `k4`, `k5`, `k6`, `k7`, `k8`, `k9` and 99,991 more: an entity does not have it"
+        );
+        assert_eq!(v[0].pointer, "/k0");
+        assert!(brief(&record).len() < 300, "{}", brief(&record));
+        let long = json!(["x".repeat(100)]);
+        assert_eq!(brief(&long), format!("`[\"{}…`", "x".repeat(58)));
+        let number: Value = serde_json::from_str(&"9".repeat(5000)).unwrap();
+        assert_eq!(brief(&number), "`999999999999…999999999999 (5,000 digits)`");
     }
 }

@@ -180,6 +180,196 @@ fn max_diagnostics() {
     let all = run(&data, &["check", ".", "--max-diagnostics", "0"]);
     assert!(!all.contains("not shown"), "{all}");
     assert!(all.contains("13 errors"), "{all}");
+    // `export`, refusing a dataset with errors, prints them on standard error within the
+    // same ceiling, which only factkit.toml sets for it.
+    std::fs::write(data.join("factkit.toml"), "[limits]\nmax_diagnostics = 2\n").unwrap();
+    let export = run(&data, &["export", ".", "--to", "json"]);
+    assert!(export.starts_with("exit: 1\n"), "{export}");
+    assert_eq!(export.matches("error[").count(), 2, "{export}");
+    assert!(
+        export.contains("… and 11 more findings not shown; raise the limit with `[limits]` `max_diagnostics` in factkit.toml (0 shows all)"),
+        "{export}"
+    );
+}
+
+/// Runs like [`run`], but kills factkit after a minute: a regression that blocks on a FIFO
+/// then fails the test instead of hanging the suite.
+fn run_bounded(dir: &Path, args: &[&str]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_factkit"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("factkit {args:?} did not finish: it blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().map_or("signal".into(), |c| c.to_string()),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scratch = dir.parent().unwrap();
+    let canonical = std::fs::canonicalize(scratch).unwrap();
+    text.replace(&canonical.display().to_string(), "[SCRATCH]")
+        .replace(&scratch.display().to_string(), "[SCRATCH]")
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let fifo = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+}
+
+/// Numbers over `max_number_length` (1,000 digits written out): a 10-million-digit amount
+/// (minutes before the ceiling: reading digits into an integer is quadratic), a decimal
+/// string of 1,001 digits, and `1e999999`, whose finding is at the amount, not at the
+/// record's id. Each record is reported and not checked; the rest of the dataset is.
+#[test]
+fn number_limit() {
+    let (_dir, data) = scratch("number-limit");
+    let huge = format!(
+        "{{\"kind\": \"statistic\", \"id\": \"huge\", \"label\": \"Huge\", \"source\": \"src\", \"value\": {{\"amount\": {}, \"unit\": \"people\"}}}}\n",
+        "7".repeat(10_000_000)
+    );
+    std::fs::write(data.join("huge.jsonl"), huge).unwrap();
+    let string = format!(
+        "- kind: statistic\n  id: string\n  label: A long string\n  source: src\n  value:\n    unit: people\n    amount: \"{}\"\n",
+        "3".repeat(1001)
+    );
+    std::fs::write(data.join("string.yaml"), string).unwrap();
+    let out = check(&data);
+    assert!(out.len() < 10_000, "{} bytes", out.len());
+    insta::assert_snapshot!("number-limit", out);
+    // At the ceiling, a number is read and kept with every digit (`long-number` has one of
+    // 1,000 digits); `max_number_length` can be raised up to 4096 and no further.
+    std::fs::write(
+        data.join("factkit.toml"),
+        "[limits]\nmax_number_length = 4097\n",
+    )
+    .unwrap();
+    let refused = check(&data);
+    assert!(refused.starts_with("exit: 2\n"), "{refused}");
+    assert!(refused.contains("it can be at most 4096"), "{refused}");
+}
+
+/// Zeros where a rule divides: a `ratio_of` whose denominator is stated as zero, a figure
+/// with an equivalent of zero and a zero with an equivalent that is not (`implied-rate`),
+/// and an equivalent of zero that a rate record covers (`conversion`) are findings. Zero
+/// for zero, and a denominator that only may be zero (`under 1`), are not.
+#[test]
+fn zero_figures() {
+    insta::assert_snapshot!("zero-figures", case("zero-figures"));
+}
+
+/// Findings that used to run to megabytes: the parts of a total of 10,000 parts of 1,000
+/// digits each (12.8 MB in one finding before), a record with 200,000 unknown fields (all
+/// listed, 2 MB), and a source whose 1,000 conversions at `1e±995` agree but one (each rate
+/// written out in full, 2,000 digits, in 13 places). Each finding is now a few kilobytes.
+#[test]
+fn finding_size() {
+    let (_dir, data) = scratch("finding-size");
+    let source = "{\"kind\": \"source\", \"id\": \"src\", \"title\": \"T\", \"url\": \"https://example.org/t\", \"published\": \"2025-01-01\"}\n";
+    let mut parts = String::from(source);
+    let mut ids = Vec::new();
+    let digits = format!("1{}", "2".repeat(999));
+    for i in 0..10_000 {
+        parts.push_str(&format!(
+            "{{\"kind\": \"statistic\", \"id\": \"p{i}\", \"label\": \"Part\", \"source\": \"src\", \"value\": {{\"amount\": {digits}, \"unit\": \"people\"}}}}\n"
+        ));
+        ids.push(format!("\"p{i}\""));
+    }
+    parts.push_str(&format!(
+        "{{\"kind\": \"statistic\", \"id\": \"total\", \"label\": \"Total\", \"source\": \"src\", \"value\": {{\"amount\": \"1\", \"unit\": \"people\"}}, \"sum_of\": [{}]}}\n",
+        ids.join(", ")
+    ));
+    std::fs::write(data.join("parts.jsonl"), parts).unwrap();
+    let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": 1")).collect();
+    std::fs::write(
+        data.join("keys.json"),
+        format!(
+            "{{\"kind\": \"entity\", \"id\": \"keys\", \"type\": \"person\", \"name\": \"N\", {}}}\n",
+            keys.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut rates = String::from(source.replace("\"src\"", "\"article\"").as_str());
+    for i in 0..1_000 {
+        // `(i + 1)e995` KZT for `(i + 1)e-995` USD: 10^1990 KZT per USD, but the last one.
+        let usd = if i == 999 { 9 } else { i + 1 };
+        rates.push_str(&format!(
+            "{{\"kind\": \"statistic\", \"id\": \"c{i}\", \"label\": \"C\", \"source\": \"article\", \"value\": {{\"amount\": {}e995, \"currency\": \"KZT\", \"qualifier\": \"exact\"}}, \"equivalents\": [{{\"amount\": {usd}e-995, \"currency\": \"USD\", \"qualifier\": \"exact\"}}]}}\n",
+            i + 1
+        ));
+    }
+    std::fs::write(data.join("rates.jsonl"), rates).unwrap();
+    let out = check(&data);
+    assert!(out.len() < 30_000, "{} bytes", out.len());
+    insta::assert_snapshot!("finding-size", out);
+}
+
+/// Every schema file factkit reads must be a regular file, checked before it is opened,
+/// and no larger than `max_file_size`: an extra schema of `[schemas]` or a `$ref` target
+/// that is a FIFO (which blocked forever), `check --schema` and `convert --schema` naming a
+/// FIFO or `/dev/zero` (which read until memory ran out), and a schema over the ceiling
+/// all stop the run with exit 2 and say why.
+#[cfg(unix)]
+#[test]
+fn schema_special_files() {
+    let (_dir, data) = scratch("schema-special-files");
+    let mut out = String::new();
+    let mut step = |title: &str, args: &[&str]| {
+        let text = run_bounded(&data, args);
+        assert!(text.starts_with("exit: 2\n"), "{title}: {text}");
+        out.push_str(&format!("=== {title}\n{text}"));
+    };
+    mkfifo(&data.join("extra.json"));
+    step("[schemas] names a FIFO", &["check", "."]);
+    std::fs::remove_file(data.join("extra.json")).unwrap();
+    std::fs::write(data.join("extra.json"), r#"{"$ref": "fifo.json"}"#).unwrap();
+    mkfifo(&data.join("fifo.json"));
+    step("a `$ref` names a FIFO", &["check", "."]);
+    std::os::unix::fs::symlink("/dev/zero", data.join("zero.json")).unwrap();
+    step(
+        "check --schema names /dev/zero",
+        &["check", "--schema", "zero.json", "other.json"],
+    );
+    step(
+        "convert --schema names a FIFO",
+        &[
+            "convert",
+            "other.json",
+            "--to",
+            "jsonl",
+            "--schema",
+            "fifo.json",
+        ],
+    );
+    std::fs::remove_file(data.join("fifo.json")).unwrap();
+    std::fs::write(
+        data.join("fifo.json"),
+        format!(r#"{{"description": "{}"}}"#, "x".repeat(2000)),
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("factkit.toml"),
+        "[limits]\nmax_file_size = 1000\n\n[schemas]\nentity = [\"extra.json\"]\n",
+    )
+    .unwrap();
+    step("a `$ref` target over `max_file_size`", &["check", "."]);
+    insta::assert_snapshot!("schema-special-files", out);
 }
 
 /// What factkit prints for people and CI logs is inert: no control character (so no
@@ -473,6 +663,7 @@ fn readme_limits_example_parses() {
     assert_eq!(config.limits.max_string_length, 52_428_800);
     assert_eq!(config.limits.max_diagnostics, 0);
     assert_eq!(config.limits.max_depth, 128);
+    assert_eq!(config.limits.max_number_length, 4096);
     let too_deep = factkit::Config::parse("[limits]\nmax_depth = 129\n", Path::new("f.toml"));
     assert!(too_deep.unwrap_err().to_string().contains("at most 128"));
 }

@@ -18,6 +18,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// allocate numbers with that many digits, so such a figure is refused rather than rounded.
 pub const MAX_EXPONENT: i64 = 4096;
 
+/// The most digits a decimal may have. Reading digits into an integer costs time quadratic
+/// in their number (a 10-million-digit amount took minutes), so a longer text is refused.
+/// This is the backstop of every caller; a check is held to the lower, configurable
+/// `max_number_length` of `[limits]` first (see [`crate::limits`]).
+pub const MAX_DIGITS: usize = 4096;
+
+/// Numbers longer than this many characters are shortened in messages (see [`abbreviate`]).
+const SHOWN_LENGTH: usize = 40;
+/// How many characters of a shortened number are kept at each end.
+const SHOWN_END: usize = 12;
+
 /// An exact decimal number with the text it was written with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decimal {
@@ -39,8 +50,67 @@ pub enum DecimalError {
     #[error("`{0}` is not a decimal number (write it like `26.2`, `224000` or `-0.5`)")]
     Syntax(String),
     /// The exponent is too large to compute with exactly.
-    #[error("`{0}` has an exponent beyond ±{MAX_EXPONENT}, too large to compute with exactly")]
+    #[error("`{}` has an exponent beyond ±{MAX_EXPONENT}, too large to compute with exactly", abbreviate(.0))]
     Exponent(String),
+    /// The number has more digits than factkit computes with.
+    #[error("`{}` has {} digits, more than the {MAX_DIGITS} factkit computes with exactly", abbreviate(.0), crate::limits::thousands(digit_count(.0) as u64))]
+    Digits(String),
+}
+
+/// How many digits the mantissa of a number's text has (those before any exponent).
+fn digit_count(text: &str) -> usize {
+    text.bytes()
+        .take_while(|b| !matches!(b, b'e' | b'E'))
+        .filter(u8::is_ascii_digit)
+        .count()
+}
+
+/// The length of a number written out in full: the digits written plus the size of the
+/// exponent, so `26.2` is 3, `1e6` is 7 (`1000000`) and `1.5e-3` is 5 (`0.0015`). Exact
+/// arithmetic on a figure costs in proportion to it. `None` when `text` does not have the
+/// shape of a number (digits, an optional sign, point and exponent); an exponent of more
+/// than 18 digits counts as `u64::MAX`.
+pub fn written_length(text: &str) -> Option<u64> {
+    let rest = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int_part.is_empty() || !digits(int_part) || !digits(frac_part) {
+        return None;
+    }
+    let size = match exponent {
+        None => 0,
+        Some(e) => {
+            let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+            if e.is_empty() || !digits(e) {
+                return None;
+            }
+            if e.len() > 18 {
+                return Some(u64::MAX);
+            }
+            // At most 18 digits, so it fits.
+            e.parse::<u64>().unwrap_or(u64::MAX)
+        }
+    };
+    Some(((int_part.len() + frac_part.len()) as u64).saturating_add(size))
+}
+
+/// A number's text for a message: as written when it is short, else its first and last
+/// characters around `…` with its digit count (`123456789012…789012345678 (5,000 digits)`).
+/// The characters shown are the number's own, never rounded.
+pub fn abbreviate(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= SHOWN_LENGTH || !text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(format!(
+        "{}…{} ({} digits)",
+        &text[..SHOWN_END],
+        &text[text.len() - SHOWN_END..],
+        crate::limits::thousands(digit_count(text) as u64)
+    ))
 }
 
 impl Decimal {
@@ -84,6 +154,9 @@ impl Decimal {
             None => 0,
         };
         let frac = frac_part.unwrap_or("");
+        if int_part.len() + frac.len() > MAX_DIGITS {
+            return Err(DecimalError::Digits(text.to_owned()));
+        }
         exponent -= frac.len() as i64;
         if exponent.abs() > MAX_EXPONENT {
             return Err(DecimalError::Exponent(text.to_owned()));
@@ -126,6 +199,11 @@ impl Decimal {
         exact::mul(&BigRational::from_integer(self.mantissa.clone()), &power)
     }
 
+    /// The text for a message: as written, or shortened when it is long (see [`abbreviate`]).
+    pub fn brief(&self) -> std::borrow::Cow<'_, str> {
+        abbreviate(&self.text)
+    }
+
     /// Whether the value is zero.
     pub fn is_zero(&self) -> bool {
         self.mantissa.is_zero()
@@ -139,6 +217,11 @@ impl Decimal {
     /// The unit of the last significant digit: `0.1` for `26.2`, `1000` for `224000`, `1` for
     /// `14`, `0.001` for `1.100`. Trailing zeros of a plain integer are not significant.
     pub fn precision(&self) -> BigRational {
+        pow10(self.precision_exponent())
+    }
+
+    /// The power of ten of [`Decimal::precision`]; never below the exponent of the value.
+    pub fn precision_exponent(&self) -> i64 {
         let mut exponent = self.exponent;
         if self.plain_integer && !self.mantissa.is_zero() {
             let ten = BigInt::from(10);
@@ -148,7 +231,17 @@ impl Decimal {
                 exponent += 1;
             }
         }
-        pow10(exponent)
+        exponent
+    }
+
+    /// The value is `mantissa() × 10^exponent()`: the digits as written, as an integer.
+    pub fn mantissa(&self) -> &BigInt {
+        &self.mantissa
+    }
+
+    /// The power of ten the mantissa is multiplied by (`-1` for `26.2`).
+    pub fn exponent(&self) -> i64 {
+        self.exponent
     }
 }
 
@@ -174,7 +267,7 @@ pub mod exact {
     use std::cmp::Ordering;
 
     use num_rational::BigRational;
-    use num_traits::Signed;
+    use num_traits::{Signed, Zero};
 
     fn raw(numer: num_bigint::BigInt, denom: num_bigint::BigInt) -> BigRational {
         BigRational::new_raw(numer, denom)
@@ -219,13 +312,32 @@ pub mod exact {
         }
     }
 
-    /// Orders `a` and `b` by cross-multiplying.
+    /// Orders `a` and `b`: by sign, then by size in bits when that decides (a numerator of
+    /// `n` bits over a denominator of `d` bits lies within a factor of two either side of
+    /// `2^(n-d)`), else by cross-multiplying. Sorting figures of thousands of digits (a
+    /// source's conversions at `1e4000`) then multiplies only those of the same size.
     pub fn cmp(a: &BigRational, b: &BigRational) -> Ordering {
         if a.denom() == b.denom() {
-            a.numer().cmp(b.numer())
-        } else {
-            (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+            return a.numer().cmp(b.numer());
         }
+        let sign = a.numer().sign().cmp(&b.numer().sign());
+        if sign != Ordering::Equal {
+            return sign;
+        }
+        if a.numer().is_zero() {
+            return Ordering::Equal;
+        }
+        let size = |r: &BigRational| r.numer().bits() as i128 - r.denom().bits() as i128;
+        let (sa, sb) = (size(a), size(b));
+        if (sa - sb).abs() >= 2 {
+            let by_size = sa.cmp(&sb);
+            return if a.numer().is_negative() {
+                by_size.reverse()
+            } else {
+                by_size
+            };
+        }
+        (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
     }
 }
 
@@ -264,27 +376,34 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
+/// Powers of ten beyond which [`format_significant`] writes a value in scientific notation
+/// (`1.235e40`), as JavaScript does from `1e21`: written out, a computed rate of `1e8000`
+/// would be 8,000 characters in every message that names it.
+const POSITIONAL_UP_TO: i64 = 20;
+
 /// Writes `value` with `significant` significant digits, rounding half away from zero:
-/// `533.333…` → `533.3`, `0.0018713…` → `0.001871`, `272` → `272.0`.
+/// `533.333…` → `533.3`, `0.0018713…` → `0.001871`, `272` → `272.0`; beyond ten to the
+/// ±20 in scientific notation: `1.235e40`, `-5.000e-31`.
 pub fn format_significant(value: &BigRational, significant: u32) -> String {
     if value.is_zero() {
         return "0".to_owned();
     }
     let negative = value.is_negative();
     let abs = value.abs();
-    // Find e with 10^e <= abs < 10^(e+1).
-    let mut e: i64 =
-        (abs.numer().to_string().len() as i64) - (abs.denom().to_string().len() as i64);
-    while pow10(e) > abs {
+    // Find e with 10^e <= abs < 10^(e+1), starting from the sizes in bits (log10 2 ≈
+    // 0.30103), which is within one of it.
+    let bits = abs.numer().bits() as f64 - abs.denom().bits() as f64;
+    let mut e = (bits * std::f64::consts::LOG10_2).floor() as i64;
+    while exact::cmp(&pow10(e), &abs).is_gt() {
         e -= 1;
     }
-    while pow10(e + 1) <= abs {
+    while exact::cmp(&pow10(e + 1), &abs).is_le() {
         e += 1;
     }
     let shift = significant as i64 - 1 - e;
-    let scaled = &abs * pow10(shift);
+    let scaled = exact::mul(&abs, &pow10(shift));
     let half = BigRational::new(BigInt::one(), BigInt::from(2));
-    let mut digits = (scaled + half).floor().to_integer();
+    let mut digits = exact::add(&scaled, &half).floor().to_integer();
     let mut shift = shift;
     // Rounding may carry into a new digit (999.96 → 1000.0).
     if digits.to_string().len() as u32 > significant {
@@ -295,6 +414,16 @@ pub fn format_significant(value: &BigRational, significant: u32) -> String {
     let mut out = String::new();
     if negative {
         out.push('-');
+    }
+    let e = significant as i64 - 1 - shift;
+    if e.abs() > POSITIONAL_UP_TO {
+        out.push_str(&text[..1]);
+        if text.len() > 1 {
+            out.push('.');
+            out.push_str(&text[1..]);
+        }
+        out.push_str(&format!("e{e}"));
+        return out;
     }
     if shift <= 0 {
         out.push_str(&text);
@@ -388,5 +517,70 @@ mod tests {
         assert_eq!(format_significant(&r(-1, 3), 2), "-0.33");
         assert_eq!(format_significant(&r(1, 534), 4), "0.001873");
         assert_eq!(format_significant(&r(12_345_678, 1), 4), "12350000");
+        // Beyond ten to the ±20, scientific notation keeps a message short.
+        assert_eq!(format_significant(&pow10(20), 4), "100000000000000000000");
+        assert_eq!(format_significant(&pow10(21), 4), "1.000e21");
+        assert_eq!(
+            format_significant(&-(pow10(8000) * r(12345, 1)), 4),
+            "-1.235e8004"
+        );
+        assert_eq!(
+            format_significant(&(pow10(-4000) / r(3, 1)), 4),
+            "3.333e-4001"
+        );
+        assert_eq!(
+            format_significant(&(pow10(-21) * r(99996, 10000)), 4),
+            format!("0.{}1000", "0".repeat(19))
+        );
+        assert_eq!(format_significant(&pow10(-22), 2), "1.0e-22");
+    }
+
+    #[test]
+    fn exact_cmp_agrees_with_the_rationals() {
+        let values = [
+            r(-7, 3),
+            r(-1, 1000),
+            r(0, 1),
+            r(1, 3),
+            r(2, 5),
+            r(3, 7),
+            r(5, 2),
+            r(1000, 1),
+            -pow10(300),
+            pow10(300),
+            pow10(-300),
+            exact::div(&pow10(300), &r(3, 1)),
+            exact::mul(&pow10(-300), &r(-5, 7)),
+        ];
+        for a in &values {
+            for b in &values {
+                assert_eq!(exact::cmp(a, b), a.cmp(b), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn digits_are_bounded_and_numbers_shortened() {
+        let long = format!("1{}", "0".repeat(MAX_DIGITS));
+        let e = Decimal::parse(&long).unwrap_err();
+        assert!(matches!(e, DecimalError::Digits(_)));
+        assert_eq!(
+            e.to_string(),
+            "`100000000000…000000000000 (4,097 digits)` has 4,097 digits, more than the 4096 factkit computes with exactly"
+        );
+        assert!(Decimal::parse(&long[1..]).is_ok());
+        assert_eq!(written_length("26.2"), Some(3));
+        assert_eq!(written_length("1e6"), Some(7));
+        assert_eq!(written_length("-1.5E-3"), Some(5));
+        assert_eq!(written_length("1e+999999"), Some(1_000_000));
+        assert_eq!(written_length("1e9999999999999999999"), Some(u64::MAX));
+        assert_eq!(written_length("abc"), None);
+        assert_eq!(written_length("1e"), None);
+        assert_eq!(abbreviate("26.2"), "26.2");
+        let digits = "1234567890".repeat(500);
+        assert_eq!(
+            abbreviate(&digits),
+            "123456789012…901234567890 (5,000 digits)"
+        );
     }
 }

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 use serde::{Deserialize, Serialize};
@@ -123,38 +124,98 @@ impl Quantity {
     /// The interval of values the figure can describe, scale applied, with `about` widened by
     /// `tolerance` (a fraction of the amount, e.g. 0.05 for 5%).
     pub fn interval(&self, tolerance: &BigRational) -> Interval {
-        let factor = pow10(self.scale.map_or(0, Scale::exponent));
-        let a = self.amount.to_rational();
-        let unit = self.amount.precision();
-        let half = exact::div(&unit, &BigRational::from_integer(2.into()));
-        let (lo, hi) = match self.qualifier {
-            Some(Qualifier::Exact) => (a.clone(), a.clone()),
-            Some(Qualifier::Over | Qualifier::AtLeast) => (a.clone(), exact::add(&a, &unit)),
-            Some(Qualifier::Under | Qualifier::AtMost) => (exact::sub(&a, &unit), a.clone()),
-            Some(Qualifier::About) => {
-                let widen = exact::add(&half, &exact::mul(&a.abs(), tolerance));
-                (exact::sub(&a, &widen), exact::add(&a, &widen))
-            }
-            None => (exact::sub(&a, &half), exact::add(&a, &half)),
-        };
-        Interval {
-            lo: exact::mul(&lo, &factor),
-            hi: exact::mul(&hi, &factor),
+        bounds(
+            &self.amount,
+            self.qualifier,
+            tolerance,
+            self.scale.map_or(0, Scale::exponent),
+        )
+    }
+}
+
+/// The rounding interval of a decimal written without a qualifier: `470.5` is anything in
+/// [470.45, 470.55].
+pub fn rounding(amount: &Decimal) -> Interval {
+    bounds(amount, None, &BigRational::zero(), 0)
+}
+
+/// The interval of `amount × 10^scale` as `qualifier` states it.
+///
+/// The bounds are written over one small denominator: the amount is `m × 10^e` and its unit
+/// `10^p` with `p ≥ e`, so in units of `10^e / 2` the amount is `2m`, half a unit
+/// `10^(p-e)` and a unit twice that, all integers; the power `10^(e + scale)` then goes into
+/// the numerator or the denominator. Adding fractions with different denominators instead
+/// would multiply them together: a rate implied by `1e4000` and `1e-4000` then had
+/// 12,000-digit terms where 8,000 do.
+fn bounds(
+    amount: &Decimal,
+    qualifier: Option<Qualifier>,
+    tolerance: &BigRational,
+    scale: i64,
+) -> Interval {
+    let e = amount.exponent();
+    // Invariant: the precision is never finer than the exponent (`precision_exponent`).
+    let gap = usize::try_from(amount.precision_exponent() - e).unwrap_or(0);
+    let half = num_traits::pow(BigInt::from(10), gap);
+    let a: BigInt = amount.mantissa() * 2;
+    let unit = &half * 2;
+    let one = BigInt::from(1);
+    let (lo, hi, denom) = match qualifier {
+        Some(Qualifier::Exact) => (a.clone(), a, one),
+        Some(Qualifier::Over | Qualifier::AtLeast) => (a.clone(), a + unit, one),
+        Some(Qualifier::Under | Qualifier::AtMost) => (&a - unit, a, one),
+        Some(Qualifier::About) => {
+            // half + |a| × tolerance, over the tolerance's denominator.
+            let widen = &half * tolerance.denom() + a.abs() * tolerance.numer();
+            let a = a * tolerance.denom();
+            (&a - &widen, a + widen, tolerance.denom().clone())
         }
+        None => (&a - &half, a + half, one),
+    };
+    let mut denom: BigInt = denom * 2;
+    let power = e + scale;
+    let factor = num_traits::pow(BigInt::from(10), power.unsigned_abs() as usize);
+    let (lo, hi) = if power >= 0 {
+        (lo * &factor, hi * &factor)
+    } else {
+        denom *= factor;
+        (lo, hi)
+    };
+    // Invariant: the denominator is a product of positive numbers (a `BigRational`'s
+    // denominator is positive), as `exact` requires.
+    Interval {
+        lo: BigRational::new_raw(lo, denom.clone()),
+        hi: BigRational::new_raw(hi, denom),
+    }
+}
+
+impl Quantity {
+    /// The quantity for a message: like its display, with a long amount shortened to its
+    /// first and last digits and its digit count (see [`super::decimal::abbreviate`]).
+    /// Exports use the display, which keeps every digit.
+    pub fn brief(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write(&mut out, &self.amount.brief());
+        out
+    }
+
+    fn write(&self, f: &mut dyn fmt::Write, amount: &str) -> fmt::Result {
+        if let Some(q) = self.qualifier {
+            write!(f, "{} ", q.as_str().replace('_', " "))?;
+        }
+        f.write_str(amount)?;
+        if let Some(s) = self.scale {
+            write!(f, " {}", s.as_str())?;
+        }
+        write!(f, " {}", self.measure())
     }
 }
 
 impl fmt::Display for Quantity {
     /// `over 14 trillion KZT`, `26.2 billion USD`, `8 percent`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(q) = self.qualifier {
-            write!(f, "{} ", q.as_str().replace('_', " "))?;
-        }
-        write!(f, "{}", self.amount)?;
-        if let Some(s) = self.scale {
-            write!(f, " {}", s.as_str())?;
-        }
-        write!(f, " {}", self.measure())
+        self.write(f, self.amount.as_str())
     }
 }
 
@@ -289,7 +350,6 @@ pub fn range_in_scale(iv: &Interval, scale: Option<Scale>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_bigint::BigInt;
 
     fn q(
         amount: &str,
@@ -380,6 +440,37 @@ mod tests {
         assert_eq!(short(&wrong.lo), "272");
         assert!(!output.overlaps(&wrong));
         assert_eq!(short(&output.gap(&wrong)), "240.7");
+    }
+
+    /// The bounds of `1e-4000` are written over `2 × 10^4000` (some 13,300 bits); adding its
+    /// half unit as a fraction of its own made `10^8000`, and a rate divided by it 12,000
+    /// digits, which sorting a source's conversions multiplied again and again.
+    #[test]
+    fn bounds_share_one_small_denominator() {
+        for qualifier in [None, Some(Qualifier::About), Some(Qualifier::Over)] {
+            let iv = q("1e-4000", None, "USD", qualifier).interval(&tol());
+            for bound in [&iv.lo, &iv.hi] {
+                assert!(bound.denom().bits() < 13_300, "{}", bound.denom().bits());
+                assert!(bound.numer().bits() < 16, "{}", bound.numer().bits());
+            }
+            let big = q("1e4000", Some(Scale::Trillion), "USD", qualifier).interval(&tol());
+            assert!(big.lo.denom().bits() < 8, "{}", big.lo.denom().bits());
+        }
+        let half = pow10(-4000) / BigRational::from_integer(2.into());
+        assert_eq!(
+            q("1e-4000", None, "USD", None).interval(&tol()),
+            Interval {
+                lo: pow10(-4000) - &half,
+                hi: pow10(-4000) + &half
+            }
+        );
+        assert_eq!(
+            rounding(&Decimal::parse("470.5").unwrap()),
+            Interval {
+                lo: r(47045, 100),
+                hi: r(47055, 100)
+            }
+        );
     }
 
     #[test]

@@ -21,11 +21,8 @@
 //!
 //! Passes: the same with `"amount": "2.55"` in the equivalent.
 
-use num_rational::BigRational;
-
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::decimal::exact;
 use crate::model::quantity::{in_scale, range_in_scale};
 use crate::model::{Day, ExchangeRate, Interval, Quantity, Statistic};
 
@@ -67,12 +64,7 @@ fn span_days(first: Day, last: Day) -> i64 {
 
 /// The interval a decimal rate states: its rounding interval.
 pub(super) fn rate_interval(rate: &ExchangeRate) -> Interval {
-    let r = rate.rate.to_rational();
-    let half = exact::div(&rate.rate.precision(), &BigRational::from_integer(2.into()));
-    Interval {
-        lo: exact::sub(&r, &half),
-        hi: exact::add(&r, &half),
-    }
+    crate::model::quantity::rounding(&rate.rate)
 }
 
 /// `value` converted into `target`'s currency at `rate`, when the rate is for that pair.
@@ -141,14 +133,14 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 "conversion",
                 Severity::Error,
                 format!(
-                    "`{eq}` does not match `{}` at rate `{}` ({} {} per {}, {when}): that is {} {to}; misses by {miss} {to}",
-                    s.value, rate.id, rate.rate, rate.quote, rate.base, range(&expected)
+                    "`{}` does not match `{}` at rate `{}` ({} {} per {}, {when}): that is {} {to}; misses by {miss} {to}",
+                    eq.brief(), s.value.brief(), rate.id, rate.rate.brief(), rate.quote, rate.base, range(&expected)
                 ),
             )
             .at(i, format!("/equivalents/{k}/amount"))
-            .expected(format!("{} {to} ({} at {} {} per {})", range(&expected), s.value, rate.rate, rate.quote, rate.base))
-            .found(format!("{eq}, i.e. {} {to}", range(&stated)))
-            .related(format!("rate `{}`: {} {} per {} ({when})", rate.id, rate.rate, rate.quote, rate.base), j, "/rate")
+            .expected(format!("{} {to} ({} at {} {} per {})", range(&expected), s.value.brief(), rate.rate.brief(), rate.quote, rate.base))
+            .found(format!("{}, i.e. {} {to}", eq.brief(), range(&stated)))
+            .related(format!("rate `{}`: {} {} per {} ({when})", rate.id, rate.rate.brief(), rate.quote, rate.base), j, "/rate")
             .help("check the figure against the source; if the source converts at another rate, record that rate"),
         );
     }

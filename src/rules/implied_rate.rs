@@ -14,6 +14,11 @@
 //! records that agree (the first three in the message and ten as notes, with a count of the
 //! rest, so that a source with hundreds of conversions still gives a readable finding).
 //!
+//! A figure with an equivalent of zero (or a zero figure with an equivalent that is not)
+//! implies no exchange rate: it is reported on its own and left out of the comparison. A
+//! zero with an equivalent of zero agrees with any rate, and a figure stated so that it only
+//! *may* be zero (`"under"` 1) bounds the rate on one side only: neither gives a finding.
+//!
 //! Fails (same source, no rate record):
 //!
 //! ```json
@@ -43,6 +48,8 @@ struct Implied<'a> {
     equivalent: usize,
     quantity: &'a Quantity,
     rate: Interval,
+    /// `rate` for messages, written once: a conversion is named in many findings.
+    shown: String,
 }
 
 /// How many agreeing conversions a message names, and how many get a note of their own.
@@ -108,9 +115,45 @@ fn consensus(items: &[Implied<'_>]) -> Option<BigRational> {
     best.map(|(_, _, value)| value.clone())
 }
 
+/// The finding for a conversion of a figure into zero, or of zero into a figure: `k` is the
+/// equivalent's index in `s`.
+fn zero(i: usize, s: &Statistic, k: usize, eq: &Quantity) -> Diagnostic {
+    let (what, pointer) = if eq.amount.is_zero() {
+        (
+            format!(
+                "`{}` gives `{}` an equivalent of `{}`",
+                s.id,
+                s.value.brief(),
+                eq.brief()
+            ),
+            format!("/equivalents/{k}/amount"),
+        )
+    } else {
+        (
+            format!(
+                "`{}` states `{}` with an equivalent of `{}`",
+                s.id,
+                s.value.brief(),
+                eq.brief()
+            ),
+            "/value/amount".to_owned(),
+        )
+    };
+    Diagnostic::new(
+        "implied-rate",
+        Severity::Error,
+        format!("{what}: no exchange rate turns one into the other, so it is left out of the comparison with the other conversions of `{}`", s.source),
+    )
+    .at(i, pointer)
+    .expected("a figure and an equivalent that are both zero or both not")
+    .found(format!("`{}` = `{}`", s.value.brief(), eq.brief()))
+    .help("check both figures against the source; an equivalent the source does not print is better left out")
+}
+
 /// Reports conversions in a source whose implied rates cannot agree.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let tolerance = &cx.config.about_tolerance;
+    let mut out = Vec::new();
     // (source, currency pair sorted) -> (direction "A per B", conversions)
     let mut groups: Groups<'_> = BTreeMap::new();
     for (i, s, k, eq) in conversions(cx) {
@@ -121,6 +164,10 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             if covering_rate(cx, from, to, days).is_some() {
                 continue;
             }
+        }
+        if s.value.amount.is_zero() != eq.amount.is_zero() {
+            out.push(zero(i, s, k, eq));
+            continue;
         }
         let key = if from < to {
             (s.source.as_str(), from, to)
@@ -144,11 +191,11 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 statistic: s,
                 equivalent: k,
                 quantity: eq,
+                shown: range(&rate),
                 rate,
             });
         }
     }
-    let mut out = Vec::new();
     for ((source, _, _), ((a, b), items)) in groups {
         if items.len() < 2 {
             continue;
@@ -174,12 +221,13 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut others = agree
             .iter()
             .take(NAMED)
-            .map(|c| format!("`{}` ({} {a} per {b})", c.statistic.id, range(&c.rate)))
+            .map(|c| format!("`{}` ({} {a} per {b})", c.statistic.id, c.shown))
             .collect::<Vec<_>>()
             .join(", ");
         if agree.len() > NAMED {
             others.push_str(&format!(" and {} more conversions", agree.len() - NAMED));
         }
+        let common_shown = range(&common);
         for c in disagree {
             let miss = format_significant(&c.rate.gap(&common), 4);
             let mut d = Diagnostic::new(
@@ -188,21 +236,21 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 format!(
                     "`{}` implies {} {a} per {b}, which cannot be true together with {others} in the same source `{source}`; misses by {miss} {a} per {b}",
                     c.statistic.id,
-                    range(&c.rate),
+                    c.shown,
                 ),
             )
             .at(c.entry, format!("/equivalents/{}/amount", c.equivalent))
-            .expected(format!("a rate within {} {a} per {b}, as the other conversions in `{source}` imply", range(&common)))
-            .found(format!("{} {a} per {b}, from `{}` = `{}`", range(&c.rate), c.statistic.value, c.quantity))
+            .expected(format!("a rate within {common_shown} {a} per {b}, as the other conversions in `{source}` imply"))
+            .found(format!("{} {a} per {b}, from `{}` = `{}`", c.shown, c.statistic.value.brief(), c.quantity.brief()))
             .help("one of the figures is misprinted or mis-copied: compare both with the source");
             for o in agree.iter().take(NOTED) {
                 d = d.related(
                     format!(
                         "`{}`: `{}` = `{}` implies {} {a} per {b}",
                         o.statistic.id,
-                        o.statistic.value,
-                        o.statistic.equivalents[o.equivalent],
-                        range(&o.rate)
+                        o.statistic.value.brief(),
+                        o.statistic.equivalents[o.equivalent].brief(),
+                        o.shown
                     ),
                     o.entry,
                     format!("/equivalents/{}/amount", o.equivalent),

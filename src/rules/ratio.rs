@@ -3,7 +3,9 @@
 //! A statistic in `percent` with `ratio_of` says it is `numerator / denominator × 100`. The
 //! two statistics' intervals give an interval for the ratio (PRODUCT.md section 3), and the
 //! stated percentage's interval must meet it. Numerator and denominator must count the same
-//! thing (the same currency or unit); a denominator that may be zero gives no finding.
+//! thing (the same currency or unit). A denominator stated as zero is a finding of its own:
+//! no percentage is a share of nothing. One stated so that it only *may* be zero
+//! (`"under"` 1) bounds the ratio on one side only and gives no finding.
 //!
 //! Fails (3.1 / 10.0 is about 31%, not 45%):
 //!
@@ -51,7 +53,34 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 )
                 .at(i, "/ratio_of")
                 .expected("a numerator and denominator in the same currency or unit")
-                .found(format!("`{}` and `{}`", n.value, d.value)),
+                .found(format!("`{}` and `{}`", n.value.brief(), d.value.brief())),
+            );
+            continue;
+        }
+        if d.value.amount.is_zero() {
+            out.push(
+                Diagnostic::new(
+                    "ratio",
+                    Severity::Error,
+                    format!(
+                        "denominator `{}` is stated as `{}`: a ratio to zero is undefined, so `{}` (`{}`) cannot be `{}` / `{}`",
+                        d.id,
+                        d.value.brief(),
+                        s.id,
+                        s.value.brief(),
+                        n.id,
+                        d.id
+                    ),
+                )
+                .at(i, "/ratio_of/denominator")
+                .expected("a denominator other than zero")
+                .found(format!("`{}`", d.value.brief()))
+                .related(
+                    format!("denominator `{}`: `{}`", d.id, d.value.brief()),
+                    d_entry,
+                    "/value/amount",
+                )
+                .help("check the denominator against the source; if it is zero there, the percentage is not its ratio: remove `ratio_of`"),
             );
             continue;
         }
@@ -78,7 +107,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                     d.id,
                     range(&computed),
                     s.id,
-                    s.value,
+                    s.value.brief(),
                     short(&computed.gap(&stated))
                 ),
             )
@@ -86,17 +115,17 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             .expected(format!(
                 "{} (`{}` / `{}`)",
                 range(&computed),
-                n.value,
-                d.value
+                n.value.brief(),
+                d.value.brief()
             ))
-            .found(format!("{}, i.e. {}", s.value, range(&stated)))
+            .found(format!("{}, i.e. {}", s.value.brief(), range(&stated)))
             .related(
-                format!("numerator `{}`: `{}`", n.id, n.value),
+                format!("numerator `{}`: `{}`", n.id, n.value.brief()),
                 n_entry,
                 "/value/amount",
             )
             .related(
-                format!("denominator `{}`: `{}`", d.id, d.value),
+                format!("denominator `{}`: `{}`", d.id, d.value.brief()),
                 d_entry,
                 "/value/amount",
             ),

@@ -4,7 +4,9 @@
 //! figure stands for an interval (PRODUCT.md section 3), so the parts add up to an interval
 //! too, and the rule reports when that interval cannot meet the total's. Parts must count the
 //! same thing as the total (the same currency or unit); a part in another currency or unit is
-//! reported rather than converted. Missing parts are `unknown-reference`'s to report.
+//! reported rather than converted. Missing parts are `unknown-reference`'s to report. A
+//! total of thousands of parts gives a readable finding: the first ten parts are notes, and
+//! the message counts the rest.
 //!
 //! Fails (4.1 + 5.2 billion is at most 9.4 billion, not 10.4):
 //!
@@ -21,6 +23,9 @@ use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::quantity::{in_scale, range_in_scale};
 use crate::model::Interval;
+
+/// How many parts a finding lists as notes.
+const NOTED: usize = 10;
 
 /// Reports totals their parts cannot add up to.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
@@ -51,9 +56,9 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                     )
                     .at(i, format!("/sum_of/{k}"))
                     .expected(format!("a part in {measure}"))
-                    .found(format!("`{}`", part.value))
+                    .found(format!("`{}`", part.value.brief()))
                     .related(
-                        format!("`{id}` is stated as `{}`", part.value),
+                        format!("`{id}` is stated as `{}`", part.value.brief()),
                         j,
                         "/value",
                     ),
@@ -76,24 +81,37 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         }
         let scale = total.value.scale;
         let range = |iv: &Interval| format!("{} {measure}", range_in_scale(iv, scale));
+        let parts = total.sum_of.len();
+        let listed = if parts > NOTED {
+            format!(
+                "; the first {NOTED} of its {} parts are listed",
+                crate::limits::thousands(parts as u64)
+            )
+        } else {
+            String::new()
+        };
         let mut d = Diagnostic::new(
             "sum",
             Severity::Error,
             format!(
-                "the parts of `{}` add up to {}, but the total is stated as `{}`; misses by {} {measure}",
+                "the parts of `{}` add up to {}, but the total is stated as `{}`; misses by {} {measure}{listed}",
                 total.id,
                 range(&sum),
-                total.value,
+                total.value.brief(),
                 in_scale(&sum.gap(&stated), scale)
             ),
         )
         .at(i, "/value/amount")
         .expected(range(&sum))
-        .found(format!("{}, i.e. {}", total.value, range(&stated)))
+        .found(format!("{}, i.e. {}", total.value.brief(), range(&stated)))
         .help("check the total and each part against the source; a part may be missing from `sum_of`");
-        for id in &total.sum_of {
+        for id in total.sum_of.iter().take(NOTED) {
             if let Some((j, part)) = cx.statistic(id) {
-                d = d.related(format!("part `{id}`: `{}`", part.value), j, "/value/amount");
+                d = d.related(
+                    format!("part `{id}`: `{}`", part.value.brief()),
+                    j,
+                    "/value/amount",
+                );
             }
         }
         out.push(d);

@@ -10,19 +10,71 @@
 //! that says why: an `http`/`https` reference is never fetched (jsonschema is built without
 //! its HTTP client, so there is no network code to call), and other schemes cannot be read.
 //!
+//! Every schema file read, the one named and those its `$ref`s name, must be a regular file
+//! (checked before it is opened: a FIFO would block forever, `/dev/zero` never ends) and is
+//! read no further than `max_file_size` of `[limits]`; [`read_text`] does this for the user
+//! schemas of [`super::user`] too.
+//!
 //! Nothing here prints; failures are [`Error::Schema`] naming the file.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use jsonschema::{Retrieve, Uri, ValidationOptions, Validator};
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::limits::{thousands, Limits};
 use crate::schema::{brief, Violation};
 
-/// Reads and compiles the schema at `path` with `options`.
+/// Reads the text of a schema file. A path that is not a regular file is refused without
+/// being opened, and a file over `max_file_size` bytes is refused, by its size before it is
+/// opened and by what was read while reading (a file that grows, or says it is empty as
+/// `/proc` files do). The errors say which and what to do.
+pub fn read_text(path: &Path, max_file_size: u64) -> std::io::Result<String> {
+    let over = || {
+        std::io::Error::other(format!(
+            "the file is over the ceiling of {} bytes (`max_file_size`); raise it in factkit.toml: `[limits]` `max_file_size = BYTES`",
+            thousands(max_file_size)
+        ))
+    };
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a FIFO, socket or device), so it was not opened: a schema must be a file",
+        ));
+    }
+    if meta.len() > max_file_size {
+        return Err(over());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_file_size {
+        return Err(over());
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is not valid UTF-8: re-save it as UTF-8",
+        )
+    })
+}
+
+/// Reads and compiles the schema at `path` with `options`, within the default ceilings.
 pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator, Error> {
-    let value = read(path)?;
+    compile_within(path, options, &Limits::default())
+}
+
+/// Reads and compiles the schema at `path` with `options`; the schema and every file its
+/// `$ref`s name are held to `limits.max_file_size`.
+pub fn compile_within(
+    path: &Path,
+    options: ValidationOptions<'_>,
+    limits: &Limits,
+) -> Result<Validator, Error> {
+    let value = read_within(path, limits)?;
     let canonical = std::fs::canonicalize(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -32,10 +84,21 @@ pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator,
         .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
     options
         .with_base_uri(file_uri(&canonical))
-        .with_retriever(Files { root })
+        .with_retriever(Files {
+            root,
+            max_file_size: limits.max_file_size,
+        })
         .build(&value)
         .map_err(|e| {
             let mut message = e.to_string();
+            // The retriever's own message names the reference and says why it was refused;
+            // jsonschema's wrapping ("not present in a registry") adds only its words.
+            if let jsonschema::error::ValidationErrorKind::Referencing(
+                jsonschema::ReferencingError::Unretrievable { source, .. },
+            ) = e.kind()
+            {
+                message = source.to_string();
+            }
             if message.starts_with("Unknown meta-schema") {
                 let named = value.get("$schema").map_or_else(String::new, |s| s.to_string());
                 message = format!(
@@ -49,9 +112,14 @@ pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator,
         })
 }
 
-/// Reads a schema file as JSON.
+/// Reads a schema file as JSON, within the default ceilings.
 pub fn read(path: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::reading(path, e))?;
+    read_within(path, &Limits::default())
+}
+
+/// Reads a schema file as JSON, no larger than `limits.max_file_size`.
+pub fn read_within(path: &Path, limits: &Limits) -> Result<Value, Error> {
+    let text = read_text(path, limits.max_file_size).map_err(|e| Error::reading(path, e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     crate::load::json::parse(text).map_err(|e| Error::Schema {
         name: path.display().to_string(),
@@ -113,13 +181,10 @@ pub fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
                 found: None,
             }
         }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             let first = unexpected.first().cloned().unwrap_or_default();
-            let names = unexpected
-                .iter()
-                .map(|u| format!("`{u}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let names = crate::schema::names(unexpected);
             Violation {
                 pointer: format!("{pointer}/{}", first.replace('~', "~0").replace('/', "~1")),
                 keyword,
@@ -150,6 +215,8 @@ pub fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
 /// Resolves `file://` references under one folder and refuses everything else.
 struct Files {
     root: PathBuf,
+    /// The ceiling on each file read.
+    max_file_size: u64,
 }
 
 impl Files {
@@ -206,11 +273,14 @@ impl Retrieve for Files {
             .into()),
             "file" => {
                 let path = self.path_of(uri)?;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+                // Named as in the schema's folder, not by its absolute path.
+                let shown = path.strip_prefix(&self.root).unwrap_or(&path).display();
+                let text = read_text(&path, self.max_file_size).map_err(|e| {
+                    format!("cannot read `{shown}`, which a `$ref` names: {e}")
+                })?;
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
                 crate::load::json::parse(text)
-                    .map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()).into())
+                    .map_err(|e| format!("`{shown}`, which a `$ref` names, is not valid JSON: {e}").into())
             }
             _ => Err(format!(
                 "cannot resolve `{uri}`: no schema in the file has that `$id`, and only relative file references are read"
@@ -230,6 +300,7 @@ mod tests {
         assert_eq!(uri, "file:///tmp/a%20b/c%25d.json");
         let files = Files {
             root: PathBuf::from("/"),
+            max_file_size: 100,
         };
         let rest = uri.strip_prefix("file://").unwrap();
         assert_eq!(percent_decode(rest), b"/tmp/a b/c%d.json");

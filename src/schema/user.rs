@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::{brief, with_formats, Violation};
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::typing::Typing;
 
 /// A compiled user schema.
@@ -44,8 +45,9 @@ fn schema_error(name: &str, message: impl Into<String>) -> Error {
     }
 }
 
-fn read_document(path: &Path, name: &str) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::reading(path, e))?;
+fn read_document(path: &Path, shown: &Path, name: &str, limits: &Limits) -> Result<Value, Error> {
+    let text =
+        super::file::read_text(path, limits.max_file_size).map_err(|e| Error::reading(shown, e))?;
     let yaml = matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
@@ -120,8 +122,14 @@ fn file_uri(path: &Path) -> String {
 }
 
 impl SchemaFile {
-    /// Reads and compiles the schema at `path`.
+    /// Reads and compiles the schema at `path`, within the default ceilings.
     pub fn read(path: &Path) -> Result<SchemaFile, Error> {
+        Self::read_within(path, &Limits::default())
+    }
+
+    /// Reads and compiles the schema at `path`; it and every file its `$ref`s name must be
+    /// regular files (checked before opening) of at most `limits.max_file_size` bytes.
+    pub fn read_within(path: &Path, limits: &Limits) -> Result<SchemaFile, Error> {
         let name = path.display().to_string();
         let absolute = std::fs::canonicalize(path).map_err(|e| Error::reading(path, e))?;
         let dir = absolute
@@ -138,7 +146,14 @@ impl SchemaFile {
             if documents.contains_key(&doc) {
                 continue;
             }
-            let value = read_document(&dir.join(&doc), &name)?;
+            // Read by its absolute path, named as the user would: the schema as given, a file
+            // it refers to beside it.
+            let shown = if doc == root {
+                path.to_path_buf()
+            } else {
+                path.parent().unwrap_or(Path::new("")).join(&doc)
+            };
+            let value = read_document(&dir.join(&doc), &shown, &name, limits)?;
             let mut refs = Vec::new();
             references(&value, &mut refs);
             documents.insert(doc.clone(), value);
@@ -246,7 +261,7 @@ impl SchemaFile {
             .map(|e| Violation {
                 pointer: e.instance_path().as_str().to_owned(),
                 keyword: e.kind().keyword().to_owned(),
-                message: e.to_string(),
+                message: message(&e),
                 expected: Some(format!(
                     "see `{}` at `{}` in `{}`",
                     e.kind().keyword(),
@@ -263,6 +278,31 @@ impl SchemaFile {
         });
         out.dedup();
         out
+    }
+}
+
+/// jsonschema's message for a violation, unless it would be long: unknown properties are
+/// listed up to ten, and any other message over 200 characters (one that quotes a long
+/// value) says which constraint the value fails instead.
+fn message(e: &jsonschema::ValidationError<'_>) -> String {
+    use jsonschema::error::ValidationErrorKind;
+    match e.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            format!("property {} is not allowed", super::names(unexpected))
+        }
+        _ => {
+            let message = e.to_string();
+            if message.chars().count() > 200 {
+                format!(
+                    "{} fails the `{}` constraint",
+                    brief(e.instance()),
+                    e.kind().keyword()
+                )
+            } else {
+                message
+            }
+        }
     }
 }
 
