@@ -33,7 +33,7 @@ enum Command {
     /// Check records against the bundled schemas and the cross-field rules.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
-    /// Check, then export records to CSV, JSON-LD, Markdown, JSON or JSON Lines.
+    /// Check, then export records to CSV, JSON-LD, Markdown, HTML, JSON or JSON Lines.
     #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Print the bundled JSON Schema of a kind (or of any record).
@@ -189,6 +189,10 @@ struct ExportArgs {
     /// CSV: start each file with a UTF-8 byte-order mark, for Excel.
     #[arg(long)]
     bom: bool,
+    /// Markdown and HTML: `failing` shows only the records with errors or warnings (the
+    /// summary and the records that could not be shown stay).
+    #[arg(long, value_enum, value_name = "WHICH")]
+    only: Option<Only>,
     /// Report dates after this day (YYYY-MM-DD; default the config's `as_of`, else today).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
@@ -201,6 +205,13 @@ struct ExportArgs {
     follow_links: bool,
 }
 
+/// Which records `--only` keeps.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Only {
+    /// Records with errors or warnings reported on them.
+    Failing,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     /// One file per kind, for spreadsheets.
@@ -209,6 +220,8 @@ enum ExportFormat {
     Jsonld,
     /// Fact-check tables for editors.
     Markdown,
+    /// One self-contained web page for editors, with filters.
+    Html,
     /// A JSON array of normalised records.
     Json,
     /// One normalised record per line.
@@ -221,6 +234,7 @@ impl From<ExportFormat> for export::Format {
             ExportFormat::Csv => export::Format::Csv,
             ExportFormat::Jsonld => export::Format::JsonLd,
             ExportFormat::Markdown => export::Format::Markdown,
+            ExportFormat::Html => export::Format::Html,
             ExportFormat::Json => export::Format::Json,
             ExportFormat::Jsonl => export::Format::JsonLines,
         }
@@ -699,6 +713,12 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         ))
         .into());
     }
+    if args.only.is_some() && !format.is_for_people() {
+        return Err(Error::Usage(format!(
+            "`--only` applies to Markdown and HTML only, not to `--to {format}`"
+        ))
+        .into());
+    }
     if let Some(url) = &args.base_url {
         if format != export::Format::JsonLd {
             return Err(Error::Usage(format!(
@@ -717,6 +737,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
             .or_else(|| config.jsonld_base_url.clone()),
         bom: args.bom,
         about_tolerance: config.about_tolerance.clone(),
+        only_failing: args.only == Some(Only::Failing),
     };
     let progress = Progress::start("checking");
     let load = factkit::load::Options {

@@ -570,7 +570,7 @@ fn markdown_cells_hold_hostile_text_exactly() {
             &format!("“{}”", shown(&format!("{MARKS}\n{LINES}"))),
             &shown(LINK),
             "2025-09-08",
-            "✅ passed"
+            "❔ not verified: source src has no archive, so the quote was not compared with it"
         ]
     );
     assert_eq!(
@@ -645,13 +645,18 @@ fn markdown_check_column_shows_findings_and_related_records() {
         "{wrong}"
     );
     let other = check_of("mining-metallurgy-output");
+    assert!(wrong.contains("statistics.json:"), "{wrong}");
+    // The partner is named by the finding, not at fault: a note, no ❌.
+    assert!(!other.contains('❌'), "{other}");
     assert!(
-        other.starts_with(
-            "❌ implied-rate (reported on mining-metallurgy-investment-2024): mining-metallurgy-investment-2024 implies 272.0 to 292.7"
-        ),
+        other.ends_with("ℹ️ named by mining-metallurgy-investment-2024 (implied-rate)"),
         "{other}"
     );
-    assert_eq!(check_of("mining-metallurgy-share-of-gdp"), "✅ passed");
+    // No archive: nothing compared the figure with the source.
+    assert_eq!(
+        check_of("mining-metallurgy-share-of-gdp"),
+        "❔ not verified: source astana-times-tokayev-reform-experts has no archive, so the figures were not looked up"
+    );
     let sources = &tables.iter().find(|(h, _)| h[1] == "Source").unwrap().1;
     let source_check = &sources[0].last().unwrap().text;
     assert_eq!(source_check.lines().count(), 2, "{source_check}");
@@ -866,20 +871,26 @@ fn untyped_records_are_reported_never_dropped_silently() {
         .map(|e| e.id.as_deref().unwrap())
         .collect();
     assert!(!untyped.is_empty());
-    for format in [Format::Markdown, Format::JsonLd] {
+    for format in [Format::Markdown, Format::Html, Format::JsonLd] {
         let notes = export::notes(&report, format, &Options::default());
         let text = render(&report, format, &Options::default());
+        let what = if format.is_for_people() {
+            "listed under \"Could not be shown\" in the"
+        } else {
+            "left out in the"
+        };
         for id in &untyped {
             assert!(
                 notes
                     .iter()
                     .any(|n| n.message.starts_with(&format!("`{id}` failed"))
-                        && n.message
-                            .ends_with(&format!("left out in the {format} export"))
+                        && n.message.ends_with(&format!("{what} {format} export"))
                         && n.location.is_some()),
                 "{id}: {notes:#?}"
             );
-            assert!(!text.contains(&format!("\"{id}\"")) && !text.contains(&format!("`{id}`")));
+            if format == Format::JsonLd {
+                assert!(!text.contains(&format!("\"{id}\"")) && !text.contains(&format!("`{id}`")));
+            }
         }
         assert!(
             notes
@@ -904,6 +915,163 @@ fn untyped_records_are_reported_never_dropped_silently() {
             .any(|n| n.message.contains(id) && n.message.contains("written as it was read")));
     }
     assert_eq!(jsonl.lines().count(), report.dataset.entries.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// The human-facing exports show every record, say what was verified, and blame the record
+// at fault.
+
+fn broken() -> Report {
+    check(Path::new("examples/broken"))
+}
+
+/// The table row of `id` in a Markdown export (the first when the id is duplicated): its cells.
+fn markdown_row(md: &str, id: &str) -> Vec<String> {
+    tables(md)
+        .into_iter()
+        .flat_map(|(_, rows)| rows)
+        .find(|row| row[0].text == id)
+        .unwrap_or_else(|| panic!("no row `{id}` in\n{md}"))
+        .into_iter()
+        .map(|c| c.text)
+        .collect()
+}
+
+#[test]
+fn markdown_shows_every_record_and_the_unparsable_file() {
+    let report = broken();
+    let md = render(&report, Format::Markdown, &Options::default());
+    let ids: Vec<&str> = report
+        .dataset
+        .entries
+        .iter()
+        .filter_map(|e| e.id.as_deref())
+        .collect();
+    assert_eq!(ids.len(), report.dataset.entries.len());
+    for id in &ids {
+        markdown_row(&md, id);
+    }
+    // The file with a trailing comma is a row of "Could not be shown", with its place.
+    let unshown = tables(&md)
+        .into_iter()
+        .find(|(h, _)| {
+            h.iter()
+                .map(String::as_str)
+                .eq(export::markdown::UNSHOWN_HEADERS)
+        })
+        .expect("a \"Could not be shown\" table");
+    assert!(md.contains("\n## Could not be shown\n"));
+    let syntax = unshown
+        .1
+        .iter()
+        .find(|r| r[0].text == "examples/broken/syntax-error.json")
+        .expect("the unparsable file");
+    assert_eq!(syntax[1].text, "examples/broken/syntax-error.json:9");
+    assert!(
+        syntax[2].text.contains("❌ syntax: trailing comma"),
+        "{}",
+        syntax[2].text
+    );
+    let no_name = markdown_row(&md, "ent-no-name");
+    assert_eq!(no_name[1], "examples/broken/entities.json:34");
+    assert!(
+        no_name[2].contains("missing required field name"),
+        "{no_name:?}"
+    );
+    let currency = markdown_row(&md, "stat-bad-currency");
+    assert!(currency[2].contains("statistics.json:145"), "{currency:?}");
+}
+
+#[test]
+fn markdown_blames_the_record_at_fault() {
+    let md = render(&broken(), Format::Markdown, &Options::default());
+    let check = |id: &str| markdown_row(&md, id).pop().unwrap();
+    assert_eq!(
+        check("ent-speaker"),
+        "✅ passed\nℹ️ named by rev-about-entity (unknown-reference)"
+    );
+    let at_fault = check("rev-about-entity");
+    assert!(
+        at_fault.starts_with("❌ unknown-reference: ent-speaker is an entity")
+            && at_fault.contains("(examples/broken/reviews.jsonl:1)"),
+        "{at_fault}"
+    );
+    assert!(!check("stat-output").contains('❌'));
+    assert!(!check("rate-usd-kzt-2025-08-01").contains('❌'));
+    // Help comes with the finding.
+    assert!(check("stat-share-130").contains("; help: check the figure"));
+    // 17 errors: one ❌ per error, each on one record (the file's syntax error included), and
+    // one in the legend.
+    assert_eq!(md.matches('❌').count(), 17 + 1, "{md}");
+}
+
+#[test]
+fn markdown_says_what_was_not_verified() {
+    let md = render(&broken(), Format::Markdown, &Options::default());
+    let check = |id: &str| markdown_row(&md, id).pop().unwrap();
+    assert!(check("stmt-ok").contains(
+        "❔ not verified: source src-main has no archive, so the quote was not compared with it"
+    ));
+    assert!(
+        check("stmt-altered-quote").starts_with("❌ quote-in-source"),
+        "{}",
+        check("stmt-altered-quote")
+    );
+    let example = render(&example(), Format::Markdown, &Options::default());
+    let rows: Vec<Vec<String>> = tables(&example)
+        .into_iter()
+        .find(|(h, _)| h[2] == "Statement")
+        .unwrap()
+        .1
+        .into_iter()
+        .map(|r| r.into_iter().map(|c| c.text).collect())
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let check = row.last().unwrap();
+        assert!(check.contains("❔ not verified: source "), "{check}");
+        assert!(!check.contains("✅ passed"), "{check}");
+    }
+    assert!(
+        example.contains("❔ not verified: no finding"),
+        "the legend"
+    );
+}
+
+#[test]
+fn only_failing_keeps_the_records_with_findings_and_the_summary() {
+    let report = broken();
+    let options = Options {
+        only_failing: true,
+        ..Options::default()
+    };
+    let md = render(&report, Format::Markdown, &options);
+    assert!(md.starts_with("factkit checked 6 files, 31 records: 17 errors, 3 warnings."));
+    let shown: Vec<String> = tables(&md)
+        .into_iter()
+        .flat_map(|(_, rows)| rows)
+        .map(|r| r[0].text.clone())
+        .collect();
+    for id in [
+        "stat-not-in-archive",
+        "src-no-url",
+        "rev-future",
+        "ent-no-name",
+    ] {
+        assert!(shown.contains(&id.to_owned()), "{id}: {shown:?}");
+    }
+    for id in [
+        "ent-speaker",
+        "ent-reviewer",
+        "stmt-ok",
+        "stat-output",
+        "src-rates",
+    ] {
+        assert!(!shown.contains(&id.to_owned()), "{id}: {shown:?}");
+    }
+    let html = render(&report, Format::Html, &options);
+    assert!(!html.contains("data-id=\"ent-reviewer\""));
+    assert!(html.contains("data-id=\"rev-future\""));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -978,7 +1146,11 @@ fn readme_excerpts_are_real_output() {
         ..Options::default()
     };
     let csv = render(&report, Format::Csv, &all(Kind::Statistic)).replace("\r\n", "\n");
-    let markdown = render(&report, Format::Markdown, &Options::default());
+    // The Markdown excerpts come from the example and from `examples/broken`.
+    let markdown = render(&report, Format::Markdown, &Options::default())
+        + &render(&broken(), Format::Markdown, &Options::default());
+    let html = render(&report, Format::Html, &Options::default())
+        + &render(&broken(), Format::Html, &Options::default());
     let jsonl = render(&report, Format::JsonLines, &Options::default());
     let jsonld: Value =
         serde_json::from_str(&render(&report, Format::JsonLd, &Options::default())).unwrap();
@@ -989,6 +1161,7 @@ fn readme_excerpts_are_real_output() {
         let actual = match lang {
             "text" => &csv,
             "markdown" => &markdown,
+            "html" => &html,
             "json" if body.trim_start().starts_with("{\"kind\"") => &jsonl,
             "json" => {
                 let node: Value = serde_json::from_str(body).unwrap();

@@ -47,6 +47,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::verdict::{Verdict, Verdicts};
 use super::{kinds, records, Options};
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -151,22 +152,60 @@ fn destination(url: &str) -> Option<String> {
     Some(out)
 }
 
-/// One finding as shown in a row.
-struct Finding<'d> {
-    diagnostic: &'d Diagnostic,
-    /// The record the finding is reported on, when it is not this row's.
-    via: Option<&'d str>,
-}
-
 struct Tables<'r> {
     report: &'r Report,
     options: &'r Options,
     by_id: HashMap<&'r str, &'r Record>,
-    findings: HashMap<&'r str, Vec<Finding<'r>>>,
-    /// Statements whose quote was found in their source's archive: `quote found in source
-    /// (line 7)`. A quote not found is a `quote-in-source` finding and shows as one.
-    quotes_found: HashMap<String, String>,
+    verdicts: Verdicts<'r>,
 }
+
+/// `❌ rule: message (`file:line`); help: …`: a finding in full, on the record it is
+/// reported on.
+fn finding(d: &Diagnostic) -> String {
+    let icon = match d.severity {
+        Severity::Error => "❌",
+        Severity::Warning => "⚠️",
+    };
+    let mut text = format!("{icon} {}: {}", escape(&d.rule), message(&d.message));
+    if let Some(l) = &d.location {
+        let _ = write!(text, " ({})", message(&format!("`{}:{}`", l.file, l.line)));
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(text, "; help: {}", message(help));
+    }
+    text
+}
+
+/// The Check cell of a verdict (see the module docs).
+fn check_cell(verdict: &Verdict<'_>) -> String {
+    let mut lines: Vec<String> = verdict.findings.iter().map(|d| finding(d)).collect();
+    if lines.is_empty() && verdict.not_verified.is_empty() {
+        lines.push("✅ passed".into());
+    }
+    lines.extend(
+        verdict
+            .not_verified
+            .iter()
+            .map(|why| format!("❔ {}", message(why))),
+    );
+    lines.extend(
+        verdict
+            .verified
+            .iter()
+            .map(|v| format!("✅ {}", message(v))),
+    );
+    lines.extend(verdict.named_by.iter().map(|n| {
+        let by = n.by.map_or_else(|| "another record".to_owned(), code);
+        format!("ℹ️ named by {by} ({})", escape(&n.diagnostic.rule))
+    }));
+    lines.join("<br>")
+}
+
+/// The legend printed under the summary.
+pub const LEGEND: &str = "✅ passed: no rule has a finding, and what could be compared with \
+the source was · ❔ not verified: no finding, but a quote or figure was not compared with its \
+source (it has no archive) · ⚠️ warning · ❌ error, with its place and help · ℹ️ named by: \
+another record's finding names this one; the fault is on that record";
 
 impl<'r> Tables<'r> {
     fn new(report: &'r Report, options: &'r Options) -> Tables<'r> {
@@ -176,71 +215,12 @@ impl<'r> Tables<'r> {
                 by_id.entry(record.id()).or_insert(record);
             }
         }
-        let mut findings: HashMap<&str, Vec<Finding<'_>>> = HashMap::new();
-        for d in &report.diagnostics {
-            let own = d.record.as_deref();
-            if let Some(id) = own {
-                findings.entry(id).or_default().push(Finding {
-                    diagnostic: d,
-                    via: None,
-                });
-            }
-            let mut named: Vec<&str> = Vec::new();
-            for related in &d.related {
-                let Some(id) = related.record.as_deref() else {
-                    continue;
-                };
-                if Some(id) != own && !named.contains(&id) {
-                    named.push(id);
-                    findings.entry(id).or_default().push(Finding {
-                        diagnostic: d,
-                        via: own,
-                    });
-                }
-            }
-        }
-        let archives = crate::archive::Archives::load(&report.dataset);
-        let quotes_found = crate::archive::quote_checks(&report.dataset, &archives)
-            .into_iter()
-            .filter(|c| c.outcome.as_ref().is_ok_and(|o| o.is_found()))
-            .map(|c| (c.statement.id.clone(), c.summary()))
-            .collect();
         Tables {
             report,
             options,
             by_id,
-            findings,
-            quotes_found,
+            verdicts: Verdicts::new(report, options),
         }
-    }
-
-    fn check(&self, id: &str) -> String {
-        let quote = self
-            .quotes_found
-            .get(id)
-            .map(|q| format!("✅ {}", escape(q)));
-        let Some(found) = self.findings.get(id) else {
-            return match quote {
-                Some(q) => format!("✅ passed<br>{q}"),
-                None => "✅ passed".into(),
-            };
-        };
-        let lines: Vec<String> = quote
-            .into_iter()
-            .chain(found.iter().map(|f| {
-                let d = f.diagnostic;
-                let icon = match d.severity {
-                    Severity::Error => "❌",
-                    Severity::Warning => "⚠️",
-                };
-                let via = f
-                    .via
-                    .map(|v| format!(" (reported on {})", code(v)))
-                    .unwrap_or_default();
-                format!("{icon} {}{via}: {}", escape(&d.rule), message(&d.message))
-            }))
-            .collect();
-        lines.join("<br>")
     }
 
     fn entity(&self, id: &str) -> String {
@@ -265,20 +245,50 @@ impl<'r> Tables<'r> {
     }
 
     fn write(&self, out: &mut String) {
-        let _ = writeln!(
-            out,
-            "factkit {}. ✅ passed every rule · ⚠️ warning · ❌ error",
-            self.report.summary.line()
-        );
+        let _ = writeln!(out, "factkit {}.", self.report.summary.line());
+        let _ = writeln!(out, "\n{LEGEND}");
+        if self.options.only_failing {
+            let _ = writeln!(
+                out,
+                "\nOnly records with errors or warnings are shown (`--only failing`)."
+            );
+        }
+        if !self.verdicts.unshown.is_empty() {
+            out.push_str("\n## Could not be shown\n\n");
+            row(out, UNSHOWN_HEADERS.iter().map(|h| (*h).to_owned()));
+            row(out, UNSHOWN_HEADERS.iter().map(|_| "---".to_owned()));
+            for u in &self.verdicts.unshown {
+                let name = match (u.is_record, u.id) {
+                    (true, Some(id)) => code(id),
+                    (true, None) => "a record without an id".to_owned(),
+                    (false, _) => escape(&u.file),
+                };
+                let place = match &u.location {
+                    Some(l) => message(&format!("`{}:{}`", l.file, l.line)),
+                    None => escape(&u.file),
+                };
+                let mut lines = vec![escape(&u.why)];
+                lines.extend(u.findings.iter().map(|d| finding(d)));
+                row(out, [name, place, lines.join("<br>")]);
+            }
+        }
         for kind in kinds(self.report, self.options) {
+            let shown: Vec<(usize, &Record)> = records(self.report, self.options)
+                .filter(|(i, r)| {
+                    r.kind() == kind
+                        && (!self.options.only_failing || self.verdicts.of(*i).is_failing())
+                })
+                .collect();
+            if shown.is_empty() {
+                continue;
+            }
             let _ = write!(out, "\n## {}\n\n", title(kind));
             let headers = headers(kind);
             row(out, headers.iter().map(|h| (*h).to_owned()));
             row(out, headers.iter().map(|_| "---".to_owned()));
-            for (_, record) in records(self.report, self.options).filter(|(_, r)| r.kind() == kind)
-            {
+            for (i, record) in shown {
                 let mut cells = self.cells(record);
-                cells.push(self.check(record.id()));
+                cells.push(check_cell(self.verdicts.of(i)));
                 row(out, cells);
             }
         }
@@ -453,7 +463,11 @@ fn source_link(s: &Source) -> String {
     }
 }
 
-fn title(kind: Kind) -> &'static str {
+/// The columns of the "Could not be shown" table.
+pub const UNSHOWN_HEADERS: [&str; 3] = ["Record or file", "Place", "Finding"];
+
+/// The section title of a kind.
+pub fn title(kind: Kind) -> &'static str {
     match kind {
         Kind::Entity => "Entities",
         Kind::Source => "Sources",

@@ -1,9 +1,9 @@
-//! Exports: a checked dataset into CSV, JSON-LD, Markdown, JSON or JSON Lines.
+//! Exports: a checked dataset into CSV, JSON-LD, Markdown, HTML, JSON or JSON Lines.
 //!
 //! Each exporter is a function from the checked [`Report`] (records and their diagnostics) to
 //! an [`io::Write`], in its own file that opens with the spec of what it writes: [`csv`] (the
 //! columns of each kind), [`jsonld`] (the schema.org mapping), [`markdown`] (the fact-check
-//! table) and [`json`] (normalised records). Every export is deterministic: records come in
+//! table), [`html`] (the same tables as one web page) and [`json`] (normalised records). Every export is deterministic: records come in
 //! dataset order (files in the order they were read, records in file order), and nothing
 //! depends on the clock, the machine or a random source, so the same input gives
 //! byte-identical output.
@@ -15,15 +15,21 @@
 //! unless told otherwise, and presents the notes.
 //!
 //! **Records that failed their schema** (only exported with `--allow-errors`) have no typed
-//! form. JSON and JSON Lines write them exactly as they were read (not normalised); CSV,
-//! Markdown and JSON-LD leave them out. Either way each one gets a [`Note`] naming it and its
-//! place, and so does every file or line that could not be parsed at all: nothing is dropped
-//! silently.
+//! form. JSON and JSON Lines write them exactly as they were read (not normalised); Markdown
+//! and HTML list them, and every file or line that could not be parsed, in a section "Could
+//! not be shown" with their place and findings; CSV and JSON-LD leave them out. Either way each
+//! one gets a [`Note`] naming it and its place, and so does every file or line that could not
+//! be parsed at all: nothing is dropped silently.
+//!
+//! The Check column of Markdown and HTML comes from [`verdict`], shared so that both say the
+//! same: passed, failed or not verified, each finding on the record it is reported on.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod jsonld;
 pub mod markdown;
+pub mod verdict;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -48,6 +54,8 @@ pub enum Format {
     JsonLd,
     /// The fact-check tables for editors ([`markdown`]).
     Markdown,
+    /// One self-contained web page of the fact-check tables ([`html`]).
+    Html,
     /// A JSON array of normalised records ([`json`]).
     Json,
     /// One normalised record per line ([`json`]).
@@ -61,6 +69,7 @@ impl Format {
             Format::Csv => "csv",
             Format::JsonLd => "jsonld",
             Format::Markdown => "markdown",
+            Format::Html => "html",
             Format::Json => "json",
             Format::JsonLines => "jsonl",
         }
@@ -70,6 +79,12 @@ impl Format {
     /// left out.
     pub fn keeps_untyped(self) -> bool {
         matches!(self, Format::Json | Format::JsonLines)
+    }
+
+    /// Whether the export is for people to read (Markdown, HTML): it shows every record,
+    /// those that could not be typed in a "Could not be shown" section.
+    pub fn is_for_people(self) -> bool {
+        matches!(self, Format::Markdown | Format::Html)
     }
 }
 
@@ -93,6 +108,9 @@ pub struct Options {
     /// Markdown: how far `about` widens a figure when showing implied exchange rates; the
     /// check's own tolerance, so the table and the findings agree.
     pub about_tolerance: BigRational,
+    /// Markdown and HTML: only the records with errors or warnings reported on them, plus the
+    /// summary and the "Could not be shown" section (`--only failing`).
+    pub only_failing: bool,
 }
 
 impl Default for Options {
@@ -102,13 +120,14 @@ impl Default for Options {
             base_url: None,
             bom: false,
             about_tolerance: Config::default().about_tolerance,
+            only_failing: false,
         }
     }
 }
 
 impl Options {
     /// Whether an entry is selected by `--kind` (entries of an unknown kind never are).
-    fn selects(&self, entry: &Entry) -> bool {
+    pub(crate) fn selects(&self, entry: &Entry) -> bool {
         match (self.kind, entry.kind) {
             (None, _) => true,
             (Some(want), Some(kind)) => want == kind,
@@ -168,9 +187,16 @@ pub fn notes(report: &Report, format: Format, options: &Options) -> Vec<Note> {
     let mut notes = Vec::new();
     for d in &report.diagnostics {
         if d.rule == "syntax" {
+            let message = if format.is_for_people() {
+                format!(
+                    "this could not be parsed, so the records in it are not in the tables: it is listed under \"Could not be shown\" in the {format} export"
+                )
+            } else {
+                "this could not be parsed, so the records in it are not exported".into()
+            };
             notes.push(Note {
                 location: d.location.clone(),
-                message: "this could not be parsed, so the records in it are not exported".into(),
+                message,
             });
         }
     }
@@ -188,6 +214,8 @@ pub fn notes(report: &Report, format: Format, options: &Options) -> Vec<Note> {
         };
         let what = if format.keeps_untyped() && options.selects(entry) {
             "written as it was read, not normalised"
+        } else if format.is_for_people() {
+            "listed under \"Could not be shown\""
         } else {
             "left out"
         };
@@ -296,6 +324,7 @@ fn write_document(
         Format::JsonLines => json::write_jsonl(report, options, out),
         Format::JsonLd => jsonld::write(report, options, out),
         Format::Markdown => markdown::write(report, options, out),
+        Format::Html => html::write(report, options, out),
         // Invariant: callers route CSV to `csv::write` with a kind.
         Format::Csv => Err(io::Error::other(
             "a CSV export is written one kind at a time",

@@ -111,9 +111,13 @@ impl Quantity {
             .unwrap_or("")
     }
 
-    /// Whether the figure is a percentage.
+    /// Whether the figure is a percentage: its unit is `percent` or `%`, in any case
+    /// (`Percent`, `PERCENT`). Every rule asks this one function, so no spelling turns a
+    /// percentage rule off; the unit keeps its spelling in the data and in exports.
     pub fn is_percent(&self) -> bool {
-        self.unit.as_deref() == Some("percent")
+        self.unit
+            .as_deref()
+            .is_some_and(|u| u == "%" || u.eq_ignore_ascii_case("percent"))
     }
 
     /// The exact stated value, scale applied.
@@ -349,6 +353,28 @@ pub fn range_in_scale(iv: &Interval, scale: Option<Scale>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn percent_in_every_spelling() {
+        let q = |unit: &str| Quantity {
+            unit: Some(unit.to_owned()),
+            ..serde_json::from_str(r#"{"amount": "130"}"#).unwrap()
+        };
+        for unit in ["percent", "%", "Percent", "PERCENT", "pErCeNt"] {
+            assert!(q(unit).is_percent(), "{unit}");
+        }
+        for unit in [
+            "percent_change",
+            "percentage_points",
+            "people",
+            "%%",
+            "per cent",
+        ] {
+            assert!(!q(unit).is_percent(), "{unit}");
+        }
+        assert_eq!(q("%").to_string(), "130 %");
+    }
+
     use super::*;
 
     fn q(

@@ -4,7 +4,9 @@
 //! 100: "accounts for 130% of GDP" is a slip (a misplaced digit, or a growth rate recorded as
 //! a share). The stated amount is checked, as written and scaled, for the statistic's value
 //! and each of its equivalents. A change or growth rate is not a share: give it another unit
-//! (for example `percent_change` or `percentage_points`) so this rule leaves it alone.
+//! (for example `percent_change` or `percentage_points`) so this rule leaves it alone. The
+//! unit may be written `percent` or `%`, in any case (`Percent`, `PERCENT`): all are
+//! percentages, here and for every other rule.
 //!
 //! Fails:
 //!
@@ -53,4 +55,35 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    /// Every spelling of percent fires the rule; a change rate does not.
+    #[test]
+    fn every_spelling_of_percent_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lines = String::from(
+            r#"{"kind": "source", "id": "article", "title": "Invented", "url": "https://example.org/a", "published": "2025-01-01"}"#,
+        );
+        for (i, unit) in ["percent", "%", "Percent", "PERCENT", "percent_change"]
+            .iter()
+            .enumerate()
+        {
+            lines.push_str(&format!(
+                "\n{{\"kind\": \"statistic\", \"id\": \"s{i}\", \"label\": \"Share\", \"source\": \"article\", \"value\": {{\"amount\": \"130\", \"unit\": \"{unit}\"}}}}"
+            ));
+        }
+        std::fs::write(dir.path().join("records.jsonl"), lines + "\n").unwrap();
+        let report = crate::check::check(&[dir.path().to_path_buf()], &Config::default()).unwrap();
+        let fired: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "percent-range")
+            .filter_map(|d| d.record.as_deref())
+            .collect();
+        assert_eq!(fired, ["s0", "s1", "s2", "s3"], "{:#?}", report.diagnostics);
+    }
 }

@@ -1,0 +1,385 @@
+//! The Check column of the human-facing exports (Markdown, HTML): what the check found about
+//! each record, and what it could not verify.
+//!
+//! For every entry of the dataset a [`Verdict`] holds:
+//!
+//! - the **findings reported on it** (a diagnostic belongs to the record it is reported on: the
+//!   entry whose id it names and, when several entries share that id, the one whose text holds
+//!   the diagnostic's place), shown in full with their place and help;
+//! - the findings that merely **name** it (its `related` places, such as the partner of an
+//!   `implied-rate` conflict), shown as a short note: the record at fault is the other one;
+//! - what was **verified** against the source's archive (`quote found in source (line 7)`,
+//!   `figure `4.3 billion USD` found in source (line 9)`);
+//! - what was **not verified**, and why: a quote or a figure whose source has no archive (or
+//!   an archive that could not be read) was not compared with anything, so it is not
+//!   "passed".
+//!
+//! Its [`Status`] is the worst of these: failed (an error), warning, not verified, passed.
+//!
+//! Entries without a typed record (they failed their schema) and files or lines that could not
+//! be parsed become [`Unshown`] items, for the "Could not be shown" section, with their place
+//! and findings. This module only decides; it neither formats nor writes.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::Options;
+use crate::archive::{Archives, QuoteOutcome};
+use crate::check::Report;
+use crate::diagnostic::{Diagnostic, Location, Severity, Target};
+use crate::load::{Anchor, Dataset};
+use crate::model::{Record, Source};
+
+/// The outcome of the check for one record, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// At least one error is reported on it.
+    Failed,
+    /// Warnings, no error.
+    Warning,
+    /// No finding, but a quote or figure of it was not compared with its source.
+    NotVerified,
+    /// No finding, and everything that can be verified was.
+    Passed,
+}
+
+impl Status {
+    /// `failed`, `warning`, `not verified` or `passed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Failed => "failed",
+            Status::Warning => "warning",
+            Status::NotVerified => "not verified",
+            Status::Passed => "passed",
+        }
+    }
+
+    /// The mark shown beside it: `❌`, `⚠️`, `❔` or `✅`.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::Failed => "❌",
+            Status::Warning => "⚠️",
+            Status::NotVerified => "❔",
+            Status::Passed => "✅",
+        }
+    }
+}
+
+/// A finding reported on another record that names this one.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'r> {
+    /// The finding.
+    pub diagnostic: &'r Diagnostic,
+    /// The record it is reported on (its id), when it has one.
+    pub by: Option<&'r str>,
+}
+
+/// A quote compared with its source's archive, for the HTML export's passage column.
+#[derive(Debug, Clone)]
+pub struct QuoteView {
+    /// The archive, as the source names it.
+    pub archive: String,
+    /// Where the quote was found, or the closest passage.
+    pub outcome: QuoteOutcome,
+}
+
+/// What the check says about one record.
+#[derive(Debug, Default)]
+pub struct Verdict<'r> {
+    /// Findings reported on this record, in the order of the report.
+    pub findings: Vec<&'r Diagnostic>,
+    /// Findings reported on other records that name this one.
+    pub named_by: Vec<Named<'r>>,
+    /// What was verified against the source's archive, one line each.
+    pub verified: Vec<String>,
+    /// What was not verified, and why, one line each.
+    pub not_verified: Vec<String>,
+    /// The quote's outcome in its source's archive, when it was compared.
+    pub quote: Option<QuoteView>,
+}
+
+impl Verdict<'_> {
+    /// The worst of its findings and checks.
+    pub fn status(&self) -> Status {
+        if self.findings.iter().any(|d| d.severity == Severity::Error) {
+            Status::Failed
+        } else if !self.findings.is_empty() {
+            Status::Warning
+        } else if !self.not_verified.is_empty() {
+            Status::NotVerified
+        } else {
+            Status::Passed
+        }
+    }
+
+    /// Whether errors or warnings are reported on it (`--only failing`).
+    pub fn is_failing(&self) -> bool {
+        !self.findings.is_empty()
+    }
+}
+
+/// A record that failed its schema, or a file (or line) that could not be parsed.
+#[derive(Debug)]
+pub struct Unshown<'r> {
+    /// A record (`true`), or a file or line that could not be parsed (`false`).
+    pub is_record: bool,
+    /// The record's id, or `None` for a record without one or a file.
+    pub id: Option<&'r str>,
+    /// The file, as the user named it.
+    pub file: String,
+    /// Where it is, when known.
+    pub location: Option<Location>,
+    /// Why it is not in a table.
+    pub why: String,
+    /// The findings about it.
+    pub findings: Vec<&'r Diagnostic>,
+}
+
+/// The verdicts of every entry of a report, and what could not be shown.
+#[derive(Debug)]
+pub struct Verdicts<'r> {
+    by_entry: Vec<Verdict<'r>>,
+    /// Records and files that have no row in a table, in dataset order (files first).
+    pub unshown: Vec<Unshown<'r>>,
+}
+
+impl<'r> Verdicts<'r> {
+    /// Judges every entry of `report`; `unshown` honours `--kind` as [`super::notes`] does.
+    pub fn new(report: &'r Report, options: &Options) -> Verdicts<'r> {
+        let dataset = &report.dataset;
+        let mut by_entry: Vec<Verdict<'r>> =
+            dataset.entries.iter().map(|_| Verdict::default()).collect();
+        let places = Places::new(dataset);
+        let mut loose: Vec<&'r Diagnostic> = Vec::new();
+        for d in &report.diagnostics {
+            let own = places.entry_of(d.record.as_deref(), d.location.as_ref());
+            match own {
+                Some(i) => by_entry[i].findings.push(d),
+                None => loose.push(d),
+            }
+            let mut named: Vec<usize> = Vec::new();
+            for related in &d.related {
+                let Some(id) = related.record.as_deref() else {
+                    continue;
+                };
+                let Some(i) = places.entry_of(Some(id), related.location.as_ref()) else {
+                    continue;
+                };
+                if Some(i) != own && !named.contains(&i) {
+                    named.push(i);
+                    by_entry[i].named_by.push(Named {
+                        diagnostic: d,
+                        by: d.record.as_deref(),
+                    });
+                }
+            }
+        }
+        archive_checks(dataset, &mut by_entry);
+        let mut unshown: Vec<Unshown<'r>> = loose
+            .into_iter()
+            .filter(|d| d.rule == "syntax" || d.rule == "read")
+            .map(|d| Unshown {
+                is_record: false,
+                id: None,
+                file: d
+                    .location
+                    .as_ref()
+                    .map(|l| l.file.clone())
+                    .unwrap_or_default(),
+                location: d.location.clone(),
+                why: "could not be read or parsed, so no record in it is shown".into(),
+                findings: vec![d],
+            })
+            .collect();
+        for (i, entry) in dataset.entries.iter().enumerate() {
+            if entry.record.is_some() || (entry.kind.is_some() && !options.selects(entry)) {
+                continue;
+            }
+            let why = match entry.kind {
+                Some(kind) => format!("failed the {kind} schema"),
+                None => "has no valid `kind`".to_owned(),
+            };
+            unshown.push(Unshown {
+                is_record: true,
+                id: entry.id.as_deref(),
+                file: dataset
+                    .files
+                    .get(entry.file)
+                    .map(|f| f.name().to_owned())
+                    .unwrap_or_default(),
+                location: dataset.locate(&Target {
+                    entry: i,
+                    pointer: String::new(),
+                }),
+                why,
+                findings: std::mem::take(&mut by_entry[i].findings),
+            });
+        }
+        Verdicts { by_entry, unshown }
+    }
+
+    /// The verdict of the entry at `index` (an empty one for an index out of range).
+    pub fn of(&self, index: usize) -> &Verdict<'r> {
+        static EMPTY: Verdict<'static> = Verdict {
+            findings: Vec::new(),
+            named_by: Vec::new(),
+            verified: Vec::new(),
+            not_verified: Vec::new(),
+            quote: None,
+        };
+        self.by_entry.get(index).unwrap_or(&EMPTY)
+    }
+}
+
+/// Which entry a diagnostic or related place is about: by id, and by place when several
+/// entries share the id (a duplicate), or when there is no id.
+struct Places<'d> {
+    by_id: HashMap<&'d str, Vec<usize>>,
+    /// Each entry's file name and byte range in it.
+    ranges: Vec<Option<(&'d str, Range<usize>)>>,
+}
+
+impl<'d> Places<'d> {
+    fn new(dataset: &'d Dataset) -> Places<'d> {
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in dataset.entries.iter().enumerate() {
+            if let Some(id) = e.id.as_deref() {
+                by_id.entry(id).or_default().push(i);
+            }
+        }
+        let ranges = (0..dataset.entries.len())
+            .map(|i| entry_range(dataset, i))
+            .collect();
+        Places { by_id, ranges }
+    }
+
+    fn holds(&self, i: usize, location: &Location) -> bool {
+        self.ranges[i].as_ref().is_some_and(|(file, range)| {
+            *file == location.file
+                && range.start <= location.span.start
+                && location.span.end <= range.end
+        })
+    }
+
+    fn entry_of(&self, id: Option<&str>, location: Option<&Location>) -> Option<usize> {
+        let candidates: Vec<usize> = match id {
+            Some(id) => self.by_id.get(id)?.clone(),
+            None => {
+                let location = location?;
+                return (0..self.ranges.len()).find(|&i| self.holds(i, location));
+            }
+        };
+        match (&candidates[..], location) {
+            ([one], _) => Some(*one),
+            (several, Some(location)) => several
+                .iter()
+                .copied()
+                .find(|&i| self.holds(i, location))
+                .or(several.first().copied()),
+            (several, None) => several.first().copied(),
+        }
+    }
+}
+
+/// The file name and byte range of the entry at `i`.
+fn entry_range(dataset: &Dataset, i: usize) -> Option<(&str, Range<usize>)> {
+    let entry = dataset.entries.get(i)?;
+    let file = dataset.files.get(entry.file)?;
+    let range = match &entry.anchor {
+        Anchor::Json { range, prefix } => {
+            let text = file.text().get(range.clone())?;
+            let found = crate::source::locate(text, prefix)?;
+            range.start + found.value.start..range.start + found.value.end
+        }
+        Anchor::Yaml { spans } => {
+            let start = spans.iter().map(|(_, s)| s.start).min()?;
+            let end = spans.iter().map(|(_, s)| s.end).max()?;
+            start..end
+        }
+        Anchor::Csv { row, .. } => row.clone(),
+    };
+    Some((file.name(), range))
+}
+
+/// Fills in what each quote and figure was compared with, or why it was not.
+fn archive_checks(dataset: &Dataset, by_entry: &mut [Verdict<'_>]) {
+    let archives = Archives::load(dataset);
+    let mut sources: HashMap<&str, &Source> = HashMap::new();
+    for e in &dataset.entries {
+        if let Some(Record::Source(s)) = &e.record {
+            sources.entry(s.id.as_str()).or_insert(s);
+        }
+    }
+    for (i, e) in dataset.entries.iter().enumerate() {
+        let verdict = &mut by_entry[i];
+        match &e.record {
+            Some(Record::Statement(s)) => {
+                let Some(quote) = s.quote.as_deref() else {
+                    continue;
+                };
+                // An unknown source is an `unknown-reference` finding already.
+                let Some(source) = sources.get(s.source.as_str()) else {
+                    continue;
+                };
+                let Some(name) = source.archive.as_deref() else {
+                    verdict.not_verified.push(format!(
+                        "not verified: source `{}` has no archive, so the quote was not compared with it",
+                        source.id
+                    ));
+                    continue;
+                };
+                match archives.get(name) {
+                    Some(Ok(archive)) => {
+                        let outcome = archive.find_quote(quote);
+                        match &outcome {
+                            QuoteOutcome::Found(_) => verdict.verified.push(outcome.describe(name)),
+                            QuoteOutcome::NoWords => verdict
+                                .not_verified
+                                .push(format!("not verified: {}", outcome.describe(name))),
+                            // Not found: a `quote-in-source` finding says so.
+                            _ => {}
+                        }
+                        verdict.quote = Some(QuoteView {
+                            archive: name.to_owned(),
+                            outcome,
+                        });
+                    }
+                    Some(Err(err)) => verdict.not_verified.push(format!(
+                        "not verified: the archive `{name}` could not be read ({err})"
+                    )),
+                    None => {}
+                }
+            }
+            Some(Record::Statistic(s)) => {
+                let Some(source) = sources.get(s.source.as_str()) else {
+                    continue;
+                };
+                let Some(name) = source.archive.as_deref() else {
+                    verdict.not_verified.push(format!(
+                        "not verified: source `{}` has no archive, so the figures were not looked up",
+                        source.id
+                    ));
+                    continue;
+                };
+                match archives.get(name) {
+                    Some(Ok(archive)) => {
+                        for q in std::iter::once(&s.value).chain(&s.equivalents) {
+                            // A figure not found is a `figure-in-source` finding.
+                            if let Some((_, passage)) = archive.find_figure(q).found {
+                                verdict.verified.push(format!(
+                                    "figure `{q}` found in source (line {})",
+                                    passage.line()
+                                ));
+                            }
+                        }
+                    }
+                    Some(Err(err)) => verdict.not_verified.push(format!(
+                        "not verified: the archive `{name}` could not be read ({err})"
+                    )),
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
