@@ -1192,3 +1192,255 @@ fn readme_excerpts_are_real_output() {
     }
     assert!(checked >= 8, "only {checked} README lines checked");
 }
+
+// ---------------------------------------------------------------------------------------
+// HTML, loaded in a real browser: headless Chromium (the Debian package), which dumps the DOM
+// after the page's script ran.
+
+/// The Chromium binary: found on the PATH, else installed quietly with apt-get (once per
+/// run). `None`, with the reason printed, when it cannot be had; with
+/// `FACTKIT_REQUIRE_BROWSER=1` that is a failure instead of a skip.
+fn chromium() -> Option<&'static Path> {
+    static CHROMIUM: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let found = CHROMIUM.get_or_init(|| {
+        let on_path = || {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|dir| dir.join("chromium"))
+                    .find(|p| p.is_file())
+            })
+        };
+        if let Some(path) = on_path() {
+            return Ok(path);
+        }
+        let installed = Command::new("apt-get")
+            .args(["install", "-y", "-qq", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .output();
+        match installed {
+            Ok(out) if out.status.success() => on_path()
+                .ok_or_else(|| "apt-get installed chromium, but it is not on the PATH".into()),
+            Ok(out) => Err(format!(
+                "`apt-get install -y -qq chromium` failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )),
+            Err(e) => Err(format!(
+                "chromium is not on the PATH and apt-get cannot run: {e}"
+            )),
+        }
+    });
+    match found {
+        Ok(path) => Some(path),
+        Err(why) => {
+            let require = std::env::var_os("FACTKIT_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+            assert!(!require, "no browser for the HTML tests: {why}");
+            eprintln!("SKIPPED: the HTML browser test needs Chromium: {why}");
+            println!("SKIPPED: the HTML browser test needs Chromium: {why}");
+            None
+        }
+    }
+}
+
+/// The DOM of `html` after Chromium loaded it from disk, at `fragment` (`""` for none).
+fn browser_dom(chromium: &Path, html: &str, fragment: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, html).unwrap();
+    let profile = dir.path().join("profile");
+    let url = format!("file://{}{fragment}", page.display());
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The `<tr data-id=…>` rows of a DOM: (id, status, hidden).
+fn dom_rows(dom: &str) -> Vec<(String, String, bool)> {
+    dom.split("<tr data-id=\"")
+        .skip(1)
+        .map(|rest| {
+            let tag = &rest[..rest.find('>').unwrap()];
+            let id = tag[..tag.find('"').unwrap()].to_owned();
+            let status = tag
+                .split("data-status=\"")
+                .nth(1)
+                .map(|s| s[..s.find('"').unwrap()].to_owned())
+                .unwrap();
+            (id, status, tag.contains("hidden"))
+        })
+        .collect()
+}
+
+fn text_of_id(dom: &str, id: &str) -> String {
+    let start = dom
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let rest = &dom[start..];
+    let open = rest.find('>').unwrap() + 1;
+    rest[open..open + rest[open..].find('<').unwrap()].to_owned()
+}
+
+#[test]
+fn html_snapshot_of_the_broken_example() {
+    insta::assert_snapshot!(render(&broken(), Format::Html, &Options::default()));
+}
+
+#[test]
+fn html_in_a_browser_shows_every_record_counts_and_filters() {
+    let Some(chromium) = chromium() else { return };
+    let report = broken();
+    let html = render(&report, Format::Html, &Options::default());
+    let dom = browser_dom(chromium, &html, "");
+    // Every record id of the dataset, and the file that could not be parsed.
+    for entry in &report.dataset.entries {
+        let id = entry.id.as_deref().unwrap();
+        assert!(
+            dom.contains(&format!("data-id=\"{id}\""))
+                || dom.contains(&format!("<code>{id}</code>")),
+            "{id}"
+        );
+    }
+    assert!(dom.contains("<h2>Could not be shown</h2>"));
+    assert!(dom.contains("examples/broken/syntax-error.json"));
+    let rows = dom_rows(&dom);
+    let typed = report
+        .dataset
+        .entries
+        .iter()
+        .filter(|e| e.record.is_some())
+        .count();
+    assert_eq!(rows.len(), typed);
+    assert!(rows.iter().all(|r| !r.2), "nothing hidden without a filter");
+    let count = |status: &str| rows.iter().filter(|r| r.1 == status).count();
+    for status in ["failed", "warning", "not-verified", "passed"] {
+        assert_eq!(
+            text_of_id(&dom, &format!("count-{status}")),
+            count(status).to_string(),
+            "{status}"
+        );
+    }
+    assert_eq!(text_of_id(&dom, "count-unshown"), "4");
+    assert_eq!(text_of_id(&dom, "shown"), typed.to_string());
+    assert!(dom.contains("factkit checked 6 files, 31 records: 17 errors, 3 warnings."));
+    // A correct record named by a faulty one is not failed.
+    let status_of = |rows: &[(String, String, bool)], id: &str| {
+        rows.iter().find(|r| r.0 == id).unwrap().1.clone()
+    };
+    assert_eq!(status_of(&rows, "ent-speaker"), "passed");
+    assert_eq!(status_of(&rows, "stmt-ok"), "not-verified");
+    assert_eq!(status_of(&rows, "stmt-altered-quote"), "failed");
+    // The near miss: the closest passage, with the differing word marked on both sides.
+    assert!(dom.contains("<mark>planned</mark>"), "{dom}");
+    assert!(dom.contains("<mark>hoped</mark>"));
+
+    for (fragment, keep) in [
+        ("#only=failing", &["failed", "warning"][..]),
+        ("#only=not-verified", &["not-verified"][..]),
+        (
+            "#only=all",
+            &["failed", "warning", "not-verified", "passed"][..],
+        ),
+    ] {
+        let dom = browser_dom(chromium, &html, fragment);
+        let rows = dom_rows(&dom);
+        assert_eq!(rows.len(), typed);
+        for (id, status, hidden) in &rows {
+            assert_eq!(
+                *hidden,
+                !keep.contains(&status.as_str()),
+                "{fragment} {id} {status}"
+            );
+        }
+        let shown = rows.iter().filter(|r| !r.2).count();
+        assert!(shown > 0);
+        assert_eq!(text_of_id(&dom, "shown"), shown.to_string(), "{fragment}");
+        assert!(dom.contains("<h2>Could not be shown</h2>"));
+    }
+}
+
+#[test]
+fn html_in_a_browser_keeps_hostile_text_as_text() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = hostile_records();
+    records.push(
+        json!({"kind": "source", "id": "src-js", "title": "<img src=x onerror=alert(3)>",
+        "url": "javascript:alert(4)", "published": "2025"}),
+    );
+    records.push(json!({"kind": "statement", "id": "quote-js", "speaker": "org", "source": "src-js",
+        "quote": "<script>alert(5)</script><img src=x onerror=alert(6)><a href=\"javascript:alert(7)\">x</a>"}));
+    let text = serde_json::to_string_pretty(&Value::Array(records))
+        .unwrap()
+        .replace("\"AMOUNT_1_100\"", "1.100");
+    std::fs::write(dir.path().join("records.json"), text).unwrap();
+    let report = check(dir.path());
+    assert!(
+        report.dataset.entries.iter().all(|e| e.record.is_some()),
+        "{:#?}",
+        report.diagnostics
+    );
+    let html = render(&report, Format::Html, &Options::default());
+    let dom = browser_dom(chromium, &html, "");
+    // In the serialised DOM a `<` of text is `&lt;`, so every `<` opens a real element. Only
+    // the page's own script, no image, no event handler, no link but http(s) and the filters.
+    // The page's script is cut out first: its code holds `<` as such.
+    let (before, script) = dom.split_once("<script nonce=\"factkit-report\">").unwrap();
+    let after = &script[script.find("</script>").unwrap() + "</script>".len()..];
+    let outside = format!("{before}{after}");
+    let tags: Vec<&str> = outside
+        .split('<')
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap()])
+        .collect();
+    let names: Vec<String> = tags
+        .iter()
+        .map(|t| t.split([' ', '/']).next().unwrap().to_ascii_lowercase())
+        .collect();
+    for bad in ["script", "img", "iframe", "object", "embed", "svg", "form"] {
+        assert!(
+            !names.iter().any(|n| n == bad),
+            "<{bad}> from the data: {dom}"
+        );
+    }
+    for tag in &tags {
+        let lower = tag.to_ascii_lowercase();
+        assert!(
+            !lower.split_whitespace().any(|a| a.starts_with("on")),
+            "an event handler: <{tag}>"
+        );
+        for href in lower
+            .split("href=\"")
+            .skip(1)
+            .map(|h| &h[..h.find('"').unwrap()])
+        {
+            assert!(
+                href.starts_with("https://") || href.starts_with("#only="),
+                "a link from the data: <{tag}>"
+            );
+        }
+    }
+    assert!(
+        dom.contains("“&lt;script&gt;alert(5)&lt;/script&gt;&lt;img src=x onerror=alert(6)&gt;")
+    );
+    assert!(dom.contains("&lt;img src=x onerror=alert(3)&gt; (javascript:alert(4))"));
+    assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(dom.contains("data-id=\"quote-js\""));
+}
