@@ -1444,3 +1444,21 @@ fn html_in_a_browser_keeps_hostile_text_as_text() {
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(dom.contains("data-id=\"quote-js\""));
 }
+
+/// User-facing help (the `factkit explain` texts, which are also the SARIF rule help, and the
+/// README) never sends users to a file they do not have; the rules that reason with intervals
+/// explain them, or point at the README's section.
+#[test]
+fn help_texts_are_self_contained() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(!readme.contains("PRODUCT.md"));
+    assert!(readme.contains("\n### What a figure means\n"));
+    for rule in factkit::rules::RULES {
+        let doc = rule.doc();
+        assert!(!doc.contains("PRODUCT.md"), "{}: {doc}", rule.id);
+        if ["conversion", "implied-rate", "sum", "ratio"].contains(&rule.id) {
+            assert!(doc.contains("\"What a figure means\" in the README"), "{}", rule.id);
+            assert!(doc.contains("[26.15, 26.25]") || doc.contains("[10.35, 10.45]") || doc.contains("[6.05,"), "{}", rule.id);
+        }
+    }
+}

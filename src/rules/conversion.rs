@@ -4,7 +4,8 @@
 //! dataset has an `exchange_rate` record for that pair whose `on` date or `period` covers the
 //! date of the conversion (the source's `published` date, else the statistic's `period`), the
 //! figure converted at that rate must be able to equal the equivalent. Figures are intervals
-//! (PRODUCT.md section 3): `US$26.2 billion` is anything in [26.15, 26.25] billion, a rate of
+//! (see "What a figure means" in the README): `US$26.2 billion` is anything in
+//! [26.15, 26.25] billion, a rate of
 //! `470.5` anything in [470.45, 470.55], `more than 14 trillion` anything in [14, 15]
 //! trillion, so the check is whether the converted interval and the stated one overlap. The
 //! narrowest covering rate record is used. Without one, `implied-rate` checks the

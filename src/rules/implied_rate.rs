@@ -2,7 +2,9 @@
 //!
 //! An article converts at one rate: when it prints "14 trillion tenge (US$26.2 billion)" and
 //! later "1.7 trillion tenge (US$3.2 billion)", each pair implies an interval of tenge per
-//! dollar, from the intervals the printed figures stand for (PRODUCT.md section 3). The first
+//! dollar, from the intervals the printed figures stand for (a figure is anything that rounds
+//! to it: `26.2` billion is [26.15, 26.25] billion, `over 14` trillion is [14, 15] trillion;
+//! see "What a figure means" in the README). The first
 //! implies 533.3 to 573.6 KZT per USD, the second 523.1 to 571.4: they overlap, so both can
 //! be right. Had the second been printed as US$6.2 billion it would imply 272.0 to 292.7,
 //! which cannot be true together with the first: one of the figures is wrong.

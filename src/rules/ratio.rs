@@ -1,7 +1,9 @@
 //! A percentage disagrees with the numerator and denominator it is the ratio of.
 //!
 //! A statistic in `percent` with `ratio_of` says it is `numerator / denominator × 100`. The
-//! two statistics' intervals give an interval for the ratio (PRODUCT.md section 3), and the
+//! two statistics' intervals give an interval for the ratio (a figure stands for the interval
+//! it was rounded from: `10.4` billion is anything in [10.35, 10.45] billion, `over` and `about`
+//! widen it; see "What a figure means" in the README), and the
 //! stated percentage's interval must meet it. Numerator and denominator must count the same
 //! thing (the same currency or unit). A denominator stated as zero is a finding of its own:
 //! no percentage is a share of nothing. One stated so that it only *may* be zero

@@ -1,7 +1,9 @@
 //! The parts listed in `sum_of` do not add up to the total.
 //!
 //! A statistic with `sum_of` says its value is the sum of those statistics' values. Each
-//! figure stands for an interval (PRODUCT.md section 3), so the parts add up to an interval
+//! figure stands for the interval it was rounded from (`6.1` billion is anything in
+//! [6.05, 6.15] billion; `over`, `under` and `about` widen it; see
+//! "What a figure means" in the README), so the parts add up to an interval
 //! too, and the rule reports when that interval cannot meet the total's. Parts must count the
 //! same thing as the total (the same currency or unit); a part in another currency or unit is
 //! reported rather than converted. Missing parts are `unknown-reference`'s to report. A
