@@ -310,7 +310,7 @@ mod tests {
                 assert_eq!(prefix, "", "record {i}");
                 assert_eq!(&text[range.clone()], records[i].trim_start(), "record {i}");
             }
-            for i in 0..n {
+            for (i, record) in records.iter().enumerate() {
                 let target = Target {
                     entry: i,
                     pointer: "/nmae".into(),
@@ -318,7 +318,7 @@ mod tests {
                 let l = dataset.locate(&target).unwrap();
                 assert_eq!(&text[l.span.clone()], format!("\"N{i}\""), "record {i}");
                 if !one_line {
-                    let column = records[i].find("\"N").unwrap() + 1;
+                    let column = record.find("\"N").unwrap() + 1;
                     assert_eq!((l.line, l.column), (i + 2, column), "record {i}");
                 }
             }
