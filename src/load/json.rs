@@ -145,15 +145,21 @@ pub(super) fn load_json(
     }
     match parse(text) {
         Ok(Value::Array(items)) => {
+            // Each record is anchored at its own element, found in one pass, so that placing
+            // a finding reads that record only, not every record before it.
+            let spans = crate::source::elements(text).filter(|s| s.len() == items.len());
             for (i, value) in items.into_iter().enumerate() {
-                entries.push(Entry::new(
-                    file_index,
-                    Anchor::Json {
+                let anchor = match spans.as_ref().and_then(|s| s.get(i)) {
+                    Some(span) => Anchor::Json {
+                        range: span.start..span.end,
+                        prefix: String::new(),
+                    },
+                    None => Anchor::Json {
                         range: 0..text.len(),
                         prefix: format!("/{i}"),
                     },
-                    value,
-                ));
+                };
+                entries.push(Entry::new(file_index, anchor, value));
             }
         }
         Ok(value) => entries.push(Entry::new(
@@ -269,6 +275,54 @@ mod tests {
         assert_eq!(e.line(), 2);
         assert!(parse(r#"[{"a": {"x": 1, "x": 2}}]"#).is_err());
         assert!(parse(r#"[{"a": 1}, {"a": 2}]"#).is_ok());
+    }
+
+    /// A finding in every record of a large array file. Resolved from the top of the file,
+    /// as before, each finding skipped every record before its own: 20,000 × 0.9 MB read
+    /// on average, minutes in a debug build. Anchored at their elements, each reads its own.
+    #[test]
+    fn a_finding_in_every_record_of_an_array_file_is_placed_in_linear_time() {
+        use crate::diagnostic::Target;
+        use crate::load::{Dataset, Format};
+        let n = 20_000;
+        let records: Vec<String> = (0..n)
+            .map(|i| {
+                format!(r#"  {{"kind": "entity", "id": "e{i}", "type": "person", "nmae": "N{i}"}}"#)
+            })
+            .collect();
+        // Pretty, one record a line; and minified, every record on one line.
+        for (text, one_line) in [
+            (format!("[\n{}\n]\n", records.join(",\n")), false),
+            (format!("[{}]", records.join(",")), true),
+        ] {
+            let file = SourceFile::new("big.json".into(), None, text, Format::Json);
+            let mut dataset = Dataset::default();
+            let mut findings = Vec::new();
+            load_json(0, &file, &mut dataset.entries, &mut findings);
+            assert!(findings.is_empty(), "{findings:?}");
+            assert_eq!(dataset.entries.len(), n);
+            let text = file.text().to_owned();
+            dataset.files.push(file);
+            for (i, entry) in dataset.entries.iter().enumerate() {
+                let Anchor::Json { range, prefix } = &entry.anchor else {
+                    panic!("not a JSON anchor")
+                };
+                assert_eq!(prefix, "", "record {i}");
+                assert_eq!(&text[range.clone()], records[i].trim_start(), "record {i}");
+            }
+            for (i, record) in records.iter().enumerate() {
+                let target = Target {
+                    entry: i,
+                    pointer: "/nmae".into(),
+                };
+                let l = dataset.locate(&target).unwrap();
+                assert_eq!(&text[l.span.clone()], format!("\"N{i}\""), "record {i}");
+                if !one_line {
+                    let column = record.find("\"N").unwrap() + 1;
+                    assert_eq!((l.line, l.column), (i + 2, column), "record {i}");
+                }
+            }
+        }
     }
 
     #[test]
