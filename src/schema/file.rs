@@ -53,7 +53,7 @@ pub fn compile(path: &Path, options: ValidationOptions<'_>) -> Result<Validator,
 pub fn read(path: &Path) -> Result<Value, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::reading(path, e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    crate::load::json::parse(text).map_err(|e| Error::Schema {
+    crate::format::json::parse(text).map_err(|e| Error::Schema {
         name: path.display().to_string(),
         message: format!("not valid JSON: {e}"),
     })
@@ -209,7 +209,7 @@ impl Retrieve for Files {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                crate::load::json::parse(text)
+                crate::format::json::parse(text)
                     .map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()).into())
             }
             _ => Err(format!(
