@@ -496,7 +496,7 @@ mod tests {
 
     #[test]
     fn numbers_are_exact_strings() {
-        let v = crate::load::json::parse(r#"{"amount": 26.20, "big": 12345678901234567890123}"#)
+        let v = crate::format::json::parse(r#"{"amount": 26.20, "big": 12345678901234567890123}"#)
             .unwrap();
         let Value::Map(map) = to_cel(&v) else {
             panic!("not a map")
