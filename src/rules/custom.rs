@@ -381,6 +381,11 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     if rules.is_empty() {
         return Vec::new();
     }
+    // The rules of each kind, in configuration order, so that a record meets only its own.
+    let mut by_kind: HashMap<Kind, Vec<&CustomRule>> = HashMap::new();
+    for rule in &rules {
+        by_kind.entry(rule.definition.kind).or_default().push(rule);
+    }
     let mut records: HashMap<String, Value> = HashMap::new();
     if rules.iter().any(|r| r.uses_records()) {
         for entry in &cx.dataset.entries {
@@ -409,7 +414,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         };
         let kind = record.kind();
         let mut this: Option<Value> = None;
-        for rule in rules.iter().filter(|r| r.definition.kind == kind) {
+        for rule in by_kind.get(&kind).into_iter().flatten() {
             let this = this.get_or_insert_with(|| to_cel(&entry.value)).clone();
             let mut scope = root.new_inner_scope();
             scope.add_variable_from_value("self", this);
