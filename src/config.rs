@@ -417,12 +417,13 @@ fn custom_rule(
         fail(
             span,
             format!(
-                "custom rule `{id}`: the `{}` does not compile at line {}, column {} of the {}: {}; see the CEL language definition (cel.dev)",
+                "custom rule `{id}`: the `{}` does not compile at line {}, column {} of the {}: {}; {}",
                 e.field,
                 e.line,
                 e.column,
                 if e.field == "expr" { "expression" } else { "message" },
-                e.message
+                e.message,
+                e.help
             ),
         )
     })?;
@@ -669,6 +670,32 @@ mod tests {
             message.ends_with(", r19 and 980 more custom rules"),
             "{message}"
         );
+    }
+
+    /// Long and deep expressions are configuration errors at their place in the file, never
+    /// an abort: before, 10,000 `+` terms overflowed the stack.
+    #[test]
+    fn hostile_expressions_are_config_errors() {
+        let rule = |expr: &str| {
+            format!(
+                "[[rule]]\nid = \"deep\"\nkind = \"source\"\nexpr = \"{expr}\"\nmessage = \"m\"\n"
+            )
+        };
+        for (expr, at, says) in [
+            (vec!["1"; 10_000].join("+"), 4097, "longer than 4096 characters; split it into several rules"),
+            (format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000)), 4097, "longer than 4096"),
+            (format!("{}1{}", "[".repeat(100), "]".repeat(100)), 33, "brackets and `?:` nest more than 32 deep here; write it with fewer nested brackets"),
+            (vec!["1"; 2_000].join("+"), 3796, "operations nest more than 100 deep here"),
+            (vec!["true"; 1_000].join("&&"), 4097, "longer than 4096"),
+        ] {
+            let (line, column, message) = where_(parse(&rule(&expr)).unwrap_err());
+            assert_eq!((line, column), (4, 8), "{message}");
+            assert!(
+                message.starts_with(&format!("custom rule `deep`: the `expr` does not compile at line 1, column {at} of the expression: ")),
+                "{message}"
+            );
+            assert!(message.contains(says), "{message}");
+        }
     }
 
     #[test]
