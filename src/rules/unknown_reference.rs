@@ -7,14 +7,6 @@
 //! statistics; a review is `about` a statement, proposal or statistic. A misspelt id is the
 //! commonest slip in hand-kept data, so the finding suggests the closest existing id.
 //!
-//! The work is linear in the references: ids are looked up in the context's hash map, and
-//! the suggestion for a missing id is searched once per distinct id and set of kinds, then
-//! reused. The search compares the missing id with every id of the wanted kinds while the
-//! run's comparisons stay under [`COMPARISONS`]; past that (a dataset with many thousands
-//! of distinct missing ids and of candidates), with the [`NEIGHBOURS`] ids on each side of
-//! it in sorted order and in the order of the reversed ids (which keeps ids that end alike
-//! together), so a hostile dataset costs a bounded number of comparisons per missing id.
-//!
 //! Fails (`kospanoff` does not exist; did you mean `kospanov`?):
 //!
 //! ```json
@@ -109,7 +101,15 @@ impl<'a> Candidates<'a> {
     }
 }
 
-/// Suggestions for missing ids: each searched once, within the run's budget.
+/// Suggestions for missing ids, so that the rule stays linear in the references (ids
+/// themselves are looked up in the context's hash map).
+///
+/// The suggestion for a missing id is searched once per distinct id and set of kinds, then
+/// reused. The search compares the missing id with every id of the wanted kinds while the
+/// run's comparisons stay under [`COMPARISONS`]; past that (a dataset with many thousands
+/// of distinct missing ids and of candidates), with the [`NEIGHBOURS`] ids on each side of
+/// it in sorted order and in the order of the reversed ids (which keeps ids that end alike
+/// together), so a hostile dataset costs a bounded number of comparisons per missing id.
 #[derive(Default)]
 struct Suggestions<'a> {
     candidates: HashMap<&'static [Kind], Candidates<'a>>,
