@@ -42,6 +42,11 @@ impl OffsetMap {
         }
     }
 
+    /// The bytes it holds on the heap.
+    pub fn heap_size(&self) -> usize {
+        8 * self.points.capacity()
+    }
+
     fn mark(&mut self, text: usize, file: usize) {
         if let Some(&(t, f)) = self.points.last() {
             let (t, f) = (t as usize, f as usize);

@@ -126,6 +126,19 @@ impl Index {
         id
     }
 
+    /// The bytes the index holds on the heap (capacities; the hash table's buckets
+    /// estimated), to keep its cost per token in check.
+    pub fn heap_size(&self) -> usize {
+        let u32s = self.word_ends.capacity()
+            + self.sequence.capacity()
+            + self.starts.capacity()
+            + self.offsets.capacity()
+            + self.postings.capacity();
+        let buckets = (self.vocabulary.capacity() * 8 / 7).next_power_of_two();
+        let alike = self.alike.get().map_or(0, |a| a.capacity() * 16);
+        self.arena.capacity() + 4 * u32s + buckets * 5 + alike
+    }
+
     /// The number of tokens in the text.
     pub fn len(&self) -> usize {
         self.sequence.len()

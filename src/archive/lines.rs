@@ -59,6 +59,11 @@ impl Lines {
         Lines { starts, chars }
     }
 
+    /// The bytes it holds on the heap.
+    pub fn heap_size(&self) -> usize {
+        4 * (self.starts.capacity() + self.chars.capacity())
+    }
+
     /// The chars in `text` before byte `offset` (a char boundary).
     fn chars_before(&self, text: &str, offset: usize) -> usize {
         let block = offset / BLOCK;

@@ -82,7 +82,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 passage, changes, ..
             } => {
                 let help = if changes.iter().any(|c| c.look_alike().is_some()) {
-                    "retype the words named with the letters of the source's script (a look-alike letter of another script, often from a keyboard layout, makes another word); if the archived copy has the stray letter, correct it from the original"
+                    "retype the words named in the script of the source: a look-alike letter of another script (often from a keyboard layout) makes another word; if it is the archived copy that has the stray letter, correct the copy from the original"
                 } else {
                     "correct the quote to the source's words; mark words left out with `[…]` and words added with [brackets]"
                 };
