@@ -108,7 +108,9 @@ fn prose(bytes: usize) -> String {
         "ka", "zu", "mer", "tol", "an", "vi", "sto", "rel", "po", "dan", "qui", "les", "or", "bat",
         "nim", "ex", "ul", "gra", "fen", "so",
     ];
-    let common = ["the", "of", "and", "a", "to", "in", "is", "that", "it", "was"];
+    let common = [
+        "the", "of", "and", "a", "to", "in", "is", "that", "it", "was",
+    ];
     let mut text = String::with_capacity(bytes + 200);
     while text.len() < bytes {
         for k in 0..8 + next(20) {

@@ -156,6 +156,11 @@ impl Index {
             .copied()
     }
 
+    /// Every token, in the order of the text.
+    pub fn tokens(&self) -> &[Id] {
+        &self.sequence
+    }
+
     /// The token at a position.
     pub fn at(&self, position: usize) -> Id {
         self.sequence[position]

@@ -26,7 +26,9 @@
 //! insertions never multiply). A quote costs O(q × r), q its length and r the number of
 //! occurrences of its rarest word, never O(q × text length). Parts are matched left to
 //! right, each taking the occurrence that ends earliest after the previous part, which
-//! finds an in-order match whenever one exists.
+//! finds an in-order match whenever one exists. When r × q would exceed four times the
+//! text's length (a text of few words repeated), a part of plain words is found by one
+//! Knuth–Morris–Pratt scan of the text instead: O(n + q).
 //!
 //! **Near misses.** When a part is not found, its closest passage is found by voting: the
 //! occurrences of the part's rarest words (at most [`SEED_BUDGET`] positions in all) vote
@@ -365,9 +367,25 @@ fn find_part(index: &Index, items: &[Item], bound: usize) -> Option<(usize, usiz
                 .map(|&end| (start, end))
         });
     };
-    let mut best: Option<(usize, usize)> = None;
     let positions = index.positions(id);
     let first = positions.partition_point(|&p| (p as usize) < bound);
+    // Each occurrence of the anchor is verified in up to q steps. When that could cost
+    // more than reading the text once (a text of few words repeated, a long quote of
+    // them), a part of plain words is found by a linear scan instead.
+    let worst = (positions.len() - first).saturating_mul(resolved.len());
+    if worst > 4 * (index.len() - bound.min(index.len())) + 4096 {
+        let ids: Option<Vec<Id>> = resolved
+            .iter()
+            .map(|r| match r {
+                Resolved::Word(id) => *id,
+                _ => None,
+            })
+            .collect();
+        if let Some(ids) = ids {
+            return scan(index.tokens(), &ids, bound).map(|start| (start, start + ids.len()));
+        }
+    }
+    let mut best: Option<(usize, usize)> = None;
     for &p in &positions[first..] {
         let p = p as usize;
         if best.is_some_and(|(_, end)| p >= end) {
@@ -384,6 +402,40 @@ fn find_part(index: &Index, items: &[Item], bound: usize) -> Option<(usize, usiz
         }
     }
     best
+}
+
+/// The first position at or after `bound` where `pattern` occurs in `tokens`: the
+/// Knuth–Morris–Pratt scan, O(text + pattern) whatever the repetitions.
+fn scan(tokens: &[Id], pattern: &[Id], bound: usize) -> Option<usize> {
+    if pattern.is_empty() {
+        return Some(bound);
+    }
+    // `fail[k]`: the length of the longest proper prefix of `pattern[..=k]` that is also
+    // its suffix.
+    let mut fail = vec![0usize; pattern.len()];
+    let mut k = 0;
+    for i in 1..pattern.len() {
+        while k > 0 && pattern[i] != pattern[k] {
+            k = fail[k - 1];
+        }
+        if pattern[i] == pattern[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    let mut k = 0;
+    for (i, &t) in tokens.iter().enumerate().skip(bound) {
+        while k > 0 && t != pattern[k] {
+            k = fail[k - 1];
+        }
+        if t == pattern[k] {
+            k += 1;
+        }
+        if k == pattern.len() {
+            return Some(i + 1 - k);
+        }
+    }
+    None
 }
 
 /// The result of searching a pattern.
@@ -990,6 +1042,28 @@ mod tests {
                 source: vec![]
             }]
         );
+    }
+
+    /// A text of two words repeated, and a long quote of them that fails at its end: each
+    /// of the 50,000 occurrences of the anchor matched 10,000 words before failing, half a
+    /// billion steps. The part of plain words is now scanned once.
+    #[test]
+    fn a_repetitive_text_does_not_make_matching_quadratic() {
+        let text = "a b ".repeat(50_000);
+        let index = Index::new(&text);
+        let quote = format!("{}a a", "a b ".repeat(5_000));
+        assert!(matches!(
+            search(&index, &Pattern::parse(&quote)),
+            Search::Missing { part: 0 }
+        ));
+        let quote = format!("b {}", "a b ".repeat(5_000));
+        assert_eq!(
+            search(&index, &Pattern::parse(&quote)),
+            Search::Found(1, 10_002)
+        );
+        assert_eq!(scan(&[1, 2, 1, 2, 1, 3], &[1, 2, 1, 3], 0), Some(2));
+        assert_eq!(scan(&[1, 2, 1, 2, 1, 3], &[1, 2], 1), Some(2));
+        assert_eq!(scan(&[1, 2, 1], &[2, 2], 0), None);
     }
 
     #[test]
