@@ -102,7 +102,10 @@ impl Lines {
             }
         }
         let before = offset.saturating_sub(start).min(end.saturating_sub(start));
-        let column = self.chars_before(text, start + before) - self.chars_before(text, start) + 1;
+        let column = self
+            .chars_before(text, start + before)
+            .saturating_sub(self.chars_before(text, start))
+            + 1;
         Position { line, column }
     }
 }

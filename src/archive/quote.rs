@@ -65,8 +65,8 @@ use super::text::{is_word_char, tokenize};
 /// The most source words a bracketed insertion may stand for.
 pub const INSERTION_GAP: usize = 12;
 
-/// How many seed positions the near-miss search looks at, at most (always all positions of
-/// the rarest word, however many).
+/// How many seed positions the near-miss search counts votes from, at most. When the
+/// rarest word alone occurs more often, its first occurrences are the candidates.
 pub const SEED_BUDGET: usize = 4_096;
 
 /// How many candidate passages the near-miss search aligns.
@@ -124,15 +124,33 @@ fn is_ellipsis(s: &str) -> bool {
     matches!(s.trim(), "..." | "…" | ". . ." | "....")
 }
 
+/// Where the next `]` at or after `from` is, remembering the last search: a quote of many
+/// `[` and no `]` is read in one pass, not one pass per `[`.
+fn next_close(
+    quote: &str,
+    from: usize,
+    cache: &mut Option<(usize, Option<usize>)>,
+) -> Option<usize> {
+    match *cache {
+        Some((searched, Some(at))) if searched <= from && at >= from => return Some(at),
+        Some((searched, None)) if searched <= from => return None,
+        _ => {}
+    }
+    let found = quote[from..].find(']').map(|k| from + k);
+    *cache = Some((from, found));
+    found
+}
+
 fn pieces(quote: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
+    let mut closes = None;
     while i < quote.len() {
         let rest = &quote[i..];
         let mut marker: Option<(usize, Piece<'_>)> = None;
         if let Some(inner) = rest.strip_prefix('[') {
-            if let Some(close) = inner.find(']') {
+            if let Some(close) = next_close(quote, i + 1, &mut closes).map(|at| at - i - 1) {
                 let content = &inner[..close];
                 let len = close + 2;
                 if is_ellipsis(content) {
@@ -151,7 +169,13 @@ fn pieces(quote: &str) -> Vec<Piece<'_>> {
                 }
             }
         } else if let Some(inner) = rest.strip_prefix('(') {
-            if let Some(close) = inner.find(')') {
+            // Only an ellipsis counts in parentheses: read its dots and spaces, no further.
+            let close = inner
+                .char_indices()
+                .find(|&(_, c)| !(c == '.' || c == '…' || c.is_whitespace()))
+                .filter(|&(_, c)| c == ')')
+                .map(|(k, _)| k);
+            if let Some(close) = close {
                 if is_ellipsis(&inner[..close]) {
                     marker = Some((close + 2, Piece::Elision));
                 }
@@ -785,28 +809,46 @@ pub fn closest(index: &Index, items: &[Item]) -> Option<Alignment> {
         })
         .collect();
     seeds.sort_by_key(|&(id, k)| (index.positions(id).len(), k));
-    let mut votes: HashMap<i64, u32> = HashMap::new();
-    let mut budget = 0;
-    for &(id, k) in &seeds {
-        let positions = index.positions(id);
-        if budget > 0 && budget + positions.len() > SEED_BUDGET {
-            break;
-        }
-        budget += positions.len();
-        for &p in positions {
-            *votes.entry(p as i64 - k as i64).or_default() += 1;
-        }
-    }
-    let mut diagonals: Vec<(i64, u32)> = votes.into_iter().collect();
-    diagonals.sort_by_key(|&(d, v)| (std::cmp::Reverse(v), d));
     let spread = (m / 2 + 1) as i64;
     let mut picked: Vec<i64> = Vec::new();
-    for (d, _) in diagonals {
-        if picked.len() == CANDIDATES {
-            break;
+    match seeds.first() {
+        Some(&(id, k)) if index.positions(id).len() > SEED_BUDGET => {
+            // The rarest word alone is over the budget, so it alone votes, one vote per
+            // diagonal: the first diagonals in the text's order win. Picked directly, without
+            // counting millions of votes for each quote.
+            for &p in index.positions(id) {
+                if picked.len() == CANDIDATES {
+                    break;
+                }
+                let d = p as i64 - k as i64;
+                if picked.last().is_none_or(|&last| d - last > spread) {
+                    picked.push(d);
+                }
+            }
         }
-        if picked.iter().all(|&p| (p - d).abs() > spread) {
-            picked.push(d);
+        _ => {
+            let mut votes: HashMap<i64, u32> = HashMap::new();
+            let mut budget = 0;
+            for &(id, k) in &seeds {
+                let positions = index.positions(id);
+                if budget > 0 && budget + positions.len() > SEED_BUDGET {
+                    break;
+                }
+                budget += positions.len();
+                for &p in positions {
+                    *votes.entry(p as i64 - k as i64).or_default() += 1;
+                }
+            }
+            let mut diagonals: Vec<(i64, u32)> = votes.into_iter().collect();
+            diagonals.sort_by_key(|&(d, v)| (std::cmp::Reverse(v), d));
+            for (d, _) in diagonals {
+                if picked.len() == CANDIDATES {
+                    break;
+                }
+                if picked.iter().all(|&p| (p - d).abs() > spread) {
+                    picked.push(d);
+                }
+            }
         }
     }
     let n = index.len() as i64;
@@ -1064,6 +1106,27 @@ mod tests {
         assert_eq!(scan(&[1, 2, 1, 2, 1, 3], &[1, 2, 1, 3], 0), Some(2));
         assert_eq!(scan(&[1, 2, 1, 2, 1, 3], &[1, 2], 1), Some(2));
         assert_eq!(scan(&[1, 2, 1], &[2, 2], 0), None);
+    }
+
+    /// Many opening brackets and no closing one: each `[` and `(` searched to the end of
+    /// the quote for its `]` or `)`, a quadratic read of a long quote.
+    #[test]
+    fn unclosed_brackets_are_read_once() {
+        let quote = "[( word ".repeat(200_000);
+        let p = Pattern::parse(&quote);
+        assert_eq!(p.parts.len(), 1);
+        assert_eq!(p.parts[0].len(), 200_000);
+        let p = Pattern::parse("a [b] c (…) d ( . . . ) e (x) f [ ]");
+        assert_eq!(p.parts.len(), 3);
+        assert_eq!(p.parts[0][1], Item::Insertion(vec!["b".into()]));
+        assert_eq!(
+            p.parts[2],
+            [
+                Item::Word("e".into()),
+                Item::Word("x".into()),
+                Item::Word("f".into())
+            ]
+        );
     }
 
     #[test]
