@@ -717,6 +717,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
             .or_else(|| config.jsonld_base_url.clone()),
         bom: args.bom,
         about_tolerance: config.about_tolerance.clone(),
+        limits: config.limits.clone(),
     };
     let progress = Progress::start("checking");
     let load = factkit::load::Options {

@@ -199,7 +199,7 @@ impl<'r> Tables<'r> {
                 }
             }
         }
-        let archives = crate::archive::Archives::load(&report.dataset);
+        let archives = crate::archive::Archives::load(&report.dataset, &options.limits);
         let quotes_found = crate::archive::quote_checks(&report.dataset, &archives)
             .into_iter()
             .filter(|c| c.outcome.as_ref().is_ok_and(|o| o.is_found()))

@@ -93,6 +93,9 @@ pub struct Options {
     /// Markdown: how far `about` widens a figure when showing implied exchange rates; the
     /// check's own tolerance, so the table and the findings agree.
     pub about_tolerance: BigRational,
+    /// Markdown: the ceilings under which archived sources are read again for the table's
+    /// "quote found" lines; the check's own, so the table and the findings agree.
+    pub limits: crate::limits::Limits,
 }
 
 impl Default for Options {
@@ -102,6 +105,7 @@ impl Default for Options {
             base_url: None,
             bom: false,
             about_tolerance: Config::default().about_tolerance,
+            limits: crate::limits::Limits::default(),
         }
     }
 }
