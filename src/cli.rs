@@ -738,6 +738,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         bom: args.bom,
         about_tolerance: config.about_tolerance.clone(),
         only_failing: args.only == Some(Only::Failing),
+        limits: config.limits.clone(),
     };
     let progress = Progress::start("checking");
     let load = factkit::load::Options {

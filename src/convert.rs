@@ -11,8 +11,8 @@
 //! **Typing.** YAML and CSV input are typed by a schema ([`crate::typing`]): `--schema
 //! FILE` for every record, else the bundled schema of `--kind`, else the bundled schema
 //! named by each record's own `kind` (a record of no known kind is read by YAML 1.2 alone, or
-//! as strings for CSV). The rules for each format are in [`crate::load::yaml`] and
-//! [`crate::load::csv`].
+//! as strings for CSV). The rules for each format are in [`crate::format::yaml::read`] and
+//! [`crate::format::csv::read`].
 //!
 //! The round trip through every pair of formats is exact for records that are valid for
 //! the schema that types them. A value of a type the schema does not allow there (an
@@ -27,8 +27,10 @@
 //!
 //! **Output.** JSON is an array of the records, pretty-printed with two spaces (the layout
 //! of `serde_json::to_string_pretty`); JSON Lines one compact record per line; YAML a block
-//! list of records (see [`write_yaml`]); CSV one row per record (see [`Columns`] and
-//! [`crate::load::csv`] for the cell encoding), LF line ends, RFC 4180 quoting. Where it
+//! list of records (see [`yaml::write_yaml`]); CSV one row per record (see [`Columns`],
+//! [`crate::format::csv::write`] for the cell encoding and [`crate::format::csv::codec`]
+//! for formula neutralisation, the one codec `export --to csv` and CSV reading share), LF
+//! line ends, RFC 4180 quoting. Where it
 //! goes follows [`crate::atomic`]: a file target gets a temporary file in its folder, made at
 //! the first byte of output and renamed over the target only once everything converted
 //! ([`Output`]), so a failed run never leaves a partial file; standard output, a FIFO or a
@@ -38,7 +40,7 @@
 //! **Reading.** The input is held to `max_file_size` ([`Options::limits`]): a file over it
 //! is refused before it is read, and a stream (standard input, a pipe) is read one byte
 //! past it at most; either is a `limit` finding that stops the conversion. CSV rows are
-//! split by [`crate::load::csv::RowReader`], the state machine `check`'s scanner uses, and
+//! split by [`crate::format::csv::RowReader`], the state machine `check`'s scanner uses, and
 //! read by the same header and row functions, so `convert` and `check` read the same
 //! records from any CSV file (bare `\r` line ends included), with the same locations; each
 //! byte is looked at once.
@@ -59,17 +61,19 @@ use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::atomic::{Destination, Output, Reads};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::format::csv::{read as rows, Columns, RowWriter};
+use crate::format::{json, yaml};
 use crate::limits::Limits;
 use crate::load::{self, csv as cells, Dataset, Entry, Format, SourceFile};
 use crate::model::Kind;
 use crate::schema::user::SchemaFile;
 use crate::schema::{Schemas, Violation};
-use crate::typing::{self, Types, Typing};
+use crate::typing::Typing;
 
 /// Settings of a conversion.
 #[derive(Debug, Default, Clone)]
@@ -232,18 +236,14 @@ pub fn convert(
             return Ok(run.outcome(from, to, false));
         }
         run.collect = false;
-        let mut failure = None;
+        let mut failure;
         {
-            let mut writer = csv::WriterBuilder::new().from_writer(&mut output);
-            if let Err(e) = writer.write_record(columns.names()) {
-                failure = Some(csv_io(e));
-            }
+            let mut writer = RowWriter::new(&mut output);
+            failure = writer.row(columns.names()).err();
             run.each(&mut source, from, false, &mut |value| {
                 if failure.is_none() {
                     let row = columns.row(value, RecordTyping::of(value, options).get());
-                    if let Err(e) = writer.write_record(&row) {
-                        failure = Some(csv_io(e));
-                    }
+                    failure = writer.row(&row).err();
                 }
                 Ok(())
             })?;
@@ -315,13 +315,6 @@ impl RecordTyping {
     }
 }
 
-fn csv_io(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
-}
-
 /// What validates records.
 enum Gate {
     None,
@@ -353,14 +346,7 @@ impl Gate {
     }
 }
 
-/// A problem with writing a record in the output format.
-#[derive(Debug)]
-pub struct Problem {
-    /// Where in the record.
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
-}
+pub use crate::format::csv::Problem;
 
 type Sink<'s> = dyn FnMut(&Value) -> Result<(), Problem> + 's;
 
@@ -599,7 +585,8 @@ impl Run {
     }
 
     /// Reads CSV rows one at a time, split and read as `check` reads a CSV file (the same
-    /// row scanner, header and row functions of [`crate::load::csv`]), so both give the same
+    /// row scanner of [`crate::format::csv::read`], header and row functions of
+    /// [`crate::load::csv`]), so both give the same
     /// records with the same locations.
     fn each_row(&mut self, reader: Box<dyn BufRead>, sink: &mut Sink<'_>) -> Result<(), Error> {
         let load = self.load.clone();
@@ -609,7 +596,7 @@ impl Run {
             typing: &typing,
             dataset: false,
         };
-        let mut rows = cells::RowReader::new(reader);
+        let mut rows = rows::RowReader::new(reader);
         let mut header = None;
         // The row number as a spreadsheet shows it: blank rows count.
         let mut number = 0;
@@ -637,7 +624,7 @@ impl Run {
             let text = file.text();
             // Columns on the first line are counted after a byte order mark, as in the file.
             let counted = if offset == 0 {
-                &text[cells::row_start(text)..]
+                &text[rows::row_start(text)..]
             } else {
                 text
             };
@@ -656,11 +643,11 @@ impl Run {
                 return Ok(());
             }
             let start = if offset_before == 0 {
-                cells::row_start(file.text())
+                rows::row_start(file.text())
             } else {
                 0
             };
-            let (row, _) = cells::scan_row(file.text(), start);
+            let (row, _) = rows::scan_row(file.text(), start);
             if row.is_blank() {
                 continue;
             }
@@ -785,187 +772,19 @@ fn shift(d: &mut Diagnostic, at: Shift, before: usize) {
     }
 }
 
-/// The columns of CSV output, gathered from every record: a dotted path for each value
-/// that is not a non-empty object, and only the columns some record uses.
-///
-/// Where a record's schema is known, its columns take the schema's order (the order of
-/// `properties`, nested objects expanded in place: `value.amount`, `value.scale`, …); with
-/// records of several kinds in one file, a column takes its place in the first kind that
-/// has it. Columns no schema lists follow the column before them in the record that brought
-/// them. So a file of one kind always has its kind's column order, whichever fields its
-/// first records happen to leave out.
-#[derive(Debug, Default)]
-pub struct Columns {
-    columns: Vec<Column>,
-    /// The schema templates seen, in order: every leaf path a schema lists.
-    templates: Vec<(*const Typing, Vec<Vec<String>>)>,
-}
-
-#[derive(Debug)]
-struct Column {
-    path: Vec<String>,
-    /// The template and the position in it, when a schema lists the column.
-    rank: Option<(usize, usize)>,
-}
-
-impl Columns {
-    /// Adds the columns of one record.
-    pub fn add(&mut self, record: &Value, typing: Option<&Typing>) -> Result<(), Problem> {
-        let Value::Object(map) = record else {
-            return Err(Problem {
-                pointer: String::new(),
-                message: "a record that is not an object cannot be a CSV row".into(),
-            });
-        };
-        let mut leaves = Vec::new();
-        leaf_paths(map, &mut Vec::new(), typing, &mut leaves)?;
-        if let Some(t) = typing {
-            let key: *const Typing = t;
-            if !self.templates.iter().any(|(k, _)| *k == key) {
-                let mut template = Vec::new();
-                schema_leaves(t, &mut Vec::new(), &mut template, 0);
-                self.templates.push((key, template));
-            }
-        }
-        let mut after: Option<usize> = None;
-        for leaf in leaves {
-            if let Some(i) = self.columns.iter().position(|c| c.path == leaf) {
-                after = Some(i);
-                continue;
-            }
-            if let Some(clash) = self
-                .columns
-                .iter()
-                .map(|c| &c.path)
-                .find(|c| c.starts_with(&leaf) || leaf.starts_with(c))
-            {
-                let (short, long) = if clash.len() < leaf.len() {
-                    (clash, &leaf)
-                } else {
-                    (&leaf, clash)
-                };
-                return Err(Problem {
-                    pointer: typing::pointer(&leaf),
-                    message: format!(
-                        "`{}` is a value in one record and holds `{}` in another: one CSV column cannot be both",
-                        short.join("."),
-                        long.join(".")
-                    ),
-                });
-            }
-            let rank = self
-                .templates
-                .iter()
-                .enumerate()
-                .find_map(|(t, (_, paths))| {
-                    paths
-                        .iter()
-                        .position(|p| p.starts_with(&leaf) || leaf.starts_with(p))
-                        .map(|i| (t, i))
-                });
-            let at = match rank {
-                Some(r) => self
-                    .columns
-                    .iter()
-                    .rposition(|c| c.rank.is_some_and(|cr| cr <= r))
-                    .map_or(0, |i| i + 1),
-                None => after.map_or(self.columns.len(), |i| i + 1),
-            };
-            self.columns.insert(at, Column { path: leaf, rank });
-            after = Some(at);
-        }
-        Ok(())
-    }
-
-    /// The header names.
-    pub fn names(&self) -> Vec<String> {
-        self.columns
-            .iter()
-            .map(|c| cells::neutralise(&c.path.join(".")).into_owned())
-            .collect()
-    }
-
-    /// The cells of one record.
-    pub fn row(&self, record: &Value, typing: Option<&Typing>) -> Vec<String> {
-        self.columns
-            .iter()
-            .map(|c| {
-                let mut value = Some(record);
-                for token in &c.path {
-                    value = value.and_then(|v| v.get(token));
-                }
-                match value {
-                    None => String::new(),
-                    Some(v) => {
-                        let types = typing.and_then(|t| t.types_at(&c.path));
-                        cells::neutralise(&cells::cell_text(v, types)).into_owned()
-                    }
-                }
-            })
-            .collect()
-    }
-}
-
-/// Every column a schema lists, in its order: objects with properties expanded.
-fn schema_leaves(
-    typing: &Typing,
-    path: &mut Vec<String>,
-    out: &mut Vec<Vec<String>>,
-    depth: usize,
-) {
-    for name in typing.properties_at(path) {
-        path.push(name);
-        let object_only = typing.types_at(path) == Some(Types::OBJECT);
-        if object_only && depth < 8 && !typing.properties_at(path).is_empty() {
-            schema_leaves(typing, path, out, depth + 1);
-        } else {
-            out.push(path.clone());
-        }
-        path.pop();
-    }
-}
-
-fn leaf_paths(
-    map: &Map<String, Value>,
-    path: &mut Vec<String>,
-    typing: Option<&Typing>,
-    out: &mut Vec<Vec<String>>,
-) -> Result<(), Problem> {
-    let order = typing.map(|t| t.properties_at(path)).unwrap_or_default();
-    let listed = order.iter().filter(|k| map.contains_key(k.as_str()));
-    let rest = map.keys().filter(|k| !order.contains(k));
-    for key in listed.chain(rest) {
-        path.push(key.clone());
-        if key.is_empty() || key.contains('.') {
-            return Err(Problem {
-                pointer: typing::pointer(path),
-                message: format!(
-                    "the field name `{key}` cannot be a CSV column: headers use `.` for nesting and need a name"
-                ),
-            });
-        }
-        match &map[key] {
-            Value::Object(inner) if !inner.is_empty() => leaf_paths(inner, path, typing, out)?,
-            _ => out.push(path.clone()),
-        }
-        path.pop();
-    }
-    Ok(())
-}
-
-/// Writes records in JSON, JSON Lines or YAML, one at a time.
+/// Writes records in JSON, JSON Lines or YAML, one at a time: the writers of
+/// [`crate::format`].
 enum Writer {
-    Json { count: usize },
-    Lines,
+    Json(json::Writer),
     Yaml { count: usize },
 }
 
 impl Writer {
     fn new(format: Format) -> Writer {
         match format {
-            Format::Json => Writer::Json { count: 0 },
+            Format::Json => Writer::Json(json::Writer::array()),
             Format::Yaml => Writer::Yaml { count: 0 },
-            Format::JsonLines | Format::Csv => Writer::Lines,
+            Format::JsonLines | Format::Csv => Writer::Json(json::Writer::lines()),
         }
     }
 
@@ -976,29 +795,11 @@ impl Writer {
         typing: Option<&Typing>,
     ) -> std::io::Result<()> {
         match self {
-            Writer::Json { count } => {
-                out.write_all(if *count == 0 { b"[\n" } else { b",\n" })?;
-                *count += 1;
-                let pretty = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-                // A JSON string never holds a raw line break, so indenting line by line is
-                // exactly the layout of the record inside a pretty-printed array.
-                for (i, line) in pretty.split('\n').enumerate() {
-                    if i > 0 {
-                        out.write_all(b"\n")?;
-                    }
-                    out.write_all(b"  ")?;
-                    out.write_all(line.as_bytes())?;
-                }
-                Ok(())
-            }
-            Writer::Lines => {
-                serde_json::to_writer(&mut *out, value).map_err(std::io::Error::other)?;
-                out.write_all(b"\n")
-            }
+            Writer::Json(w) => w.record(out, value),
             Writer::Yaml { count } => {
                 *count += 1;
                 let mut text = String::new();
-                write_yaml(&mut text, value, typing);
+                yaml::write_yaml(&mut text, value, typing);
                 out.write_all(text.as_bytes())
             }
         }
@@ -1006,276 +807,9 @@ impl Writer {
 
     fn finish(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
-            Writer::Json { count: 0 } | Writer::Yaml { count: 0 } => out.write_all(b"[]\n"),
-            Writer::Json { .. } => out.write_all(b"\n]\n"),
-            Writer::Lines | Writer::Yaml { .. } => Ok(()),
+            Writer::Json(w) => w.finish(out),
+            Writer::Yaml { count: 0 } => out.write_all(b"[]\n"),
+            Writer::Yaml { .. } => Ok(()),
         }
-    }
-}
-
-/// Writes one record as an item of a YAML block list.
-///
-/// Mappings and lists are written in block style, two spaces per level, a list item's
-/// first member on the dash's line; empty ones as `{}` and `[]`. A number is its JSON text
-/// (which YAML 1.2 reads as the same number), `true`, `false` and `null` as themselves. A
-/// string is written plain only when it starts with a letter, holds only letters, digits,
-/// spaces and `_-./,()'` (or other printable non-ASCII characters), does not end in a space,
-/// is not a word some YAML reads as a boolean or null (`yes`, `No`, `on`, `null`, `~`, …)
-/// and reads back as itself; otherwise it is double-quoted with JSON-style escapes, so
-/// `"2025-09-08"`, `"007"`, `"26.2"` and `"true"` stay strings in any YAML reader. Where
-/// the schema does not allow a value's type (an invalid record), the value carries its core
-/// tag (`!!int 5`), so reading it back gives the same value.
-pub fn write_yaml(out: &mut String, record: &Value, typing: Option<&Typing>) {
-    write_item(out, record, 0, &mut Vec::new(), typing);
-}
-
-fn write_item(
-    out: &mut String,
-    value: &Value,
-    indent: usize,
-    path: &mut Vec<String>,
-    typing: Option<&Typing>,
-) {
-    out.push_str(&" ".repeat(indent));
-    out.push('-');
-    // A mapping in a list starts on the dash's line (`- key: …`).
-    write_value(out, value, indent + 2, true, path, typing);
-}
-
-/// Writes what follows a `-` or a `key:`: a scalar on the same line, a list on the next
-/// lines, a mapping on the same line when `map_inline`, else on the next lines.
-fn write_value(
-    out: &mut String,
-    value: &Value,
-    indent: usize,
-    map_inline: bool,
-    path: &mut Vec<String>,
-    typing: Option<&Typing>,
-) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            out.push(if map_inline { ' ' } else { '\n' });
-            write_map(out, map, indent, map_inline, path, typing);
-        }
-        Value::Array(items) if !items.is_empty() => {
-            out.push('\n');
-            write_list(out, items, indent, path, typing);
-        }
-        other => {
-            out.push(' ');
-            write_scalar(out, other, path, typing);
-            out.push('\n');
-        }
-    }
-}
-
-fn write_list(
-    out: &mut String,
-    items: &[Value],
-    indent: usize,
-    path: &mut Vec<String>,
-    typing: Option<&Typing>,
-) {
-    for (i, item) in items.iter().enumerate() {
-        path.push(i.to_string());
-        write_item(out, item, indent, path, typing);
-        path.pop();
-    }
-}
-
-fn write_map(
-    out: &mut String,
-    map: &Map<String, Value>,
-    indent: usize,
-    inline_first: bool,
-    path: &mut Vec<String>,
-    typing: Option<&Typing>,
-) {
-    for (i, (key, value)) in map.iter().enumerate() {
-        if i > 0 || !inline_first {
-            out.push_str(&" ".repeat(indent));
-        }
-        if plain_safe(key) {
-            out.push_str(key);
-        } else {
-            quote(out, key);
-        }
-        out.push(':');
-        path.push(key.clone());
-        write_value(out, value, indent + 2, false, path, typing);
-        path.pop();
-    }
-}
-
-fn write_scalar(out: &mut String, value: &Value, path: &[String], typing: Option<&Typing>) {
-    let types = typing.and_then(|t| t.types_at(path));
-    let excluded = |t: Types| types.is_some_and(|set| !set.intersects(t));
-    match value {
-        Value::String(s) => {
-            let reads_back = crate::load::yaml::plain_reads_as(s, types)
-                .is_some_and(|v| v == Value::String(s.clone()));
-            if plain_safe(s) && reads_back {
-                out.push_str(s);
-            } else {
-                quote(out, s);
-            }
-        }
-        Value::Number(n) => {
-            let text = n.to_string();
-            if excluded(Types::NUMBER) || types.is_some_and(Types::only_string) {
-                out.push_str(if text.contains(['.', 'e', 'E']) {
-                    "!!float "
-                } else {
-                    "!!int "
-                });
-            }
-            out.push_str(&text);
-        }
-        Value::Bool(b) => {
-            if excluded(Types::BOOLEAN) || types.is_some_and(Types::only_string) {
-                out.push_str("!!bool ");
-            }
-            out.push_str(if *b { "true" } else { "false" });
-        }
-        Value::Null => {
-            if excluded(Types::NULL) {
-                out.push_str("!!null ");
-            }
-            out.push_str("null");
-        }
-        Value::Array(_) => out.push_str("[]"),
-        Value::Object(_) => out.push_str("{}"),
-    }
-}
-
-/// Words that some YAML version reads as a boolean or null.
-const RESERVED: [&str; 11] = [
-    "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
-];
-
-fn plain_safe(s: &str) -> bool {
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    first.is_alphabetic()
-        && !s.ends_with(' ')
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || " _-./,()'".contains(c)
-                || (!c.is_ascii()
-                    && !c.is_whitespace()
-                    && !c.is_control()
-                    && !matches!(
-                        c,
-                        '\u{feff}'
-                            | '\u{fffe}'
-                            | '\u{ffff}'
-                            | '\u{2028}'
-                            | '\u{2029}'
-                            | '\u{85}'
-                            | '\u{a0}'
-                    ))
-        })
-        && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
-}
-
-/// A double-quoted YAML scalar: JSON's escapes, plus `\uXXXX` for every character YAML
-/// does not allow written as itself.
-fn quote(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20
-                || ('\u{7f}'..='\u{9f}').contains(&c)
-                || matches!(
-                    c,
-                    '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'
-                ) =>
-            {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yaml_scalars_read_back() {
-        let record = serde_json::json!({
-            "kind": "statistic", "id": "x", "label": "2025", "notes": "no",
-            "value": {"amount": "26.2", "unit": "people"},
-            "equivalents": [{"amount": 1.100, "currency": "USD"}],
-            "tags": ["true", "a: b", "#c", "- d", "é", "x\ny", "\u{7f}", ""],
-            "period": "2025-09-08"
-        });
-        let mut text = String::new();
-        write_yaml(&mut text, &record, Some(Typing::bundled(Kind::Statistic)));
-        let back = crate::load::yaml::records(&text, &|_| None).unwrap();
-        assert_eq!(back.len(), 1);
-        assert_eq!(back[0].value, record, "{text}");
-        assert!(text.contains("label: \"2025\""), "{text}");
-    }
-
-    #[test]
-    fn tags_keep_invalid_types() {
-        let record = serde_json::json!({"kind": "entity", "id": "x", "name": 5, "type": true});
-        let mut text = String::new();
-        write_yaml(&mut text, &record, Some(Typing::bundled(Kind::Entity)));
-        assert!(text.contains("name: !!int 5"), "{text}");
-        let back =
-            crate::load::yaml::records(&text, &|k| k.and_then(Kind::parse).map(Typing::bundled))
-                .unwrap();
-        assert_eq!(back[0].value, record, "{text}");
-    }
-
-    #[test]
-    fn columns_follow_the_schema() {
-        let typing = Typing::bundled(Kind::Entity);
-        let mut c = Columns::default();
-        let a = serde_json::json!({"kind": "entity", "id": "a", "name": "A", "type": "person"});
-        let b = serde_json::json!({"id": "b", "kind": "entity", "type": "person", "name": "B", "role": "R", "extra": {"x": 1}});
-        c.add(&a, Some(typing)).unwrap();
-        c.add(&b, Some(typing)).unwrap();
-        assert_eq!(c.names(), ["kind", "id", "type", "name", "role", "extra.x"]);
-        assert_eq!(
-            c.row(&a, Some(typing)),
-            ["entity", "a", "person", "A", "", ""]
-        );
-        let clash = serde_json::json!({"kind": "entity", "id": "c", "extra": 5});
-        assert!(c.add(&clash, Some(typing)).is_err());
-        let dotted = serde_json::json!({"a.b": 1});
-        assert!(c.add(&dotted, None).is_err());
-        let statistic = Typing::bundled(Kind::Statistic);
-        let mut c = Columns::default();
-        for v in [
-            serde_json::json!({"kind": "statistic", "value": {"amount": "8", "unit": "percent", "qualifier": "about"}}),
-            serde_json::json!({"kind": "statistic", "value": {"amount": "8", "scale": "million", "currency": "USD"}, "ratio_of": {"numerator": "a", "denominator": "b"}}),
-        ] {
-            c.add(&v, Some(statistic)).unwrap();
-        }
-        assert_eq!(
-            c.names(),
-            [
-                "kind",
-                "value.amount",
-                "value.scale",
-                "value.currency",
-                "value.unit",
-                "value.qualifier",
-                "ratio_of.numerator",
-                "ratio_of.denominator"
-            ]
-        );
     }
 }

@@ -131,7 +131,7 @@ pub fn quantity(bytes: &[u8]) {
     if let Ok(d) = Decimal::parse_number(first) {
         assert_eq!(d.as_str(), first);
     }
-    let Ok(value) = load::json::parse(rest) else {
+    let Ok(value) = crate::format::json::parse(rest) else {
         return;
     };
     let quantities: Vec<Quantity> = match value {
@@ -172,7 +172,7 @@ pub fn span_map(bytes: &[u8]) {
     let (pointer, json) = text.split_once('\n').unwrap_or(("", &text));
     let lines = LineIndex::new(json);
     let mut pointers = vec![pointer.to_owned()];
-    if let Ok(value) = load::json::parse(json) {
+    if let Ok(value) = crate::format::json::parse(json) {
         pointers_of(&value, String::new(), &mut pointers, 256);
     }
     for p in &pointers {

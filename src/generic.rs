@@ -25,7 +25,8 @@ use crate::check::{finish, Report};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::load::{self, json, yaml, Anchor, Entry, Format, TypingFor};
+use crate::format::{json, yaml};
+use crate::load::{self, Anchor, Entry, Format, TypingFor};
 use crate::schema::file;
 use crate::typing::Typing;
 

@@ -32,6 +32,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod export;
+pub mod format;
 pub mod fuzzing;
 pub mod generic;
 pub mod limits;

@@ -402,6 +402,11 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
                     format!("{value} is not a decimal number"),
                     "digits with an optional `-` and `.` decimal point, no thousands separators: `26.2`, `224000`".to_owned(),
                 )
+            } else if pattern == ARCHIVE_PATTERN {
+                (
+                    format!("{value} is an absolute path: an `archive` is named relative to the dataset root"),
+                    "a path relative to the dataset root, with `/` between folders, such as `archives/article.txt`".to_owned(),
+                )
             } else if field == "rate" {
                 (
                     format!("{value} is not a positive rate"),
@@ -450,6 +455,9 @@ pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violati
 
 const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
 const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
+/// The pattern of a source's `archive` in `schemas/source.json`: no leading `/` or `\`, no
+/// drive letter.
+const ARCHIVE_PATTERN: &str = r"^([^/\\A-Za-z]|[A-Za-z]([^:]|$))";
 
 /// "a statistic", "an entity", "an exchange rate".
 fn a_kind(kind: Kind) -> String {

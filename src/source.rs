@@ -13,7 +13,9 @@
 //! measurable. The scanner reads only as far as the pointer needs: each object on the path
 //! to its end (to find the last of duplicate names), each array on the path up to the
 //! index, and the target value. It allocates nothing, and it skips a value by counting
-//! brackets instead of recursing, so a 100,000-deep array cannot overflow the stack.
+//! brackets instead of recursing, so a 100,000-deep array cannot overflow the stack. An
+//! array file's records are found once, by [`elements`], so that each finding is placed
+//! by reading its own record rather than every record before it.
 //!
 //! What it follows:
 //!
@@ -112,6 +114,41 @@ pub fn locate(text: &str, pointer: &str) -> Option<Located> {
         key: node.key,
         complete,
     })
+}
+
+/// The span of every element of the array at the root of `text`, in order, found in one
+/// pass over the text.
+///
+/// A loader anchors each record of an array file at its own element with this, so that
+/// placing a finding reads only that record: resolving `/12345/name` from the top of the
+/// file skips the 12,345 records before it, for every finding, and a file with a finding
+/// in every record would cost the square of its size. `None` when the root is not an
+/// array, or when an element's end cannot be found (then the caller resolves from the top
+/// as before).
+pub fn elements(text: &str) -> Option<Vec<Span>> {
+    let bytes = text.as_bytes();
+    let open = skip_whitespace(bytes, bom_len(bytes));
+    if bytes.get(open) != Some(&b'[') {
+        return None;
+    }
+    let mut spans = Vec::new();
+    let mut at = skip_whitespace(bytes, open + 1);
+    if bytes.get(at) == Some(&b']') {
+        return Some(spans);
+    }
+    loop {
+        if !starts_value(bytes, at) {
+            return None;
+        }
+        let end = skip_value(bytes, at).ok()?;
+        spans.push(Span { start: at, end });
+        at = skip_whitespace(bytes, end);
+        match bytes.get(at) {
+            Some(b',') => at = skip_whitespace(bytes, at + 1),
+            Some(b']') => return Some(spans),
+            _ => return None,
+        }
+    }
 }
 
 /// A value found on the pointer's path. Its end is known when finding it meant skipping
@@ -438,14 +475,25 @@ fn next_token_char(rest: &mut &str) -> Option<char> {
 /// that [`LineIndex::line`] can return. A leading byte order mark belongs to no column.
 /// The index answers for the text it was built from; given another text it returns
 /// nonsense, but does not panic.
+///
+/// A column is found by counting the chars before it on its line, so that a long line (a
+/// minified JSON array is one line) costs at most [`CHECKPOINT_EVERY`] bytes of counting
+/// per position: the index notes the column reached every so many bytes of a long line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Never empty: the first line starts at 0, or after the byte order mark.
     line_starts: Vec<usize>,
+    /// `(offset, chars from its line's start to it)`, in offset order, every
+    /// [`CHECKPOINT_EVERY`] bytes or so of the lines longer than that.
+    checkpoints: Vec<(usize, usize)>,
 }
 
+/// How many bytes of a line lie between two of [`LineIndex`]'s checkpoints, at most a
+/// char more.
+pub const CHECKPOINT_EVERY: usize = 4096;
+
 impl LineIndex {
-    /// Indexes the line starts of `text`.
+    /// Indexes the line starts of `text`, and the columns along its long lines.
     pub fn new(text: &str) -> Self {
         let first = bom_len(text.as_bytes());
         let breaks = text
@@ -453,9 +501,29 @@ impl LineIndex {
             .enumerate()
             .filter(|&(_, b)| b == b'\n')
             .map(|(at, _)| at + 1);
-        LineIndex {
+        let mut index = LineIndex {
             line_starts: std::iter::once(first).chain(breaks).collect(),
+            checkpoints: Vec::new(),
+        };
+        for (number, &start) in index.line_starts.iter().enumerate() {
+            let Some(content) = index.line(text, number + 1) else {
+                continue;
+            };
+            let (mut at, mut column) = (0, 0);
+            loop {
+                let mut next = at + CHECKPOINT_EVERY;
+                if next >= content.len() {
+                    break;
+                }
+                while !content.is_char_boundary(next) {
+                    next += 1;
+                }
+                column += content.get(at..next).map_or(0, |s| s.chars().count());
+                index.checkpoints.push((start + next, column));
+                at = next;
+            }
         }
+        index
     }
 
     /// Position of a byte offset (clamped to the text; an offset inside a multi-byte char
@@ -475,7 +543,15 @@ impl LineIndex {
         let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let content = self.line(text, line).unwrap_or("");
         let before = offset.saturating_sub(line_start).min(content.len());
-        let column = content.get(..before).map_or(0, |s| s.chars().count()) + 1;
+        // The last checkpoint at or before the offset, when it is on this line.
+        let (from, counted) = self
+            .checkpoints
+            .partition_point(|&(at, _)| at <= line_start + before)
+            .checked_sub(1)
+            .and_then(|i| self.checkpoints.get(i))
+            .filter(|&&(at, _)| at >= line_start)
+            .map_or((0, 0), |&(at, column)| (at - line_start, column));
+        let column = counted + content.get(from..before).map_or(0, |s| s.chars().count()) + 1;
         Position { line, column }
     }
 
@@ -806,6 +882,53 @@ mod tests {
             .collect();
         // Offsets inside a multi-byte char map to that char.
         assert_eq!(columns, [1, 1, 2, 2, 2, 2, 3, 4, 4]);
+    }
+
+    #[test]
+    fn long_lines_count_columns_from_checkpoints() {
+        // Lines around the checkpoint interval, with multi-byte chars across checkpoints.
+        let mut text = String::from("\u{feff}");
+        for (n, len) in [
+            0,
+            1,
+            CHECKPOINT_EVERY - 1,
+            CHECKPOINT_EVERY,
+            CHECKPOINT_EVERY + 1,
+        ]
+        .into_iter()
+        .chain([3 * CHECKPOINT_EVERY + 5, 10_000])
+        .enumerate()
+        {
+            let mut line = String::new();
+            while line.len() < len {
+                line.push(['a', 'é', '🦀', 'Қ'][(line.len() + n) % 4]);
+            }
+            text.push_str(&line);
+            text.push_str(if n % 2 == 0 { "\n" } else { "\r\n" });
+        }
+        text.push_str(&"é🦀".repeat(CHECKPOINT_EVERY));
+        let index = LineIndex::new(&text);
+        assert!(!index.checkpoints.is_empty());
+        let naive = |offset: usize| {
+            let mut offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let start = text[..offset].rfind('\n').map_or(3, |i| i + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let content = text[start..offset].trim_end_matches(['\r']);
+            Position {
+                line,
+                column: content.chars().count() + 1,
+            }
+        };
+        for offset in (3..=text.len() + 1).step_by(3).chain([text.len()]) {
+            assert_eq!(
+                index.position(&text, offset),
+                naive(offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

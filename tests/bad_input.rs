@@ -91,6 +91,73 @@ snapshot_case!(config_unknown_key, "config-unknown-key");
 snapshot_case!(archive_outside, "archive-outside");
 snapshot_case!(file_size_limit, "file-size-limit");
 snapshot_case!(string_limit, "string-limit");
+snapshot_case!(archive_absolute, "archive-absolute");
+snapshot_case!(archive_too_large, "archive-too-large");
+
+/// About `bytes` of invented prose, the same on every run (xorshift): sentences of words
+/// made of syllables, common words and numbers.
+fn prose(bytes: usize) -> String {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let syllables = [
+        "ka", "zu", "mer", "tol", "an", "vi", "sto", "rel", "po", "dan", "qui", "les", "or", "bat",
+        "nim", "ex", "ul", "gra", "fen", "so",
+    ];
+    let common = [
+        "the", "of", "and", "a", "to", "in", "is", "that", "it", "was",
+    ];
+    let mut text = String::with_capacity(bytes + 200);
+    while text.len() < bytes {
+        for k in 0..8 + next(20) {
+            if k > 0 {
+                text.push(' ');
+            }
+            if next(3) == 0 {
+                text.push_str(common[next(common.len())]);
+            } else if next(30) == 0 {
+                text.push_str(&next(100_000).to_string());
+            } else {
+                for _ in 0..1 + next(3) {
+                    text.push_str(syllables[next(syllables.len())]);
+                }
+            }
+        }
+        text.push_str(if next(4) == 0 { ".\n" } else { ". " });
+    }
+    text
+}
+
+/// A 1 MB quote with one word changed, against 1.5 MB of archived prose: the near-miss
+/// alignment was quadratic in the quote's words, and this aborted (`memory allocation of
+/// 342435632384 bytes failed`; a 133 KB quote took 56 s and 6.7 GB). Bounded, the message
+/// names the changed word and how many words were compared.
+#[test]
+fn archive_long_quote() {
+    let (_dir, data) = scratch("archive-long-quote");
+    let text = prose(1_500_000);
+    std::fs::create_dir(data.join("archives")).unwrap();
+    std::fs::write(data.join("archives/a.txt"), &text).unwrap();
+    let start = text[100_000..].find(' ').unwrap() + 100_001;
+    let end = start + text[start + 1_000_000..].find(' ').unwrap() + 1_000_000;
+    let mut words: Vec<&str> = text[start..end].split(' ').collect();
+    let middle = words.len() / 2;
+    words[middle] = "zyxwv";
+    let records = [
+        serde_json::json!({"kind": "source", "id": "s", "title": "T", "url": "https://example.org/t",
+            "published": "2025-01-01", "archive": "archives/a.txt"}),
+        serde_json::json!({"kind": "entity", "id": "p", "type": "person", "name": "P"}),
+        serde_json::json!({"kind": "statement", "id": "q", "speaker": "p", "source": "s",
+            "quote": words.join(" ")}),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    std::fs::write(data.join("records.jsonl"), lines.join("\n") + "\n").unwrap();
+    insta::assert_snapshot!("archive-long-quote", check(&data));
+}
 
 /// The escaping `$ref` names a file that exists (beside the dataset), so the refusal is
 /// not just a missing file.

@@ -97,7 +97,8 @@ fn quotes_demo_catches_the_altered_quote_only() {
         "{:#?}",
         report.diagnostics
     );
-    let archives = factkit::archive::Archives::load(&report.dataset);
+    let archives =
+        factkit::archive::Archives::load(&report.dataset, &factkit::limits::Limits::default());
     let summaries: Vec<String> = factkit::archive::quote_checks(&report.dataset, &archives)
         .iter()
         .map(|c| format!("{}: {}", c.statement.id, c.summary()))

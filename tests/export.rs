@@ -1457,8 +1457,99 @@ fn help_texts_are_self_contained() {
         let doc = rule.doc();
         assert!(!doc.contains("PRODUCT.md"), "{}: {doc}", rule.id);
         if ["conversion", "implied-rate", "sum", "ratio"].contains(&rule.id) {
-            assert!(doc.contains("\"What a figure means\" in the README"), "{}", rule.id);
-            assert!(doc.contains("[26.15, 26.25]") || doc.contains("[10.35, 10.45]") || doc.contains("[6.05,"), "{}", rule.id);
+            assert!(
+                doc.contains("\"What a figure means\" in the README"),
+                "{}",
+                rule.id
+            );
+            assert!(
+                doc.contains("[26.15, 26.25]")
+                    || doc.contains("[10.35, 10.45]")
+                    || doc.contains("[6.05,"),
+                "{}",
+                rule.id
+            );
         }
     }
+}
+
+/// Issue 12: the export and the CSV reader had two cell codecs, so a `notes` of `'-5` was
+/// exported as `''-5` and read back as `''-5`. Now one codec writes and reads every cell:
+/// the text comes back from `check`, from `convert` and from the csv crate with the
+/// documented rule.
+#[test]
+fn csv_export_round_trips_an_apostrophe_before_a_number() {
+    let texts = ["'-5", "''-5", "'+1.5", "'=x", "-5", "'", "'hello"];
+    let records: Vec<Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            json!({"kind": "entity", "id": format!("e{i}"), "type": "person", "name": "N",
+                   "notes": text})
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("records.json"),
+        serde_json::to_string(&Value::Array(records)).unwrap(),
+    )
+    .unwrap();
+    let report = check(dir.path());
+    assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
+    let out = tempfile::tempdir().unwrap();
+    let written = export::to_path(&report, Format::Csv, &Options::default(), out.path()).unwrap();
+    let [file] = &written[..] else {
+        panic!("{written:?}")
+    };
+
+    // The csv crate, and the rule the export documents.
+    let mut reader = csv::Reader::from_path(file).unwrap();
+    let notes = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "notes")
+        .unwrap();
+    let raw: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[notes].to_owned())
+        .collect();
+    assert_eq!(raw[0], "''-5");
+    let restored: Vec<&str> = raw.iter().map(|c| export::csv::unneutralise(c)).collect();
+    assert_eq!(restored, texts);
+
+    // `check` reading the CSV file.
+    let back = check(file);
+    assert_eq!(back.summary.errors, 0, "{:#?}", back.diagnostics);
+    let read: Vec<String> = back
+        .dataset
+        .entries
+        .iter()
+        .map(|e| {
+            e.record.as_ref().unwrap().to_value()["notes"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(read, texts);
+
+    // `convert` from CSV to JSON.
+    let json = out.path().join("back.json");
+    let outcome = factkit::convert::convert(
+        file,
+        Some(&json),
+        &factkit::convert::Options::default(),
+        &mut std::io::sink(),
+    )
+    .unwrap();
+    assert!(outcome.written, "{:#?}", outcome.findings);
+    let converted: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let notes: Vec<&str> = converted
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["notes"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, texts);
 }

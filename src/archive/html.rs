@@ -27,29 +27,37 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, Default)]
 pub struct OffsetMap {
     /// `(text offset, file offset)` pairs in increasing order; between two checkpoints the
-    /// bytes correspond one to one. Empty for plain text, which maps to itself.
-    points: Vec<(usize, usize)>,
+    /// bytes correspond one to one. Empty for plain text, which maps to itself. `u32`, as an
+    /// archive is at most 4 GiB (`mod.rs`).
+    points: Vec<(u32, u32)>,
 }
 
 impl OffsetMap {
     /// The file offset of a text offset.
     pub fn to_file(&self, offset: usize) -> usize {
-        let i = self.points.partition_point(|&(t, _)| t <= offset);
+        let i = self.points.partition_point(|&(t, _)| t as usize <= offset);
         match i.checked_sub(1).map(|i| self.points[i]) {
-            Some((t, f)) => f + (offset - t),
+            Some((t, f)) => f as usize + (offset - t as usize),
             None => offset,
         }
     }
 
+    /// The bytes it holds on the heap.
+    pub fn heap_size(&self) -> usize {
+        8 * self.points.capacity()
+    }
+
     fn mark(&mut self, text: usize, file: usize) {
         if let Some(&(t, f)) = self.points.last() {
+            let (t, f) = (t as usize, f as usize);
             if text.wrapping_sub(t) == file.wrapping_sub(f) && file >= f {
                 return;
             }
         } else if text == file {
             return;
         }
-        self.points.push((text, file));
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.points.push((small(text), small(file)));
     }
 }
 

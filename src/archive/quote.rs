@@ -26,13 +26,33 @@
 //! insertions never multiply). A quote costs O(q × r), q its length and r the number of
 //! occurrences of its rarest word, never O(q × text length). Parts are matched left to
 //! right, each taking the occurrence that ends earliest after the previous part, which
-//! finds an in-order match whenever one exists.
+//! finds an in-order match whenever one exists. When r × q would exceed four times the
+//! text's length (a text of few words repeated), a part of plain words is found by one
+//! Knuth–Morris–Pratt scan of the text instead: O(n + q).
 //!
 //! **Near misses.** When a part is not found, its closest passage is found by voting: the
 //! occurrences of the part's rarest words (at most [`SEED_BUDGET`] positions in all) vote
 //! for the alignment diagonal they imply, and the best [`CANDIDATES`] diagonals are aligned
 //! word by word (Levenshtein distance on tokens, free ends in the text) over a window of
-//! about twice the part's length. Cost: O(seed positions + CANDIDATES × q²).
+//! about twice the part's length. The alignment is bounded, so that a quote of a megabyte
+//! costs what one of a page does:
+//!
+//! - a part of up to about 1,400 words ([`FULL_CELLS`] table cells) is aligned in full,
+//!   O(q²) for q words, with one byte per cell kept for the way back;
+//! - a longer part is aligned in a band of [`BAND`] words either side of the candidate's
+//!   diagonal (plus as many for text absorbed by insertions): O(q × BAND). A part that
+//!   adds or drops more than 32 words in all reads, past that point, as changed words;
+//! - at most [`ALIGN_WORDS`] (20,000) words of a part are aligned: the words in place along
+//!   the diagonal are skipped up to 32 words before the first that is not, and words past
+//!   the 20,000 after that are not compared. The outcome says how many were.
+//!
+//! Cost: O(seed positions + CANDIDATES × min(q, 1,400)²) for ordinary quotes, and
+//! O(seed positions + CANDIDATES × (q + ALIGN_WORDS × BAND)) for any quote.
+//!
+//! A quote word the text lacks may differ from a text word only by look-alike letters of
+//! another script (Latin `a` for Cyrillic `а`; see `script.rs`): such a word seeds the
+//! search with its look-alikes, is aligned with them at no cost, counts as in place, and is
+//! a change of its own, which `mod.rs` names as mixed-script.
 //!
 //! Nothing here reads files or builds messages; `mod.rs` turns the outcome into places and
 //! words.
@@ -45,12 +65,27 @@ use super::text::{is_word_char, tokenize};
 /// The most source words a bracketed insertion may stand for.
 pub const INSERTION_GAP: usize = 12;
 
-/// How many seed positions the near-miss search looks at, at most (always all positions of
-/// the rarest word, however many).
+/// How many seed positions the near-miss search counts votes from, at most. When the
+/// rarest word alone occurs more often, its first occurrences are the candidates.
 pub const SEED_BUDGET: usize = 4_096;
 
 /// How many candidate passages the near-miss search aligns.
 pub const CANDIDATES: usize = 8;
+
+/// The most cells (quote words × text words) of a near-miss alignment computed in full:
+/// about a 1,400-word part. A longer part is aligned within [`BAND`] words of its diagonal.
+pub const FULL_CELLS: usize = 1 << 22;
+
+/// How far, in words, a banded alignment strays from its diagonal: the most words a long
+/// part may add or drop in all and still be aligned word for word (beyond it, the rest
+/// reads as changed words). Insertions may absorb up to `BAND` words more.
+pub const BAND: usize = 32;
+
+/// The most words of one part aligned for a near miss. The words in place along the
+/// candidate's diagonal before the first one out of place are counted without aligning;
+/// the alignment starts [`BAND`] words before that one, and words past `ALIGN_WORDS` more
+/// are not compared (the message says so).
+pub const ALIGN_WORDS: usize = 20_000;
 
 /// One element of a quote part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,15 +124,33 @@ fn is_ellipsis(s: &str) -> bool {
     matches!(s.trim(), "..." | "…" | ". . ." | "....")
 }
 
+/// Where the next `]` at or after `from` is, remembering the last search: a quote of many
+/// `[` and no `]` is read in one pass, not one pass per `[`.
+fn next_close(
+    quote: &str,
+    from: usize,
+    cache: &mut Option<(usize, Option<usize>)>,
+) -> Option<usize> {
+    match *cache {
+        Some((searched, Some(at))) if searched <= from && at >= from => return Some(at),
+        Some((searched, None)) if searched <= from => return None,
+        _ => {}
+    }
+    let found = quote[from..].find(']').map(|k| from + k);
+    *cache = Some((from, found));
+    found
+}
+
 fn pieces(quote: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
+    let mut closes = None;
     while i < quote.len() {
         let rest = &quote[i..];
         let mut marker: Option<(usize, Piece<'_>)> = None;
         if let Some(inner) = rest.strip_prefix('[') {
-            if let Some(close) = inner.find(']') {
+            if let Some(close) = next_close(quote, i + 1, &mut closes).map(|at| at - i - 1) {
                 let content = &inner[..close];
                 let len = close + 2;
                 if is_ellipsis(content) {
@@ -116,7 +169,13 @@ fn pieces(quote: &str) -> Vec<Piece<'_>> {
                 }
             }
         } else if let Some(inner) = rest.strip_prefix('(') {
-            if let Some(close) = inner.find(')') {
+            // Only an ellipsis counts in parentheses: read its dots and spaces, no further.
+            let close = inner
+                .char_indices()
+                .find(|&(_, c)| !(c == '.' || c == '…' || c.is_whitespace()))
+                .filter(|&(_, c)| c == ')')
+                .map(|(k, _)| k);
+            if let Some(close) = close {
                 if is_ellipsis(&inner[..close]) {
                     marker = Some((close + 2, Piece::Elision));
                 }
@@ -332,9 +391,25 @@ fn find_part(index: &Index, items: &[Item], bound: usize) -> Option<(usize, usiz
                 .map(|&end| (start, end))
         });
     };
-    let mut best: Option<(usize, usize)> = None;
     let positions = index.positions(id);
     let first = positions.partition_point(|&p| (p as usize) < bound);
+    // Each occurrence of the anchor is verified in up to q steps. When that could cost
+    // more than reading the text once (a text of few words repeated, a long quote of
+    // them), a part of plain words is found by a linear scan instead.
+    let worst = (positions.len() - first).saturating_mul(resolved.len());
+    if worst > 4 * (index.len() - bound.min(index.len())) + 4096 {
+        let ids: Option<Vec<Id>> = resolved
+            .iter()
+            .map(|r| match r {
+                Resolved::Word(id) => *id,
+                _ => None,
+            })
+            .collect();
+        if let Some(ids) = ids {
+            return scan(index.tokens(), &ids, bound).map(|start| (start, start + ids.len()));
+        }
+    }
+    let mut best: Option<(usize, usize)> = None;
     for &p in &positions[first..] {
         let p = p as usize;
         if best.is_some_and(|(_, end)| p >= end) {
@@ -351,6 +426,40 @@ fn find_part(index: &Index, items: &[Item], bound: usize) -> Option<(usize, usiz
         }
     }
     best
+}
+
+/// The first position at or after `bound` where `pattern` occurs in `tokens`: the
+/// Knuth–Morris–Pratt scan, O(text + pattern) whatever the repetitions.
+fn scan(tokens: &[Id], pattern: &[Id], bound: usize) -> Option<usize> {
+    if pattern.is_empty() {
+        return Some(bound);
+    }
+    // `fail[k]`: the length of the longest proper prefix of `pattern[..=k]` that is also
+    // its suffix.
+    let mut fail = vec![0usize; pattern.len()];
+    let mut k = 0;
+    for i in 1..pattern.len() {
+        while k > 0 && pattern[i] != pattern[k] {
+            k = fail[k - 1];
+        }
+        if pattern[i] == pattern[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    let mut k = 0;
+    for (i, &t) in tokens.iter().enumerate().skip(bound) {
+        while k > 0 && t != pattern[k] {
+            k = fail[k - 1];
+        }
+        if t == pattern[k] {
+            k += 1;
+        }
+        if k == pattern.len() {
+            return Some(i + 1 - k);
+        }
+    }
+    None
 }
 
 /// The result of searching a pattern.
@@ -412,6 +521,17 @@ pub struct Change {
     pub source: Vec<String>,
 }
 
+impl Change {
+    /// When the change is one word for one word that differ only by look-alike letters of
+    /// another script: those letters, quote's then source's (see `script.rs`).
+    pub fn look_alike(&self) -> Option<Vec<(char, char)>> {
+        match (self.quote.as_slice(), self.source.as_slice()) {
+            ([q], [s]) => super::script::alike(q, s),
+            _ => None,
+        }
+    }
+}
+
 /// The passage of a text closest to a quote part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alignment {
@@ -421,30 +541,46 @@ pub struct Alignment {
     pub end: usize,
     /// The differences, in order.
     pub changes: Vec<Change>,
-    /// How many of the part's words the passage has in place.
+    /// How many of the part's words the passage has in place (a word that differs only by
+    /// look-alike letters of another script counts as in place, and is also a change).
     pub matched: usize,
-    /// How many words the part has (insertions not counted).
+    /// How many of the part's words were compared (insertions not counted): all of them,
+    /// unless the part is longer than [`ALIGN_WORDS`].
     pub total: usize,
+    /// How many words the part has (insertions not counted).
+    pub words: usize,
 }
 
 enum Elem<'p> {
-    Word(&'p str, Option<Id>),
+    /// A quote word, its id in the text if the text has it, else the ids of the text's
+    /// words that differ from it only by look-alike letters.
+    Word(&'p str, Option<Id>, Vec<Id>),
     Glued(&'p str, &'p str),
     Free,
 }
 
+/// How a quote element fits a text token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    Same,
+    /// The same word but for look-alike letters of another script.
+    Alike,
+    No,
+}
+
 impl Elem<'_> {
-    fn matches(&self, index: &Index, id: Id) -> bool {
+    fn fit(&self, index: &Index, id: Id) -> Fit {
         match self {
-            Elem::Word(_, Some(w)) => *w == id,
-            Elem::Word(_, None) | Elem::Free => false,
-            Elem::Glued(before, after) => glued_matches(index.word(id), before, after),
+            Elem::Word(_, Some(w), _) if *w == id => Fit::Same,
+            Elem::Word(_, None, alike) if alike.contains(&id) => Fit::Alike,
+            Elem::Glued(before, after) if glued_matches(index.word(id), before, after) => Fit::Same,
+            _ => Fit::No,
         }
     }
 
     fn display(&self) -> String {
         match self {
-            Elem::Word(w, _) => (*w).to_owned(),
+            Elem::Word(w, ..) => (*w).to_owned(),
             Elem::Glued(before, after) => format!("{before}[…]{after}"),
             Elem::Free => String::new(),
         }
@@ -453,146 +589,315 @@ impl Elem<'_> {
 
 enum Op {
     Same,
+    Alike(usize, usize),
     Sub(usize, usize),
     Added(usize),
     Dropped(usize),
     Absorbed,
 }
 
-/// Aligns `elems` against text positions `lo..hi`: (score, start, end, ops). The score is
-/// the number of edits (words changed, added or dropped), ties broken by more words in
-/// place: each edit weighs `m + 1` and each word in place `-1`, so that "`by` dropped" wins
-/// over "`taxes` added" for the same number of edits.
-fn align(index: &Index, elems: &[Elem<'_>], lo: usize, hi: usize) -> (i64, usize, usize, Vec<Op>) {
+/// One alignment of a quote part against a stretch of text.
+struct Aligned {
+    /// Words changed, added or dropped.
+    edits: usize,
+    /// Words in place.
+    same: usize,
+    /// Token positions of the passage.
+    start: usize,
+    end: usize,
+    ops: Vec<Op>,
+}
+
+/// The way back through the alignment table, one byte per cell.
+const DIAGONAL: u8 = 0;
+const UP: u8 = 1;
+const LEFT: u8 = 2;
+
+/// Aligns `elems` against text positions `lo..hi`, word by word (Levenshtein distance on
+/// tokens, free ends in the text). The score is the number of edits (words changed, added or
+/// dropped), ties broken by more words in place: each edit weighs `m + 1` and each word in
+/// place `-1`, so that "`by` dropped" wins over "`taxes` added" for the same number of
+/// edits. A word that differs only by look-alike letters weighs 0: better than a change.
+///
+/// With `band = Some((c, b))`, row `i` (after `i` elements) is computed only within `b`
+/// columns of the diagonal `c + i`, and `b` more to the right where insertions may have
+/// absorbed text: O(m × b) time and memory. With `None`, the whole table.
+fn align(
+    index: &Index,
+    elems: &[Elem<'_>],
+    lo: usize,
+    hi: usize,
+    band: Option<(i64, usize)>,
+) -> Aligned {
+    const INF: i64 = i64::MAX / 4;
     let m = elems.len();
     let w = hi - lo;
     let edit = m as i64 + 1;
-    let at = |i: usize, j: usize| i * (w + 1) + j;
-    let step = |same: bool| if same { -1 } else { edit };
-    let mut d = vec![0i64; (m + 1) * (w + 1)];
-    for i in 1..=m {
-        let free = matches!(elems[i - 1], Elem::Free);
-        d[at(i, 0)] = d[at(i - 1, 0)] + if free { 0 } else { edit };
-        for j in 1..=w {
-            d[at(i, j)] = if free {
-                d[at(i - 1, j)].min(d[at(i, j - 1)])
-            } else {
-                let same = elems[i - 1].matches(index, index.at(lo + j - 1));
-                (d[at(i - 1, j - 1)] + step(same))
-                    .min(d[at(i - 1, j)] + edit)
-                    .min(d[at(i, j - 1)] + edit)
-            };
+    let range = |i: usize, frees: usize| -> (usize, usize) {
+        match band {
+            None => (0, w),
+            Some((c, b)) => {
+                let centre = c + i as i64;
+                let extra = (frees * INSERTION_GAP).min(b) as i64;
+                let first = (centre - b as i64).clamp(0, w as i64) as usize;
+                let last = (centre + b as i64 + extra).clamp(0, w as i64) as usize;
+                (first, last)
+            }
         }
+    };
+    // Per row: its first and last column, and where its cells start in `ways`.
+    let mut rows: Vec<(usize, usize, usize)> = Vec::with_capacity(m + 1);
+    let mut ways: Vec<u8> = Vec::new();
+    let (a0, z0) = range(0, 0);
+    rows.push((a0, z0, 0));
+    // The free start in the text: every column of row 0 costs nothing.
+    let mut prev: Vec<i64> = vec![0; z0 - a0 + 1];
+    let mut cur: Vec<i64> = Vec::new();
+    let mut frees = 0;
+    for i in 1..=m {
+        let elem = &elems[i - 1];
+        let free = matches!(elem, Elem::Free);
+        frees += usize::from(free);
+        let (pa, pz, _) = rows[i - 1];
+        let (a, z) = range(i, frees);
+        rows.push((a, z, ways.len()));
+        cur.clear();
+        for j in a..=z {
+            let up = if (pa..=pz).contains(&j) {
+                prev[j - pa]
+            } else {
+                INF
+            };
+            let left = if j > a { cur[j - 1 - a] } else { INF };
+            let (value, way) = if free {
+                if left < up {
+                    (left, LEFT)
+                } else {
+                    (up, UP)
+                }
+            } else {
+                let diagonal = if j > 0 && (pa..=pz).contains(&(j - 1)) {
+                    let step = match elem.fit(index, index.at(lo + j - 1)) {
+                        Fit::Same => -1,
+                        Fit::Alike => 0,
+                        Fit::No => edit,
+                    };
+                    prev[j - 1 - pa] + step
+                } else {
+                    INF
+                };
+                let (up, left) = (up + edit, left + edit);
+                let best = diagonal.min(up).min(left);
+                let way = if best == diagonal {
+                    DIAGONAL
+                } else if best == up {
+                    UP
+                } else {
+                    LEFT
+                };
+                (best, way)
+            };
+            cur.push(value.min(INF));
+            ways.push(way);
+        }
+        std::mem::swap(&mut prev, &mut cur);
     }
-    let (mut j, score) = (0..=w)
-        .map(|j| (j, d[at(m, j)]))
+    let (a, _, _) = rows[m];
+    let (mut j, _) = prev
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| (a + k, c))
         // Of equal scores, the longest passage: a changed last word reads as `x` → `y`
         // rather than as `x` added.
         .min_by_key(|&(j, c)| (c, std::cmp::Reverse(j)))
-        .unwrap_or((0, 0));
+        .unwrap_or((a, 0));
     let end = lo + j;
     let mut i = m;
     let mut ops = Vec::new();
+    let (mut edits, mut same) = (0, 0);
     while i > 0 {
+        let (a, _, at) = rows[i];
+        let way = ways[at + j - a];
         if matches!(elems[i - 1], Elem::Free) {
-            if j == 0 || d[at(i, j)] == d[at(i - 1, j)] {
-                i -= 1;
-            } else {
+            if way == LEFT {
                 ops.push(Op::Absorbed);
                 j -= 1;
+            } else {
+                i -= 1;
             }
             continue;
         }
-        let same = j > 0 && elems[i - 1].matches(index, index.at(lo + j - 1));
-        if j > 0 && d[at(i, j)] == d[at(i - 1, j - 1)] + step(same) {
-            ops.push(if same {
-                Op::Same
-            } else {
-                Op::Sub(i - 1, lo + j - 1)
-            });
-            i -= 1;
-            j -= 1;
-        } else if d[at(i, j)] == d[at(i - 1, j)] + edit {
-            ops.push(Op::Added(i - 1));
-            i -= 1;
-        } else {
-            ops.push(Op::Dropped(lo + j - 1));
-            j -= 1;
+        match way {
+            DIAGONAL => {
+                ops.push(match elems[i - 1].fit(index, index.at(lo + j - 1)) {
+                    Fit::Same => {
+                        same += 1;
+                        Op::Same
+                    }
+                    Fit::Alike => Op::Alike(i - 1, lo + j - 1),
+                    Fit::No => {
+                        edits += 1;
+                        Op::Sub(i - 1, lo + j - 1)
+                    }
+                });
+                i -= 1;
+                j -= 1;
+            }
+            UP => {
+                edits += 1;
+                ops.push(Op::Added(i - 1));
+                i -= 1;
+            }
+            _ => {
+                edits += 1;
+                ops.push(Op::Dropped(lo + j - 1));
+                j -= 1;
+            }
         }
     }
     ops.reverse();
-    (score, lo + j, end, ops)
+    Aligned {
+        edits,
+        same,
+        start: lo + j,
+        end,
+        ops,
+    }
 }
 
-/// The passage of the text closest to a part of a quote, if any of its words occur.
-pub fn closest(index: &Index, items: &[Item]) -> Option<Alignment> {
-    let elems: Vec<Elem<'_>> = items
+/// A part's items as the alignment compares them.
+fn elements<'p>(index: &Index, items: &'p [Item]) -> Vec<Elem<'p>> {
+    items
         .iter()
         .map(|item| match item {
-            Item::Word(w) => Elem::Word(w, index.id(w)),
+            Item::Word(w) => match index.id(w) {
+                Some(id) => Elem::Word(w, Some(id), Vec::new()),
+                None => Elem::Word(w, None, index.alike(w)),
+            },
             Item::Glued { before, after } => Elem::Glued(before, after),
             Item::Insertion(_) => Elem::Free,
         })
-        .collect();
+        .collect()
+}
+
+/// The passage of the text closest to a part of a quote, if any of its words occur.
+///
+/// A part is aligned in full when the table takes at most [`FULL_CELLS`] cells (about 1,400
+/// words), else within [`BAND`] words of its candidate diagonal; and at most
+/// [`ALIGN_WORDS`] of its words are aligned, from a little before the first word out of
+/// place along the diagonal (the words before it are in place and counted so).
+pub fn closest(index: &Index, items: &[Item]) -> Option<Alignment> {
+    let elems = elements(index, items);
     // An insertion at either end constrains nothing (and would let the passage run on).
     let first = elems.iter().position(|e| !matches!(e, Elem::Free))?;
     let last = elems.iter().rposition(|e| !matches!(e, Elem::Free))?;
     let elems = &elems[first..=last];
     let m = elems.len();
     let frees = elems.iter().filter(|e| matches!(e, Elem::Free)).count();
-    // Seeds: the rarest of the part's words, with their offsets in the part.
+    // Seeds: the rarest of the part's words, with their offsets in the part; a word the
+    // text lacks seeds with its look-alikes.
     let mut seeds: Vec<(Id, usize)> = elems
         .iter()
         .enumerate()
-        .filter_map(|(k, e)| match e {
-            Elem::Word(_, Some(id)) => Some((*id, k)),
-            _ => None,
+        .flat_map(|(k, e)| {
+            let ids: &[Id] = match e {
+                Elem::Word(_, Some(id), _) => std::slice::from_ref(id),
+                Elem::Word(_, None, alike) => alike,
+                _ => &[],
+            };
+            ids.iter().map(move |&id| (id, k))
         })
         .collect();
     seeds.sort_by_key(|&(id, k)| (index.positions(id).len(), k));
-    let mut votes: HashMap<i64, u32> = HashMap::new();
-    let mut budget = 0;
-    for &(id, k) in &seeds {
-        let positions = index.positions(id);
-        if budget > 0 && budget + positions.len() > SEED_BUDGET {
-            break;
-        }
-        budget += positions.len();
-        for &p in positions {
-            *votes.entry(p as i64 - k as i64).or_default() += 1;
-        }
-    }
-    let mut diagonals: Vec<(i64, u32)> = votes.into_iter().collect();
-    diagonals.sort_by_key(|&(d, v)| (std::cmp::Reverse(v), d));
     let spread = (m / 2 + 1) as i64;
     let mut picked: Vec<i64> = Vec::new();
-    for (d, _) in diagonals {
-        if picked.len() == CANDIDATES {
-            break;
+    match seeds.first() {
+        Some(&(id, k)) if index.positions(id).len() > SEED_BUDGET => {
+            // The rarest word alone is over the budget, so it alone votes, one vote per
+            // diagonal: the first diagonals in the text's order win. Picked directly, without
+            // counting millions of votes for each quote.
+            for &p in index.positions(id) {
+                if picked.len() == CANDIDATES {
+                    break;
+                }
+                let d = p as i64 - k as i64;
+                if picked.last().is_none_or(|&last| d - last > spread) {
+                    picked.push(d);
+                }
+            }
         }
-        if picked.iter().all(|&p| (p - d).abs() > spread) {
-            picked.push(d);
+        _ => {
+            let mut votes: HashMap<i64, u32> = HashMap::new();
+            let mut budget = 0;
+            for &(id, k) in &seeds {
+                let positions = index.positions(id);
+                if budget > 0 && budget + positions.len() > SEED_BUDGET {
+                    break;
+                }
+                budget += positions.len();
+                for &p in positions {
+                    *votes.entry(p as i64 - k as i64).or_default() += 1;
+                }
+            }
+            let mut diagonals: Vec<(i64, u32)> = votes.into_iter().collect();
+            diagonals.sort_by_key(|&(d, v)| (std::cmp::Reverse(v), d));
+            for (d, _) in diagonals {
+                if picked.len() == CANDIDATES {
+                    break;
+                }
+                if picked.iter().all(|&p| (p - d).abs() > spread) {
+                    picked.push(d);
+                }
+            }
         }
     }
     let n = index.len() as i64;
-    let mut best: Option<(i64, usize, usize, Vec<Op>)> = None;
+    // The best: fewest edits, then most words in place, then the earliest.
+    type Best = ((usize, std::cmp::Reverse<usize>, usize), usize, Aligned);
+    let mut best: Option<Best> = None;
     for d in picked {
+        // A long part: skip the words in place along the diagonal, up to a band's width
+        // before the first that is not, and align at most `ALIGN_WORDS` from there.
+        let skip = if m > ALIGN_WORDS {
+            let in_place = (0..m)
+                .take_while(|&k| {
+                    let p = d + k as i64;
+                    (0..n).contains(&p) && elems[k].fit(index, index.at(p as usize)) == Fit::Same
+                })
+                .count();
+            in_place.saturating_sub(BAND)
+        } else {
+            0
+        };
+        let part = &elems[skip..m.min(skip + ALIGN_WORDS)];
+        let (d, m) = (d + skip as i64, part.len());
+        let frees = part.iter().filter(|e| matches!(e, Elem::Free)).count();
+        let spread = (m / 2 + 1) as i64;
         let lo = (d - spread - 2).clamp(0, n) as usize;
         let hi = (d + m as i64 + spread + 2 + (frees * INSERTION_GAP) as i64).clamp(0, n) as usize;
-        let found = align(index, elems, lo, hi);
-        let better = match &best {
-            None => true,
-            Some(b) => (found.0, found.1) < (b.0, b.1),
+        let band = ((m + 1) * (hi - lo + 1) > FULL_CELLS).then_some((d - lo as i64, BAND));
+        let found = align(index, part, lo, hi, band);
+        let start = if skip > 0 {
+            (d as usize) - skip
+        } else {
+            found.start
         };
-        if better {
-            best = Some(found);
+        let rank = (found.edits, std::cmp::Reverse(found.same + skip), start);
+        if best.as_ref().is_none_or(|b| rank < b.0) {
+            best = Some((rank, skip, found));
         }
     }
-    let (_, start, end, ops) = best?;
+    let (rank, skip, found) = best?;
+    let part = &elems[skip..];
+    let compared = skip
+        + part[..part.len().min(ALIGN_WORDS)]
+            .iter()
+            .filter(|e| !matches!(e, Elem::Free))
+            .count();
     let mut changes: Vec<Change> = Vec::new();
     let mut open = false;
-    let mut matched = 0;
-    for op in &ops {
+    let mut matched = skip;
+    for op in &found.ops {
         let (q, s) = match *op {
             Op::Same => {
                 matched += 1;
@@ -603,8 +908,18 @@ pub fn closest(index: &Index, items: &[Item]) -> Option<Alignment> {
                 open = false;
                 continue;
             }
-            Op::Sub(i, p) => (Some(elems[i].display()), Some(index.word(index.at(p)))),
-            Op::Added(i) => (Some(elems[i].display()), None),
+            Op::Alike(i, p) => {
+                // A change of its own, so that it can be named as one.
+                matched += 1;
+                open = false;
+                changes.push(Change {
+                    quote: vec![part[i].display()],
+                    source: vec![index.word(index.at(p)).to_owned()],
+                });
+                continue;
+            }
+            Op::Sub(i, p) => (Some(part[i].display()), Some(index.word(index.at(p)))),
+            Op::Added(i) => (Some(part[i].display()), None),
             Op::Dropped(p) => (None, Some(index.word(index.at(p)))),
         };
         if !open {
@@ -620,11 +935,12 @@ pub fn closest(index: &Index, items: &[Item]) -> Option<Alignment> {
         change.source.extend(s.map(str::to_owned));
     }
     Some(Alignment {
-        start,
-        end,
+        start: rank.2,
+        end: found.end,
         changes,
         matched,
-        total: m - frees,
+        total: compared,
+        words: m - frees,
     })
 }
 
@@ -770,6 +1086,49 @@ mod tests {
         );
     }
 
+    /// A text of two words repeated, and a long quote of them that fails at its end: each
+    /// of the 50,000 occurrences of the anchor matched 10,000 words before failing, half a
+    /// billion steps. The part of plain words is now scanned once.
+    #[test]
+    fn a_repetitive_text_does_not_make_matching_quadratic() {
+        let text = "a b ".repeat(50_000);
+        let index = Index::new(&text);
+        let quote = format!("{}a a", "a b ".repeat(5_000));
+        assert!(matches!(
+            search(&index, &Pattern::parse(&quote)),
+            Search::Missing { part: 0 }
+        ));
+        let quote = format!("b {}", "a b ".repeat(5_000));
+        assert_eq!(
+            search(&index, &Pattern::parse(&quote)),
+            Search::Found(1, 10_002)
+        );
+        assert_eq!(scan(&[1, 2, 1, 2, 1, 3], &[1, 2, 1, 3], 0), Some(2));
+        assert_eq!(scan(&[1, 2, 1, 2, 1, 3], &[1, 2], 1), Some(2));
+        assert_eq!(scan(&[1, 2, 1], &[2, 2], 0), None);
+    }
+
+    /// Many opening brackets and no closing one: each `[` and `(` searched to the end of
+    /// the quote for its `]` or `)`, a quadratic read of a long quote.
+    #[test]
+    fn unclosed_brackets_are_read_once() {
+        let quote = "[( word ".repeat(200_000);
+        let p = Pattern::parse(&quote);
+        assert_eq!(p.parts.len(), 1);
+        assert_eq!(p.parts[0].len(), 200_000);
+        let p = Pattern::parse("a [b] c (…) d ( . . . ) e (x) f [ ]");
+        assert_eq!(p.parts.len(), 3);
+        assert_eq!(p.parts[0][1], Item::Insertion(vec!["b".into()]));
+        assert_eq!(
+            p.parts[2],
+            [
+                Item::Word("e".into()),
+                Item::Word("x".into()),
+                Item::Word("f".into())
+            ]
+        );
+    }
+
     #[test]
     fn parsing_editorial_marks() {
         let p = Pattern::parse("A [sic] b … c [...] d (…) e... [T]he reform[s]");
@@ -797,5 +1156,56 @@ mod tests {
         );
         assert!(Pattern::parse("… [...] …").is_empty());
         assert!(!Pattern::parse("[sic] x").is_empty());
+    }
+
+    /// The band gives the full table's score whenever the best alignment stays within it:
+    /// random near misses (a few words changed, dropped or added, an insertion) against a
+    /// text of few distinct words, where ties abound, score the same both ways.
+    #[test]
+    fn the_band_agrees_with_the_full_table() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let words: Vec<String> = (0..3000).map(|_| format!("w{}", next(40))).collect();
+        let index = Index::new(&words.join(" "));
+        for _ in 0..300 {
+            let len = 20 + next(60);
+            let at = next(words.len() - len);
+            let mut items: Vec<Item> = words[at..at + len]
+                .iter()
+                .map(|w| Item::Word(w.clone()))
+                .collect();
+            for _ in 0..1 + next(6) {
+                let k = 1 + next(items.len() - 2);
+                match next(4) {
+                    0 => items[k] = Item::Word(format!("w{}", next(45))),
+                    1 => {
+                        items.remove(k);
+                    }
+                    2 => items.insert(k, Item::Word(format!("w{}", next(45)))),
+                    _ => items.insert(k, Item::Insertion(vec!["x".into()])),
+                }
+            }
+            let elems = elements(&index, &items);
+            let m = elems.len();
+            let frees = items
+                .iter()
+                .filter(|i| matches!(i, Item::Insertion(_)))
+                .count();
+            let spread = m / 2 + 1;
+            let lo = at.saturating_sub(spread + 2);
+            let hi = (at + m + spread + 2 + frees * INSERTION_GAP).min(index.len());
+            let full = align(&index, &elems, lo, hi, None);
+            let band = align(&index, &elems, lo, hi, Some((at as i64 - lo as i64, 8)));
+            assert_eq!(
+                (full.edits, full.same),
+                (band.edits, band.same),
+                "{items:?}"
+            );
+        }
     }
 }

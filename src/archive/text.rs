@@ -156,85 +156,162 @@ pub fn is_word_char(c: char) -> bool {
     matches!(class(fold(c)), Class::Word | Class::Unspaced)
 }
 
-/// Splits `text` into normalised tokens, each with its byte range in `text`.
-pub fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
-    let end_of = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
-    let mut tokens = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        let (start, c) = chars[k];
-        let signed = c == '-'
-            && chars.get(k + 1).is_some_and(|&(_, d)| is_digit(d))
-            && (k == 0 || class(chars[k - 1].1) != Class::Word);
-        match class(c) {
-            Class::Word => {}
-            Class::Separator if signed => {}
-            Class::Unspaced => {
-                let mut j = k + 1;
-                while j < chars.len()
-                    && (is_mark(chars[j].1) || class(chars[j].1) == Class::Invisible)
-                {
-                    j += 1;
-                }
-                push(&mut tokens, &chars[k..j], start..end_of(j));
-                k = j;
-                continue;
-            }
-            Class::Symbol => {
-                tokens.push(Token {
-                    text: c.to_string(),
-                    span: start..end_of(k + 1),
-                });
-                k += 1;
-                continue;
-            }
-            Class::Invisible | Class::Separator => {
-                k += 1;
-                continue;
-            }
-        }
-        // A word (or a signed number): letters, marks and digits, joined by an apostrophe
-        // between two word characters, or by `.`/`,` between two digits.
-        let mut j = k + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
-            match class(c) {
-                Class::Word | Class::Invisible => j += 1,
-                _ => {
-                    let prev = chars[j - 1].1;
-                    let next = chars.get(j + 1).map(|&(_, n)| n);
-                    let joins = match c {
-                        '\'' => {
-                            class(prev) == Class::Word
-                                && next.is_some_and(|n| class(n) == Class::Word)
-                        }
-                        '.' | ',' => is_digit(prev) && next.is_some_and(is_digit),
-                        _ => false,
-                    };
-                    if !joins {
-                        break;
-                    }
-                    j += 1;
-                }
-            }
-        }
-        push(&mut tokens, &chars[k..j], start..end_of(j));
-        k = j;
-    }
-    tokens
+/// The folded char at byte `at` of `text` and its length in bytes.
+fn folded_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let c = text.get(at..)?.chars().next()?;
+    Some((fold(c), c.len_utf8()))
 }
 
-fn push(tokens: &mut Vec<Token>, chars: &[(usize, char)], span: Range<usize>) {
-    let text: String = chars
-        .iter()
-        .map(|&(_, c)| c)
-        .filter(|&c| class(c) != Class::Invisible)
-        .nfc()
-        .collect();
-    if !text.is_empty() {
-        tokens.push(Token { text, span });
+/// The tokens of a text, read one at a time without holding them all: the index of a large
+/// archive is built from this, so that a token costs no allocation unless its word is new.
+/// [`tokenize`] collects the same tokens.
+#[derive(Debug, Clone)]
+pub struct Tokens<'t> {
+    text: &'t str,
+    /// Byte offset of the next char to read.
+    at: usize,
+    /// The folded char just before `at`, if any: a `-` is a sign only after a non-word char.
+    prev: Option<char>,
+}
+
+impl<'t> Tokens<'t> {
+    /// The tokens of `text`, from its start.
+    pub fn new(text: &'t str) -> Tokens<'t> {
+        Tokens {
+            text,
+            at: 0,
+            prev: None,
+        }
     }
+
+    /// Reads the next token: writes its normal form into `out` (cleared first) and returns
+    /// its byte range in the text, or `None` at the end.
+    pub fn next_into(&mut self, out: &mut String) -> Option<Range<usize>> {
+        let text = self.text;
+        loop {
+            let (c, len) = folded_at(text, self.at)?;
+            let start = self.at;
+            let signed = c == '-'
+                && folded_at(text, start + len).is_some_and(|(d, _)| is_digit(d))
+                && self.prev.is_none_or(|p| class(p) != Class::Word);
+            match class(c) {
+                Class::Word => {}
+                Class::Separator if signed => {}
+                Class::Unspaced => {
+                    let mut j = start + len;
+                    let mut last = c;
+                    while let Some((d, l)) = folded_at(text, j) {
+                        if !(is_mark(d) || class(d) == Class::Invisible) {
+                            break;
+                        }
+                        last = d;
+                        j += l;
+                    }
+                    self.at = j;
+                    self.prev = Some(last);
+                    if normal_form(&text[start..j], out) {
+                        return Some(start..j);
+                    }
+                    continue;
+                }
+                Class::Symbol => {
+                    self.at = start + len;
+                    self.prev = Some(c);
+                    out.clear();
+                    out.push(c);
+                    return Some(start..self.at);
+                }
+                Class::Invisible | Class::Separator => {
+                    self.at = start + len;
+                    self.prev = Some(c);
+                    continue;
+                }
+            }
+            // A word (or a signed number): letters, marks and digits, joined by an apostrophe
+            // between two word characters, or by `.`/`,` between two digits.
+            let mut j = start + len;
+            let mut last = c;
+            while let Some((d, l)) = folded_at(text, j) {
+                match class(d) {
+                    Class::Word | Class::Invisible => {}
+                    _ => {
+                        let next = folded_at(text, j + l).map(|(n, _)| n);
+                        let joins = match d {
+                            '\'' => {
+                                class(last) == Class::Word
+                                    && next.is_some_and(|n| class(n) == Class::Word)
+                            }
+                            '.' | ',' => is_digit(last) && next.is_some_and(is_digit),
+                            _ => false,
+                        };
+                        if !joins {
+                            break;
+                        }
+                    }
+                }
+                last = d;
+                j += l;
+            }
+            self.at = j;
+            self.prev = Some(last);
+            if normal_form(&text[start..j], out) {
+                return Some(start..j);
+            }
+        }
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let mut text = String::new();
+        let span = self.next_into(&mut text)?;
+        Some(Token { text, span })
+    }
+}
+
+/// The byte offset just past the token that starts at byte `start` of `text` (a position
+/// [`Tokens`] returned), found again by reading that token: the index keeps only where
+/// tokens start.
+pub fn token_end(text: &str, start: usize) -> usize {
+    let Some(rest) = text.get(start..) else {
+        return start;
+    };
+    let mut scratch = String::new();
+    // A token starts with a word char, a symbol, or a `-` before a digit: read alone, it
+    // is the same token (a `-` with nothing before it is a sign).
+    Tokens::new(rest)
+        .next_into(&mut scratch)
+        .map_or(start, |span| start + span.end)
+}
+
+/// Writes the normal form of one token's raw text into `out`: folded, invisible characters
+/// dropped, NFC. Returns whether anything is left.
+fn normal_form(raw: &str, out: &mut String) -> bool {
+    out.clear();
+    if raw.is_ascii() {
+        // ASCII has no invisible characters and is always in NFC; only `` ` `` folds.
+        out.extend(raw.chars().map(fold));
+    } else {
+        out.extend(
+            raw.chars()
+                .map(fold)
+                .filter(|&c| class(c) != Class::Invisible),
+        );
+        if unicode_normalization::is_nfc_quick(out.chars())
+            != unicode_normalization::IsNormalized::Yes
+        {
+            let nfc: String = out.chars().nfc().collect();
+            *out = nfc;
+        }
+    }
+    !out.is_empty()
+}
+
+/// Splits `text` into normalised tokens, each with its byte range in `text`.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    Tokens::new(text).collect()
 }
 
 /// The normal form of a text: its tokens joined by single spaces. Two texts compare equal
@@ -313,6 +390,143 @@ mod tests {
     #[test]
     fn unspaced_scripts_go_one_character_at_a_time() {
         assert_eq!(words("改革很重要"), ["改", "革", "很", "重", "要"]);
+    }
+
+    /// The tokenizer as it was before [`Tokens`]: every char collected first. The streaming
+    /// one must give the same tokens.
+    fn reference(text: &str) -> Vec<Token> {
+        let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
+        let end_of = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
+        let mut tokens = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            let (start, c) = chars[k];
+            let signed = c == '-'
+                && chars.get(k + 1).is_some_and(|&(_, d)| is_digit(d))
+                && (k == 0 || class(chars[k - 1].1) != Class::Word);
+            match class(c) {
+                Class::Word => {}
+                Class::Separator if signed => {}
+                Class::Unspaced => {
+                    let mut j = k + 1;
+                    while j < chars.len()
+                        && (is_mark(chars[j].1) || class(chars[j].1) == Class::Invisible)
+                    {
+                        j += 1;
+                    }
+                    reference_push(&mut tokens, &chars[k..j], start..end_of(j));
+                    k = j;
+                    continue;
+                }
+                Class::Symbol => {
+                    tokens.push(Token {
+                        text: c.to_string(),
+                        span: start..end_of(k + 1),
+                    });
+                    k += 1;
+                    continue;
+                }
+                Class::Invisible | Class::Separator => {
+                    k += 1;
+                    continue;
+                }
+            }
+            // A word (or a signed number): letters, marks and digits, joined by an apostrophe
+            // between two word characters, or by `.`/`,` between two digits.
+            let mut j = k + 1;
+            while j < chars.len() {
+                let c = chars[j].1;
+                match class(c) {
+                    Class::Word | Class::Invisible => j += 1,
+                    _ => {
+                        let prev = chars[j - 1].1;
+                        let next = chars.get(j + 1).map(|&(_, n)| n);
+                        let joins = match c {
+                            '\'' => {
+                                class(prev) == Class::Word
+                                    && next.is_some_and(|n| class(n) == Class::Word)
+                            }
+                            '.' | ',' => is_digit(prev) && next.is_some_and(is_digit),
+                            _ => false,
+                        };
+                        if !joins {
+                            break;
+                        }
+                        j += 1;
+                    }
+                }
+            }
+            reference_push(&mut tokens, &chars[k..j], start..end_of(j));
+            k = j;
+        }
+        tokens
+    }
+
+    fn reference_push(tokens: &mut Vec<Token>, chars: &[(usize, char)], span: Range<usize>) {
+        let text: String = chars
+            .iter()
+            .map(|&(_, c)| c)
+            .filter(|&c| class(c) != Class::Invisible)
+            .nfc()
+            .collect();
+        if !text.is_empty() {
+            tokens.push(Token { text, span });
+        }
+    }
+
+    #[test]
+    fn streaming_agrees_with_the_reference() {
+        let alphabet = [
+            "a",
+            "Z",
+            "9",
+            "0",
+            " ",
+            "-",
+            "\u{2212}",
+            "'",
+            "\u{2019}",
+            "`",
+            ".",
+            ",",
+            "$",
+            "%",
+            "\u{AD}",
+            "\u{200B}",
+            "e\u{301}",
+            "\u{E9}",
+            "\u{301}",
+            "改",
+            "革",
+            "\u{E01}",
+            "\u{E31}",
+            "\n",
+            "\u{A0}",
+            "\u{430}",
+            "\u{456}",
+            "\u{FEFF}",
+            "«",
+            "[",
+            "\u{1F600}",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let expected = reference(&text);
+            assert_eq!(tokenize(&text), expected, "{text:?}");
+            for t in &expected {
+                assert_eq!(token_end(&text, t.span.start), t.span.end, "{text:?}");
+            }
+        }
     }
 
     #[test]

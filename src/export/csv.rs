@@ -29,13 +29,17 @@
 //! `[{"amount":"26.2","scale":"billion","currency":"USD"}]`: unlike a `;`-joined list it
 //! reads back exactly whatever the strings hold, and amounts inside keep their JSON form.
 //!
-//! **Formula neutralisation** (OWASP, "CSV Injection"): a cell that a spreadsheet would run as
-//! a formula, because it starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is
-//! not a plain number, gets an apostrophe `'` in front (`=HYPERLINK(…)` is written
-//! `'=HYPERLINK(…)`; `-12.5` stays `-12.5`). So that this stays reversible, a cell that
-//! already starts with apostrophes followed by one of those characters gets one more. To
-//! undo it when reading a file back: if a cell matches `^'+[=+\-@\t\r]`, remove its first
-//! character.
+//! **Formula neutralisation** (OWASP, "CSV Injection"): every cell goes through the one cell
+//! codec, [`crate::format::csv::codec`], that `check` and `convert` read CSV back with. A
+//! cell that a spreadsheet would run as a formula, because it starts with `=`, `+`, `-`, `@`,
+//! a tab or a carriage return and is not a plain number, gets an apostrophe `'` in front
+//! (`=HYPERLINK(…)` is written `'=HYPERLINK(…)`; `-12.5` stays `-12.5`). So that this stays
+//! reversible, a cell that already starts with apostrophes followed by one of those
+//! characters gets one more (`'-5` is written `''-5`). To undo it when reading a file back:
+//! if a cell matches `^'+[=+\-@\t\r]`, remove its first character.
+//!
+//! This module knows the columns of each kind; how rows and cells are written is
+//! [`crate::format::csv::write`]'s.
 
 use std::io::{self, Write};
 
@@ -43,6 +47,7 @@ use serde_json::Value;
 
 use super::{records, Options};
 use crate::check::Report;
+use crate::format::csv::RowWriter;
 use crate::model::Kind;
 
 /// The columns of a kind, in file order.
@@ -159,18 +164,12 @@ pub fn write(
     if options.bom {
         out.write_all("\u{feff}".as_bytes())?;
     }
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(out);
+    let mut w = RowWriter::crlf(out);
     let columns = columns(kind);
-    w.write_record(columns)?;
+    w.row(columns)?;
     for (_, record) in records(report, options).filter(|(_, r)| r.kind() == kind) {
         let value = record.to_value();
-        let row: Vec<String> = columns
-            .iter()
-            .map(|c| neutralise(&cell(&value, c)))
-            .collect();
-        w.write_record(&row)?;
+        w.row(columns.iter().map(|c| cell(&value, c)))?;
     }
     w.flush()
 }
@@ -195,82 +194,13 @@ fn cell(record: &Value, column: &str) -> String {
     }
 }
 
-/// Whether a spreadsheet would read `text` as a plain number: an optional sign, digits with
-/// an optional fraction, and an optional exponent (`-12.5`, `+3`, `1e9`).
-fn is_plain_number(text: &str) -> bool {
-    let rest = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (mantissa, exponent) = match rest.find(['e', 'E']) {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some((int, frac)) => {
-            (digits(int) && (frac.is_empty() || digits(frac))) || (int.is_empty() && digits(frac))
-        }
-        None => digits(mantissa),
-    };
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
-    mantissa_ok && exponent_ok
-}
-
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Prefixes `'` to a cell a spreadsheet would evaluate as a formula (see the module docs).
-pub fn neutralise(text: &str) -> String {
-    let after_quotes = text.trim_start_matches('\'');
-    let risky = after_quotes.starts_with(FORMULA_START);
-    if risky && !is_plain_number(text) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// Undoes [`neutralise`]: what a reader of factkit's CSV applies to each cell.
-pub fn unneutralise(text: &str) -> &str {
-    let after_quotes = text.trim_start_matches('\'');
-    if after_quotes.len() < text.len() && after_quotes.starts_with(FORMULA_START) {
-        &text[1..]
-    } else {
-        text
-    }
-}
+/// The cell codec, for readers of this export: [`neutralise`] is what every cell goes
+/// through, [`unneutralise`] undoes it.
+pub use crate::format::csv::codec::{neutralise, restore as unneutralise};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_numbers_are_not() {
-        assert_eq!(
-            neutralise("=HYPERLINK(\"http://x\",\"y\")"),
-            "'=HYPERLINK(\"http://x\",\"y\")"
-        );
-        assert_eq!(neutralise("+1+1"), "'+1+1");
-        assert_eq!(neutralise("@SUM(A1:A2)"), "'@SUM(A1:A2)");
-        assert_eq!(neutralise("-2+3"), "'-2+3");
-        assert_eq!(neutralise("\tx"), "'\tx");
-        assert_eq!(neutralise("\rx"), "'\rx");
-        assert_eq!(neutralise("-"), "'-");
-        assert_eq!(neutralise("-12.5"), "-12.5");
-        assert_eq!(neutralise("+3"), "+3");
-        assert_eq!(neutralise("-1e9"), "-1e9");
-        assert_eq!(neutralise("14"), "14");
-        assert_eq!(neutralise("a=b"), "a=b");
-        assert_eq!(neutralise("'quoted'"), "'quoted'");
-        assert_eq!(neutralise("'=x"), "''=x");
-        assert_eq!(neutralise(""), "");
-    }
-
-    #[test]
-    fn neutralising_is_reversible() {
-        for text in [
-            "=1", "'=1", "''=1", "'", "'a", "-12.5", "-x", "@", "plain", "", "\t", "'\t",
-        ] {
-            assert_eq!(unneutralise(&neutralise(text)), text, "{text:?}");
-        }
-    }
 
     /// Every list field of every kind, and only those, is a list column.
     #[test]
@@ -295,18 +225,6 @@ mod tests {
                     "{kind} {column}"
                 );
             }
-        }
-    }
-
-    #[test]
-    fn plain_numbers() {
-        for yes in ["0", "-12.5", "+1", "1.", "-.5", "1e5", "1E-5", "007"] {
-            assert!(is_plain_number(yes), "{yes}");
-        }
-        for no in [
-            "", "-", "+", "1+1", "-2+3", "1e", "e5", ".5e", ".", "-.", "1.2.3", "--1", "1,5",
-        ] {
-            assert!(!is_plain_number(no), "{no}");
         }
     }
 }

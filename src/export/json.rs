@@ -12,6 +12,9 @@
 //! A record that failed its schema (exported only with `--allow-errors`) has no normalised
 //! form: it is written exactly as it was read, in its place in the dataset order, and the
 //! export reports it (see [`notes`](super::notes)).
+//!
+//! The JSON and JSON Lines writing is [`crate::format::json::Writer`]'s, as for `convert`;
+//! this module chooses the records.
 
 use std::io::{self, Write};
 
@@ -19,6 +22,7 @@ use serde_json::Value;
 
 use super::Options;
 use crate::check::Report;
+use crate::format::json::Writer;
 
 /// The records to write: normalised when typed, else as read.
 fn values<'r>(report: &'r Report, options: &'r Options) -> impl Iterator<Item = Value> + 'r {
@@ -33,18 +37,24 @@ fn values<'r>(report: &'r Report, options: &'r Options) -> impl Iterator<Item = 
         })
 }
 
-/// Writes a JSON array of the records.
+/// Writes a JSON array of the records, one at a time.
 pub fn write_json(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
-    let all: Vec<Value> = values(report, options).collect();
-    serde_json::to_writer_pretty(&mut *out, &all)?;
-    out.write_all(b"\n")
+    write(report, options, Writer::array(), out)
 }
 
 /// Writes one record per line.
 pub fn write_jsonl(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
+    write(report, options, Writer::lines(), out)
+}
+
+fn write(
+    report: &Report,
+    options: &Options,
+    mut writer: Writer,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for value in values(report, options) {
-        serde_json::to_writer(&mut *out, &value)?;
-        out.write_all(b"\n")?;
+        writer.record(out, &value)?;
     }
-    Ok(())
+    writer.finish(out)
 }

@@ -111,6 +111,9 @@ pub struct Options {
     /// Markdown and HTML: only the records with errors or warnings reported on them, plus the
     /// summary and the "Could not be shown" section (`--only failing`).
     pub only_failing: bool,
+    /// Markdown: the ceilings under which archived sources are read again for the table's
+    /// "quote found" lines; the check's own, so the table and the findings agree.
+    pub limits: crate::limits::Limits,
 }
 
 impl Default for Options {
@@ -121,6 +124,7 @@ impl Default for Options {
             bom: false,
             about_tolerance: Config::default().about_tolerance,
             only_failing: false,
+            limits: crate::limits::Limits::default(),
         }
     }
 }

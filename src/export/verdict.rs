@@ -27,6 +27,7 @@ use super::Options;
 use crate::archive::{Archives, QuoteOutcome};
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Location, Severity, Target};
+use crate::limits::Limits;
 use crate::load::{Anchor, Dataset};
 use crate::model::{Record, Source};
 
@@ -174,7 +175,7 @@ impl<'r> Verdicts<'r> {
                 }
             }
         }
-        archive_checks(dataset, &mut by_entry);
+        archive_checks(dataset, &options.limits, &mut by_entry);
         let mut unshown: Vec<Unshown<'r>> = loose
             .into_iter()
             .filter(|d| d.rule == "syntax" || d.rule == "read")
@@ -302,8 +303,8 @@ fn entry_range(dataset: &Dataset, i: usize) -> Option<(&str, Range<usize>)> {
 }
 
 /// Fills in what each quote and figure was compared with, or why it was not.
-fn archive_checks(dataset: &Dataset, by_entry: &mut [Verdict<'_>]) {
-    let archives = Archives::load(dataset);
+fn archive_checks(dataset: &Dataset, limits: &Limits, by_entry: &mut [Verdict<'_>]) {
+    let archives = Archives::load(dataset, limits);
     let mut sources: HashMap<&str, &Source> = HashMap::new();
     for e in &dataset.entries {
         if let Some(Record::Source(s)) = &e.record {

@@ -10,8 +10,10 @@
 //!
 //! Formats: `.json` (an array of records or one record) and `.jsonl` (one record per line),
 //! in [`json`]; `.yaml`/`.yml` (a list of records or one, per document) in [`yaml`]; `.csv`
-//! (one record per row) in [`csv`]. Each format is a function from a file to entries. YAML
-//! and CSV cannot tell a number from a string by themselves, so their scalars and cells are
+//! (one record per row) in [`csv`]. Each is a function from a file to entries, calling the
+//! format's reader in [`crate::format`], which parses; this layer adds the file, the
+//! entries' anchors and located diagnostics, and must not parse a format itself. YAML and
+//! CSV cannot tell a number from a string by themselves, so their scalars and cells are
 //! typed by the schema of the record's kind (see [`crate::typing`] and [`Options`]).
 
 pub mod csv;
@@ -34,32 +36,7 @@ use crate::model::{Kind, Record};
 use crate::source::{self, LineIndex};
 use crate::typing::Typing;
 
-/// The format of a record file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `.json`: an array of records, or one record.
-    Json,
-    /// `.jsonl`: one record per line.
-    JsonLines,
-    /// `.yaml` or `.yml`: a list of records, or one record, per document.
-    Yaml,
-    /// `.csv`: one record per row, after a header row.
-    Csv,
-}
-
-impl Format {
-    /// The format of a path, from its extension.
-    pub fn of_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "json" => Some(Format::Json),
-            "jsonl" | "ndjson" => Some(Format::JsonLines),
-            "yaml" | "yml" => Some(Format::Yaml),
-            "csv" => Some(Format::Csv),
-            _ => None,
-        }
-    }
-}
+pub use crate::format::{Format, TypingFor};
 
 /// A file of the dataset and its text.
 #[derive(Debug)]
@@ -196,12 +173,9 @@ pub enum Anchor {
         /// The row number as a spreadsheet shows it (the header is row 1).
         number: usize,
         /// The file's header, which maps pointers to columns.
-        header: Arc<csv::Header>,
+        header: Arc<crate::format::csv::Header>,
     },
 }
-
-/// Chooses the schema that types a YAML or CSV record, from the `kind` written in it.
-pub type TypingFor<'t> = dyn Fn(Option<&str>) -> Option<&'t Typing> + 't;
 
 /// How files are read: settings that only YAML and CSV need.
 #[derive(Debug, Clone, Default)]
@@ -303,7 +277,7 @@ impl Dataset {
                 } else {
                     target.pointer.as_str()
                 };
-                let span = yaml::locate(spans, pointer)?;
+                let span = crate::format::yaml::read::locate(spans, pointer)?;
                 Some(file.location_of(span))
             }
             Anchor::Csv {
@@ -630,7 +604,7 @@ pub fn decode_part(
     match std::str::from_utf8(body) {
         Ok(text) => {
             let text = text.to_owned();
-            let format = format.unwrap_or_else(|| sniff(&text));
+            let format = format.unwrap_or_else(|| Format::sniff(&text));
             (SourceFile::new(name, disk_path, text, format), None)
         }
         Err(e) => {
@@ -652,17 +626,5 @@ pub fn decode_part(
             .with_location(file.location_of(span));
             (file, Some(d))
         }
-    }
-}
-
-/// The format of standard input: JSON when it starts like one document, else JSON Lines.
-fn sniff(text: &str) -> Format {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let first = lines.next().unwrap_or("");
-    let one_document = first.trim_start().starts_with('[') || lines.next().is_none();
-    if one_document || json::parse(text).is_ok() {
-        Format::Json
-    } else {
-        Format::JsonLines
     }
 }

@@ -27,9 +27,20 @@
 //! finding on that field when the record has it, else on the record's id.
 //!
 //! A rule that does not compile is a configuration error naming the rule and the line and
-//! column in the expression (see [`CompileError`]). A rule that fails while evaluating one
-//! record (a missing field, a type mismatch) is a finding of that rule on that record, not
-//! a crash; guard optional fields with `has(self.field)`.
+//! column in the expression (see [`CompileError`]), in words: the CEL parser's own messages
+//! (`mismatched input '<EOF>' expecting {…}`, ``Incomplete `ExprContext` ``) are turned into
+//! what is wrong and what was expected. A rule that fails while evaluating one record (a
+//! missing field, a type mismatch) is a finding of that rule on that record, not a crash;
+//! guard optional fields with `has(self.field)`.
+//!
+//! **Ceilings.** The CEL parser and evaluator recurse once per level of nesting, so an
+//! expression is bounded before it is parsed and after: at most [`MAX_EXPRESSION_CHARS`]
+//! characters (a message template too), brackets and `?:` at most [`MAX_NESTING`] deep
+//! (counted by a scan that skips strings and comments), and once parsed, operations at most
+//! [`MAX_DEPTH`] deep (`a + b + c` is a chain two deep). An expression longer than
+//! [`INLINE_BYTES`] is parsed on a thread of its own with a large stack, where a chain of
+//! 2,000 `+` fits; so no expression, however written, can overflow a stack, in parsing,
+//! evaluating or freeing it. Each ceiling is a configuration error that names it.
 //!
 //! Built on the `cel` crate (cel-rust, MIT): the maintained continuation of
 //! `cel-interpreter`, which its authors renamed after 0.10; it keeps source positions for
@@ -90,30 +101,407 @@ pub struct CompileError {
     pub line: usize,
     /// 1-based column within that line, in Unicode scalar values.
     pub column: usize,
-    /// What the CEL parser says.
+    /// What is wrong, in words.
     pub message: String,
+    /// What to do.
+    pub help: String,
+}
+
+/// The longest expression (and message template) factkit compiles, in characters.
+pub const MAX_EXPRESSION_CHARS: usize = 4096;
+
+/// How deep brackets (`(`, `[`, `{`) and `?:` may nest in an expression, counted before it is
+/// parsed (the CEL parser stops at 96, with a message that names no place).
+pub const MAX_NESTING: usize = 32;
+
+/// How deep the operations of a parsed expression may nest (`a + b + c` is two deep):
+/// evaluating recurses once a level, on whatever thread checks the records.
+pub const MAX_DEPTH: usize = 100;
+
+/// Expressions up to this many bytes are parsed on the calling thread: at most 32 nested
+/// brackets and a chain of 128 operations, well under 1 MiB of stack even in a debug build.
+pub const INLINE_BYTES: usize = 256;
+
+/// The stack of the thread that parses a longer expression: a chain of 2,048 operations
+/// (the most [`MAX_EXPRESSION_CHARS`] can write) takes about 1.5 MiB in a debug build.
+const PARSE_STACK: usize = 16 << 20;
+
+const SYNTAX_HELP: &str = "see the CEL language definition (cel.dev)";
+
+/// 1-based line and column (in chars) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// A ceiling or syntax error at byte `offset` of `source`.
+fn error_at(
+    source: &str,
+    offset: usize,
+    field: &'static str,
+    message: String,
+    help: &str,
+) -> CompileError {
+    let (line, column) = line_column(source, offset);
+    CompileError {
+        field,
+        line,
+        column,
+        message,
+        help: help.to_owned(),
+    }
+}
+
+/// The byte offset where `text` (an expression or a message template) passes
+/// [`MAX_EXPRESSION_CHARS`], if it does.
+fn over_length(text: &str) -> Option<usize> {
+    text.char_indices()
+        .nth(MAX_EXPRESSION_CHARS)
+        .map(|(at, _)| at)
+}
+
+/// The byte offset of the bracket or `?` at which brackets and `?:` nest deeper than
+/// [`MAX_NESTING`], if they do. Strings (`'…'`, `"…"`, triple-quoted, raw) and `//`
+/// comments are skipped; unbalanced brackets are left to the parser.
+fn over_nesting(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    // The `?`s of each open bracket (the outermost is the whole expression): a `?:`
+    // nests the rest of its bracket, up to the next `,`.
+    let mut groups: Vec<usize> = vec![0];
+    let mut depth = 0;
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\'' | b'"' => {
+                let raw = at > 0 && matches!(bytes[at - 1], b'r' | b'R')
+                    || at > 1
+                        && matches!(bytes[at - 1], b'b' | b'B')
+                        && matches!(bytes[at - 2], b'r' | b'R');
+                let triple = bytes.get(at..at + 3) == Some(&[b, b, b][..]);
+                let close: &[u8] = if triple {
+                    &bytes[at..at + 3]
+                } else {
+                    &bytes[at..at + 1]
+                };
+                at += close.len();
+                while at < bytes.len() && !bytes[at..].starts_with(close) {
+                    at += if !raw && bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += close.len();
+                continue;
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                while at < bytes.len() && bytes[at] != b'\n' {
+                    at += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                groups.push(0);
+                depth += 1;
+            }
+            b')' | b']' | b'}' if groups.len() > 1 => {
+                depth -= 1 + groups.pop().unwrap_or(0);
+            }
+            b'?' => {
+                if let Some(last) = groups.last_mut() {
+                    *last += 1;
+                }
+                depth += 1;
+            }
+            b',' => {
+                if let Some(last) = groups.last_mut() {
+                    depth -= std::mem::take(last);
+                }
+            }
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The first node (in the order of a depth-first walk) below more than [`MAX_DEPTH`]
+/// operations, walked without recursing. The root is at depth 0, so in `a + b + c`, `a` is
+/// two deep.
+fn over_depth(expression: &cel::IdedExpr) -> Option<u64> {
+    use cel::common::ast::{EntryExpr, Expr};
+    let mut stack = vec![(expression, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Some(node.id);
+        }
+        let children: Vec<&cel::IdedExpr> = match &node.expr {
+            Expr::Call(call) => call
+                .target
+                .as_deref()
+                .into_iter()
+                .chain(&call.args)
+                .collect(),
+            Expr::Comprehension(c) => vec![
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ],
+            Expr::List(list) => list.elements.iter().collect(),
+            Expr::Map(map) => entries(&map.entries),
+            Expr::Struct(s) => entries(&s.entries),
+            Expr::Select(select) => vec![&*select.operand],
+            Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => Vec::new(),
+        };
+        // Pushed in reverse, so the walk visits children left to right.
+        stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+    }
+    fn entries(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::IdedExpr> {
+        entries
+            .iter()
+            .flat_map(|e| match &e.expr {
+                EntryExpr::MapEntry(m) => vec![&m.key, &m.value],
+                EntryExpr::StructField(f) => vec![&f.value],
+            })
+            .collect()
+    }
+    None
+}
+
+/// Parses `source` and checks the depth of what it parsed; a too-deep program is dropped
+/// here, on the thread that could build it.
+fn parse(source: &str, field: &'static str) -> Result<Program, CompileError> {
+    let program = Program::compile(source).map_err(|errors| syntax_error(field, &errors))?;
+    if let Some(id) = over_depth(program.expression()) {
+        let offset = program
+            .source_info()
+            .offset_for(id)
+            .map_or(0, |(start, _)| usize::try_from(start).unwrap_or(0));
+        return Err(error_at(
+            source,
+            offset,
+            field,
+            format!("operations nest more than {MAX_DEPTH} deep here (`a + b + c` is two deep)"),
+            "group a long chain in brackets, as in `(a + b) + (c + d)`, or split it into several rules",
+        ));
+    }
+    Ok(program)
 }
 
 fn compile_cel(source: &str, field: &'static str) -> Result<Program, CompileError> {
-    Program::compile(source).map_err(|errors| {
-        let first = errors.errors.first();
-        let (line, column) = first.map_or((1, 1), |e| {
-            (
-                usize::try_from(e.pos.0).unwrap_or(1).max(1),
-                usize::try_from(e.pos.1).unwrap_or(1).max(1),
-            )
-        });
-        CompileError {
+    let what = if field == "expr" {
+        "expression"
+    } else {
+        "message's expression"
+    };
+    if let Some(at) = over_length(source) {
+        return Err(error_at(
+            source,
+            at,
             field,
-            line,
-            column,
-            message: first.map_or_else(|| errors.to_string(), |e| e.msg.clone()),
+            format!("the {what} is longer than {MAX_EXPRESSION_CHARS} characters"),
+            "split it into several rules",
+        ));
+    }
+    if let Some(at) = over_nesting(source) {
+        return Err(error_at(
+            source,
+            at,
+            field,
+            format!("brackets and `?:` nest more than {MAX_NESTING} deep here"),
+            "write it with fewer nested brackets, or split it into several rules",
+        ));
+    }
+    if source.len() <= INLINE_BYTES {
+        return parse(source, field);
+    }
+    let owned = source.to_owned();
+    let parsing = std::thread::Builder::new()
+        .name("cel-parse".into())
+        .stack_size(PARSE_STACK)
+        .spawn(move || parse(&owned, field));
+    match parsing {
+        Ok(thread) => thread.join().unwrap_or_else(|_| {
+            Err(error_at(
+                source,
+                0,
+                field,
+                "the CEL parser failed on this expression".into(),
+                "write it another way, and report the expression to factkit's maintainers",
+            ))
+        }),
+        Err(e) => Err(error_at(
+            source,
+            0,
+            field,
+            format!("no thread could be started to parse the expression: {e}"),
+            "try again with more memory free",
+        )),
+    }
+}
+
+/// The parser's first error, in words, at its place.
+fn syntax_error(field: &'static str, errors: &cel::ParseErrors) -> CompileError {
+    // Errors about an `…Context` the parser could not complete follow from a syntax error
+    // (which is what to show) and say nothing to a user.
+    let internal =
+        |e: &&cel::ParseError| e.msg.starts_with("Incomplete ") || e.msg.starts_with("No `");
+    let first = errors
+        .errors
+        .iter()
+        .find(|e| !internal(e))
+        .or_else(|| errors.errors.first());
+    let (line, column) = first.map_or((1, 1), |e| {
+        (
+            usize::try_from(e.pos.0).unwrap_or(1).max(1),
+            usize::try_from(e.pos.1).unwrap_or(1).max(1),
+        )
+    });
+    let message = first.map_or_else(
+        || "the expression cannot be read".to_owned(),
+        |e| in_words(&e.msg),
+    );
+    CompileError {
+        field,
+        line,
+        column,
+        message,
+        help: SYNTAX_HELP.to_owned(),
+    }
+}
+
+/// A CEL parser message in words: the ANTLR phrasing (`mismatched input 'x' expecting
+/// {…}`) and the parser's internal ones become what is wrong and what was expected.
+fn in_words(message: &str) -> String {
+    let message = message.strip_prefix("Syntax error: ").unwrap_or(message);
+    let quoted = |text: &str| -> String {
+        match text {
+            "<EOF>" => "the end".to_owned(),
+            t => format!("`{}`", t.trim_matches('\'')),
         }
-    })
+    };
+    if let Some(rest) = message
+        .strip_prefix("mismatched input ")
+        .or_else(|| message.strip_prefix("extraneous input "))
+    {
+        if let Some((found, expected)) = rest.split_once(" expecting ") {
+            let found = found.trim_matches('\'');
+            return match (found, expected) {
+                ("<EOF>", expected) => format!(
+                    "the expression ends too early: expected {}",
+                    expected_in_words(expected)
+                ),
+                (found, "<EOF>") => format!("`{found}` is left over after a complete expression"),
+                (found, expected) => format!(
+                    "`{found}` is not expected here: expected {}",
+                    expected_in_words(expected)
+                ),
+            };
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing ") {
+        if let Some((missing, at)) = rest.split_once(" at ") {
+            return match at {
+                "'<EOF>'" => format!("{} is missing at the end", quoted(missing)),
+                at => format!("{} is missing before {}", quoted(missing), quoted(at)),
+            };
+        }
+    }
+    if let Some(rest) = message.strip_prefix("no viable alternative at input ") {
+        return format!("the expression cannot be read at {}", quoted(rest));
+    }
+    if let Some(rest) = message.strip_prefix("token recognition error at: ") {
+        let text = rest
+            .strip_prefix('\'')
+            .and_then(|t| t.strip_suffix('\''))
+            .unwrap_or(rest);
+        let first = text.chars().next().unwrap_or(' ');
+        return match first {
+            '\'' | '"' | 'r' | 'R' | 'b' | 'B' => "a string starts here that is never closed, or holds an escape CEL does not know (`\\n`, `\\t`, `\\\\`, `\\'`, `\\\"`, `\\u1234` are)".to_owned(),
+            '=' => "`=` is not an operator: compare with `==`".to_owned(),
+            '&' => "`&` is not an operator: write `&&` for and".to_owned(),
+            '|' => "`|` is not an operator: write `||` for or".to_owned(),
+            c => format!("`{c}` is not part of CEL here (names are ASCII letters, digits and `_`)"),
+        };
+    }
+    if message.starts_with("unsupported syntax") {
+        return "optional fields (`?.`, `[?…]`) are not supported: test a field with `has(self.field)` first".to_owned();
+    }
+    if message.starts_with("invalid int literal") || message.starts_with("invalid uint literal") {
+        return "the integer is too large for CEL (64 bits): write the number as a string and compare it with `decimal_compare`".to_owned();
+    }
+    if message.starts_with("invalid argument to has() macro") {
+        return "`has` takes a field, as in `has(self.url)`".to_owned();
+    }
+    if message.starts_with("argument must be a simple name") {
+        return "the first argument of `all`, `exists`, `exists_one`, `map` or `filter` is a name for each element, as in `self.tags.all(t, t != '')`".to_owned();
+    }
+    if message.starts_with("Incomplete ")
+        || message.starts_with("No `")
+        || message.contains("Recursion limit")
+        || message.contains('{')
+    {
+        return "the expression cannot be read here".to_owned();
+    }
+    message.to_owned()
+}
+
+/// An ANTLR set of expected tokens (`{']', ','}`, `<EOF>`, `'x'`) in words.
+fn expected_in_words(expected: &str) -> String {
+    let inner = expected
+        .strip_prefix('{')
+        .and_then(|e| e.strip_suffix('}'))
+        .unwrap_or(expected);
+    let tokens: Vec<&str> = inner.split(", ").map(str::trim).collect();
+    let value = tokens
+        .iter()
+        .any(|t| matches!(*t, "IDENTIFIER" | "STRING" | "NUM_INT" | "NUM_FLOAT"));
+    let operator = tokens
+        .iter()
+        .any(|t| matches!(*t, "'+'" | "'=='" | "'&&'" | "'||'"));
+    let mut words: Vec<String> = Vec::new();
+    if value {
+        words.push("a value".into());
+    }
+    if operator {
+        words.push("an operator".into());
+    }
+    for token in tokens {
+        match token {
+            "'<EOF>'" | "<EOF>" => words.push("the end".into()),
+            "')'" | "']'" | "'}'" | "','" | "':'" => {
+                words.push(format!("`{}`", token.trim_matches('\'')))
+            }
+            // Opening a value, or an operator: said above.
+            _ if value || operator => {}
+            other => words.push(format!("`{}`", other.trim_matches('\''))),
+        }
+    }
+    match words.as_slice() {
+        [] => "something else".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 /// Splits a message template into text and `{expression}` parts.
 fn template(message: &str) -> Result<Vec<Part>, CompileError> {
+    if let Some(at) = over_length(message) {
+        return Err(error_at(
+            message,
+            at,
+            "message",
+            format!("the message is longer than {MAX_EXPRESSION_CHARS} characters"),
+            "shorten it; a finding's message is one sentence",
+        ));
+    }
     let chars: Vec<char> = message.chars().collect();
     let mut parts = Vec::new();
     let mut text = String::new();
@@ -146,7 +534,8 @@ fn template(message: &str) -> Result<Vec<Part>, CompileError> {
                             field: "message",
                             line,
                             column,
-                            message: "`{` opens an expression that is never closed with `}` (write `{{` for a brace)".into(),
+                            message: "`{` opens an expression that is never closed with `}`".into(),
+                            help: "close it, or write `{{` for a brace".into(),
                         });
                     };
                     match (quote, c) {
@@ -168,7 +557,8 @@ fn template(message: &str) -> Result<Vec<Part>, CompileError> {
                         field: "message",
                         line,
                         column,
-                        message: "`{}` holds no expression (write `{{}}` for braces)".into(),
+                        message: "`{}` holds no expression".into(),
+                        help: "write an expression inside, or `{{}}` for braces".into(),
                     });
                 }
                 let program = compile_cel(&source, "message").map_err(|e| {
@@ -261,7 +651,7 @@ impl CustomRule {
                 Part::Text(text) => out.push_str(text),
                 Part::Expr { source, program } => match program.execute(scope) {
                     Ok(value) => out.push_str(&display(&value)),
-                    Err(e) => out.push_str(&format!("<{source}: {e}>")),
+                    Err(e) => out.push_str(&format!("<{source}: {}>", execution_in_words(&e))),
                 },
             }
         }
@@ -325,7 +715,119 @@ fn display(value: &Value) -> String {
             entries.sort();
             format!("{{{}}}", entries.join(", "))
         }
-        other => format!("{other:?}"),
+        Value::Bytes(bytes) => format!("b{:?}", String::from_utf8_lossy(bytes)),
+        other => format!("<{}>", type_words(&other.type_of().to_string())),
+    }
+}
+
+/// A CEL type name (`string`, `int`, `list`) with its article, as a user reads it.
+fn type_words(name: &str) -> String {
+    match name {
+        "int" => "an integer".into(),
+        "uint" => "an unsigned integer".into(),
+        "double" | "float" => "a floating-point number".into(),
+        "bool" => "a boolean".into(),
+        "null" | "null_type" => "null".into(),
+        "bytes" => "bytes".into(),
+        other => {
+            let vowel = other.starts_with(['a', 'e', 'i', 'o', 'u']);
+            format!("{} {other}", if vowel { "an" } else { "a" })
+        }
+    }
+}
+
+/// The type of a value, in words.
+fn type_of(value: &Value) -> String {
+    type_words(&value.type_of().to_string())
+}
+
+/// An operator as CEL names it inside (`_+_`, `add`, `_[_]`), as it is written.
+fn operator_words(name: &str) -> String {
+    let written = match name {
+        "add" => "+",
+        "sub" => "-",
+        "mul" => "*",
+        "div" => "/",
+        "rem" => "%",
+        "_[_]" => "[…]",
+        other => other.trim_matches('_'),
+    };
+    format!("`{written}`")
+}
+
+/// An evaluation error in words: the CEL crate's messages show values as Rust writes them
+/// (`String("a")`, `Int(1)`).
+fn execution_in_words(error: &ExecutionError) -> String {
+    match error {
+        ExecutionError::NoSuchOverload(o) => {
+            let types: Vec<String> = o.argument_types().iter().map(|t| type_words(t)).collect();
+            let function = match o.function() {
+                f if f.starts_with('_') => operator_words(f),
+                f => format!("`{f}()`"),
+            };
+            match types.as_slice() {
+                [] => format!("{function} does not apply without arguments"),
+                [one] => format!("{function} does not apply to {one}"),
+                [init @ .., last] => {
+                    format!(
+                        "{function} does not apply to {} and {last}",
+                        init.join(", ")
+                    )
+                }
+            }
+        }
+        ExecutionError::UnsupportedBinaryOperator(op, a, b) => format!(
+            "{} does not apply to {} and {}",
+            operator_words(op),
+            type_of(a),
+            type_of(b)
+        ),
+        ExecutionError::ValuesNotComparable(a, b) => {
+            format!("{} cannot be compared with {}", type_of(a), type_of(b))
+        }
+        ExecutionError::DivisionByZero(v) => format!("{} is divided by zero", display(v)),
+        ExecutionError::RemainderByZero(v) => {
+            format!("the remainder of {} by zero is asked for", display(v))
+        }
+        ExecutionError::Overflow(op, a, b) => format!(
+            "{} {} {} overflows CEL's 64-bit integers",
+            display(a),
+            operator_words(op),
+            display(b)
+        ),
+        ExecutionError::IndexOutOfBounds(v) => {
+            format!("index {} is past the end of the list", display(v))
+        }
+        ExecutionError::DuplicateKey(v) => format!("the map names the key {} twice", display(v)),
+        ExecutionError::UnsupportedKeyType(v) => format!("{} cannot be a map key", type_of(v)),
+        ExecutionError::UnsupportedIndex(index, target) => format!(
+            "{} cannot be indexed with {}",
+            type_of(target),
+            type_of(index)
+        ),
+        ExecutionError::NotSupportedAsMethod { method, target } => {
+            format!("`{method}()` does not apply to {}", type_of(target))
+        }
+        ExecutionError::UnsupportedTargetType { target } => {
+            format!("{} is not a valid argument here", type_of(target))
+        }
+        ExecutionError::UnexpectedType { got, want } => {
+            format!("{} where {} is expected", type_words(got), type_words(want))
+        }
+        ExecutionError::NoSuchKey(key) => format!("the record has no field `{key}`"),
+        ExecutionError::UndeclaredReference(name) => format!("`{name}` is not defined"),
+        ExecutionError::InvalidArgumentCount { expected, actual } => {
+            format!("a function is given {actual} arguments where it takes {expected}")
+        }
+        ExecutionError::MissingArgumentOrTarget => {
+            "a function is called without its argument".into()
+        }
+        ExecutionError::FunctionError { function, message } => {
+            // A regular expression's error is drawn over several lines.
+            let message: Vec<&str> = message.split_whitespace().collect();
+            format!("`{function}()` failed: {}", message.join(" "))
+        }
+        _ => "the expression could not be evaluated".into(),
     }
 }
 
@@ -381,6 +883,11 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     if rules.is_empty() {
         return Vec::new();
     }
+    // The rules of each kind, in configuration order, so that a record meets only its own.
+    let mut by_kind: HashMap<Kind, Vec<&CustomRule>> = HashMap::new();
+    for rule in &rules {
+        by_kind.entry(rule.definition.kind).or_default().push(rule);
+    }
     let mut records: HashMap<String, Value> = HashMap::new();
     if rules.iter().any(|r| r.uses_records()) {
         for entry in &cx.dataset.entries {
@@ -409,7 +916,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         };
         let kind = record.kind();
         let mut this: Option<Value> = None;
-        for rule in rules.iter().filter(|r| r.definition.kind == kind) {
+        for rule in by_kind.get(&kind).into_iter().flatten() {
             let this = this.get_or_insert_with(|| to_cel(&entry.value)).clone();
             let mut scope = root.new_inner_scope();
             scope.add_variable_from_value("self", this);
@@ -446,7 +953,11 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 Err(e) => Diagnostic::new(
                     d.id.clone(),
                     d.severity,
-                    format!("custom rule `{}` could not be evaluated on this record: {e}", d.id),
+                    format!(
+                        "custom rule `{}` could not be evaluated on this record: {}",
+                        d.id,
+                        execution_in_words(&e)
+                    ),
                 )
                 .at(i, pointer)
                 .help(evaluation_help(&e)),
@@ -483,6 +994,186 @@ mod tests {
         assert_eq!((e.field, e.column), ("message", 6));
     }
 
+    /// Expressions built to nest: each construct, short (parsed on the calling thread, a
+    /// test thread of 2 MiB here), just under the length ceiling (on the parsing thread)
+    /// and far over it. Before, 10,000 `+` terms overflowed the stack and aborted.
+    #[test]
+    fn no_expression_overflows_the_stack() {
+        type Build = fn(usize) -> String;
+        let constructs: &[(&str, Build)] = &[
+            ("parens", |n| {
+                format!("{}true{}", "(".repeat(n), ")".repeat(n))
+            }),
+            ("brackets", |n| {
+                format!("{}{} == []", "[".repeat(n), "]".repeat(n))
+            }),
+            ("braces", |n| {
+                format!("{}1{} == {{}}", "{1:".repeat(n), "}".repeat(n))
+            }),
+            ("calls", |n| {
+                format!("{}1{} > 0", "int(".repeat(n), ")".repeat(n))
+            }),
+            ("plus", |n| format!("{} > 0", vec!["1"; n].join("+"))),
+            ("equals", |n| vec!["1"; n].join("==")),
+            ("and", |n| vec!["true"; n].join("&&")),
+            ("or", |n| vec!["false"; n].join("||")),
+            ("ternary", |n| format!("{}true", "true?false:".repeat(n))),
+            ("not", |n| format!("{}true", "!".repeat(n))),
+            ("minus", |n| format!("{}1 > 0", "-".repeat(n))),
+            ("select", |n| format!("self{} == 1", ".a".repeat(n))),
+            ("index", |n| format!("[1]{} == 1", "[0]".repeat(n))),
+            ("methods", |n| format!("'x'{} > 0", ".size()".repeat(n))),
+            ("mixed", |n| {
+                format!(
+                    "{}{}{} > 0",
+                    "(".repeat(31),
+                    vec!["1"; n].join("+"),
+                    ")".repeat(31)
+                )
+            }),
+        ];
+        let record = to_cel(&serde_json::json!({"id": "s1", "a": {"a": 1}}));
+        for (name, build) in constructs {
+            for n in [10, 31, 32, 33, 99, 100, 101, 120, 1_000, 1_900, 10_000] {
+                let expr = build(n);
+                match CustomRule::compile(def(&expr, "m")) {
+                    Ok(rule) => {
+                        assert!(expr.chars().count() <= MAX_EXPRESSION_CHARS, "{name} {n}");
+                        let mut scope = cel::Context::default();
+                        scope.add_variable_from_value("self", record.clone());
+                        // Evaluating is the recursion that matters; its value does not.
+                        let _ = rule.program.execute(&scope);
+                    }
+                    Err(e) => {
+                        assert!(
+                            e.message.contains("longer than 4096 characters")
+                                || e.message.contains("nest more than 32 deep")
+                                || e.message.contains("nest more than 100 deep"),
+                            "{name} {n}: {e:?}"
+                        );
+                    }
+                }
+            }
+        }
+        // Brackets inside strings and comments are not nesting.
+        let strings = format!(
+            "'{0}' + \"{0}\" + r'{0}' + '''{0}''' == '' // {0}",
+            "(".repeat(40)
+        );
+        assert!(CustomRule::compile(def(&strings, "m")).is_ok());
+        // Each ceiling is placed: at the char past the length, at the bracket too deep.
+        let e = CustomRule::compile(def(&"1+".repeat(3000), "m")).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 4097), "{e:?}");
+        let e = CustomRule::compile(def(
+            &format!("[\n{}1{}", "(".repeat(40), ")".repeat(40)),
+            "m",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 32, "brackets and `?:` nest more than 32 deep here")
+        );
+        let e = CustomRule::compile(def("true", &format!("{{{}}}", vec!["1"; 150].join("+"))))
+            .unwrap_err();
+        assert_eq!(e.field, "message");
+        assert!(
+            e.message.starts_with("operations nest more than 100 deep"),
+            "{e:?}"
+        );
+        let e = CustomRule::compile(def("true", &"x".repeat(5000))).unwrap_err();
+        assert_eq!((e.field, e.column), ("message", 4097), "{e:?}");
+        // A chain just within the depth compiles, on either thread, and evaluates.
+        for n in [60, 99] {
+            let rule =
+                CustomRule::compile(def(&format!("{} == {n}", vec!["1"; n].join(" + ")), "m"))
+                    .unwrap();
+            assert_eq!(
+                rule.program.execute(&cel::Context::default()),
+                Ok(Value::Bool(true))
+            );
+        }
+    }
+
+    /// The parser's messages, in words, at their place.
+    #[test]
+    fn compile_errors_speak_the_users_words() {
+        let table = [
+            ("has(self.url) &&", (1, 17), "the expression ends too early: expected a value"),
+            ("self.url.startsWith(", (1, 21), "the expression ends too early: expected a value or `)`"),
+            ("[1, 2", (1, 6), "the expression ends too early: expected `]` or `,`"),
+            ("{'a': 2", (1, 8), "the expression ends too early: expected `}` or `,`"),
+            ("self.url ?", (1, 11), "the expression ends too early: expected a value"),
+            ("a ? b", (1, 6), "the expression ends too early: expected an operator or `:`"),
+            ("(1 + 2", (1, 7), "`)` is missing at the end"),
+            ("1 + 2)", (1, 6), "`)` is left over after a complete expression"),
+            ("foo bar", (1, 5), "`bar` is left over after a complete expression"),
+            ("1 +* 2", (1, 4), "`*` is not expected here: expected a value"),
+            ("1..2", (1, 3), "the expression cannot be read at `..2`"),
+            ("self.id = 'x'", (1, 9), "`=` is not an operator: compare with `==`"),
+            ("a &&& b", (1, 5), "`&` is not an operator: write `&&` for and"),
+            ("$x", (1, 1), "`$` is not part of CEL here (names are ASCII letters, digits and `_`)"),
+            ("self.?a", (1, 5), "optional fields (`?.`, `[?…]`) are not supported: test a field with `has(self.field)` first"),
+            ("99999999999999999999999", (1, 1), "the integer is too large for CEL (64 bits): write the number as a string and compare it with `decimal_compare`"),
+            ("has(x)", (1, 5), "`has` takes a field, as in `has(self.url)`"),
+            ("self.all(1, x)", (1, 10), "the first argument of `all`, `exists`, `exists_one`, `map` or `filter` is a name for each element, as in `self.tags.all(t, t != '')`"),
+            ("a[", (1, 3), "the expression ends too early: expected a value"),
+            ("1 +\n  * 2", (2, 3), "`*` is not expected here: expected a value"),
+        ];
+        for (expr, at, message) in table {
+            let e = CustomRule::compile(def(expr, "m")).unwrap_err();
+            assert_eq!(
+                ((e.line, e.column), e.message.as_str()),
+                (at, message),
+                "{expr:?}"
+            );
+        }
+        let e = CustomRule::compile(def("'abc", "m")).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("a string starts here that is never closed"),
+            "{e:?}"
+        );
+    }
+
+    /// Evaluation errors show values as CEL writes them, not as Rust does (`Int(1)`).
+    #[test]
+    fn evaluation_errors_speak_the_users_words() {
+        let table = [
+            ("'a' < 1", "`<` does not apply to a string and an integer"),
+            ("'a' + 1", "`+` does not apply to a string and an integer"),
+            ("1 / 0", "1 is divided by zero"),
+            ("9223372036854775807 + 1", "9223372036854775807 `+` 1 overflows CEL's 64-bit integers"),
+            ("[1][5] == 1", "index 5 is past the end of the list"),
+            ("{1: 1, 1: 2} == {}", "the map names the key 1 twice"),
+            ("size(1) == 0", "`size()` does not apply to an integer"),
+            ("[1]['a'] == 1", "`[…]` does not apply to a list and a string"),
+            ("{[1]: 1} == {}", "a list cannot be a map key"),
+            ("{'a': 1}.b == 1", "the record has no field `b`"),
+            ("x", "`x` is not defined"),
+            ("'a'.matches('[')", "`matches()` failed: '[' not a valid regex: regex parse error: [ ^ error: unclosed character class"),
+            ("b'a' + 1 == 1", "`+` does not apply to bytes and an integer"),
+        ];
+        for (expr, want) in table {
+            let program = Program::compile(expr).unwrap();
+            let e = program.execute(&cel::Context::default()).unwrap_err();
+            assert_eq!(execution_in_words(&e), want, "{expr}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, compiling returns, and its message has none of the parser's
+        /// own vocabulary.
+        #[test]
+        fn compile_errors_never_show_the_parsers_internals(expr in r#"[()\[\]{}?:.,+\-*/%!<>=&|'"\\ a1_é\n]{0,40}"#) {
+            if let Err(e) = CustomRule::compile(def(&expr, "m")) {
+                for word in ["Context", "OtherError", "ParseError", "<EOF>", "IDENTIFIER", "NUM_", "Syntax error", "Recursion"] {
+                    proptest::prop_assert!(!e.message.contains(word), "{:?}: {}", expr, e.message);
+                }
+                proptest::prop_assert!(e.line >= 1 && e.column >= 1);
+            }
+        }
+    }
+
     #[test]
     fn templates_split_and_escape() {
         let parts = template("a {{b}} {self.id} {{'}'}").unwrap();
@@ -496,7 +1187,7 @@ mod tests {
 
     #[test]
     fn numbers_are_exact_strings() {
-        let v = crate::load::json::parse(r#"{"amount": 26.20, "big": 12345678901234567890123}"#)
+        let v = crate::format::json::parse(r#"{"amount": 26.20, "big": 12345678901234567890123}"#)
             .unwrap();
         let Value::Map(map) = to_cel(&v) else {
             panic!("not a map")

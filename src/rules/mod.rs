@@ -238,7 +238,8 @@ impl<'a> Context<'a> {
 
     /// The archived texts the dataset's sources name, read and indexed on first use.
     pub fn archives(&self) -> &Archives {
-        self.archives.get_or_init(|| Archives::load(self.dataset))
+        self.archives
+            .get_or_init(|| Archives::load(self.dataset, &self.config.limits))
     }
 
     /// The entry with this id and its index.

@@ -20,7 +20,12 @@
 //! The same rule reports an `archive` that cannot be used, on the source's `/archive`
 //! field: a missing or unreadable file, a file that is not UTF-8, and a path that leads
 //! outside the dataset root (absolute, `..` above the root, or a symbolic link out of it),
-//! which is refused and never read.
+//! which is refused and never read. An archive larger than `[limits]` `max_file_size` is
+//! not read either, and reported there as a `limit` error.
+//!
+//! A word typed with look-alike letters of another script (Latin `a` or `i` in a Cyrillic
+//! word) is named with its scripts and code points, and counts as in place when judging
+//! whether the quote resembles the passage at all.
 //!
 //! Fails, when `archives/article.txt` reads "The programme was sustained by private
 //! money.":
@@ -56,7 +61,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         };
         if let Some(Err(e)) = archives.get(name) {
             out.push(
-                Diagnostic::new(RULE, Severity::Error, e.to_string())
+                Diagnostic::new(e.rule(), Severity::Error, e.to_string())
                     .at(i, "/archive")
                     .help(e.help()),
             );
@@ -73,11 +78,21 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             .at(check.entry, "/quote");
         match outcome {
             QuoteOutcome::Found(_) => {}
-            QuoteOutcome::NearMiss { passage, .. } => {
+            QuoteOutcome::NearMiss {
+                passage, changes, ..
+            } => {
+                let help = if changes.iter().any(|c| c.look_alike().is_some()) {
+                    "retype the words named in the script of the source: a look-alike letter of another script (often from a keyboard layout) makes another word; if it is the archived copy that has the stray letter, correct the copy from the original"
+                } else {
+                    "correct the quote to the source's words; mark words left out with `[…]` and words added with [brackets]"
+                };
                 d = d
                     .expected(format!("the source's words: `{}`", passage.text))
-                    .help("correct the quote to the source's words; mark words left out with `[…]` and words added with [brackets]")
-                    .related_at("the closest passage of the archived source", passage.location.clone());
+                    .help(help)
+                    .related_at(
+                        "the closest passage of the archived source",
+                        passage.location.clone(),
+                    );
             }
             QuoteOutcome::NotSimilar { closest, .. } => {
                 d = d.help("the quote may be invented, paraphrased or from another source: check it against the original, or record it as a `paraphrase`");

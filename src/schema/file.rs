@@ -121,7 +121,7 @@ pub fn read(path: &Path) -> Result<Value, Error> {
 pub fn read_within(path: &Path, limits: &Limits) -> Result<Value, Error> {
     let text = read_text(path, limits.max_file_size).map_err(|e| Error::reading(path, e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    crate::load::json::parse(text).map_err(|e| Error::Schema {
+    crate::format::json::parse(text).map_err(|e| Error::Schema {
         name: path.display().to_string(),
         message: format!("not valid JSON: {e}"),
     })
@@ -279,7 +279,7 @@ impl Retrieve for Files {
                     format!("cannot read `{shown}`, which a `$ref` names: {e}")
                 })?;
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                crate::load::json::parse(text)
+                crate::format::json::parse(text)
                     .map_err(|e| format!("`{shown}`, which a `$ref` names, is not valid JSON: {e}").into())
             }
             _ => Err(format!(

@@ -53,7 +53,7 @@ fn read_document(path: &Path, shown: &Path, name: &str, limits: &Limits) -> Resu
         Some("yaml" | "yml")
     );
     if yaml {
-        let mut records = crate::load::yaml::records(&text, &|_| None)
+        let mut records = crate::format::yaml::records(&text, &|_| None)
             .map_err(|e| schema_error(name, format!("not valid YAML: {}", e.message)))?;
         if records.len() != 1 {
             return Err(schema_error(name, "a YAML schema file holds one document"));
