@@ -195,13 +195,40 @@ fn hostile_dataset_passes_its_schemas() {
 // CSV, read back with the csv crate.
 
 /// A row as issue 4's CSV reader will read it: neutralisation undone, list columns parsed as
-/// JSON, dotted columns nested, empty cells absent, every other cell a string.
+/// JSON, dotted columns nested, empty cells absent, every other cell a string; a statistic's
+/// equivalents gathered from their columns, the plain exact values (`.exact`) left out.
 fn record_from_row(kind: Kind, headers: &csv::StringRecord, row: &csv::StringRecord) -> Value {
     let lists = export::csv::list_columns(kind);
     let mut record = serde_json::Map::new();
+    // A statistic's equivalents, from their own columns and the overflow cell.
+    let mut equivalents: Vec<serde_json::Map<String, Value>> = Vec::new();
     for (column, cell) in headers.iter().zip(row.iter()) {
         let cell = export::csv::unneutralise(cell);
-        if cell.is_empty() {
+        if cell.is_empty() || column.ends_with(".exact") {
+            continue;
+        }
+        if let Some((n, field)) = column
+            .strip_prefix("equivalent")
+            .and_then(|rest| rest.split_once('.'))
+            .and_then(|(n, f)| Some((n.parse::<usize>().ok()?, f)))
+        {
+            equivalents.resize_with(equivalents.len().max(n), Default::default);
+            let key = match field {
+                // A currency is an ISO 4217 code; anything else a unit.
+                "currency_or_unit"
+                    if cell.len() == 3 && cell.chars().all(|c| c.is_ascii_uppercase()) =>
+                {
+                    "currency"
+                }
+                "currency_or_unit" => "unit",
+                other => other,
+            };
+            equivalents[n - 1].insert(key.to_owned(), Value::String(cell.to_owned()));
+            continue;
+        }
+        if column == "equivalents.more" {
+            let more: Vec<Value> = serde_json::from_str(cell).unwrap();
+            equivalents.extend(more.into_iter().map(|v| v.as_object().unwrap().clone()));
             continue;
         }
         let value = if lists.contains(&column) {
@@ -224,11 +251,17 @@ fn record_from_row(kind: Kind, headers: &csv::StringRecord, row: &csv::StringRec
             }
         }
     }
+    if !equivalents.is_empty() {
+        record.insert(
+            "equivalents".into(),
+            Value::Array(equivalents.into_iter().map(Value::Object).collect()),
+        );
+    }
     Value::Object(record)
 }
 
 /// The normalised record with its scalar cells as strings (a CSV cell has no number type;
-/// amounts inside list cells keep their JSON form).
+/// amounts inside list cells, and in equivalents past the second, keep their JSON form).
 fn as_cells(value: &Value) -> Value {
     fn scalar(v: &Value) -> Value {
         match v {
@@ -252,7 +285,19 @@ fn as_cells(value: &Value) -> Value {
             .as_object()
             .unwrap()
             .iter()
-            .map(|(k, v)| (k.clone(), scalar(v)))
+            .map(|(k, v)| match (k.as_str(), v) {
+                // The first two equivalents are cells of their own: scalars as strings.
+                ("equivalents", Value::Array(list)) => (
+                    k.clone(),
+                    Value::Array(
+                        list.iter()
+                            .enumerate()
+                            .map(|(i, q)| if i < 2 { scalar(q) } else { q.clone() })
+                            .collect(),
+                    ),
+                ),
+                _ => (k.clone(), scalar(v)),
+            })
             .collect(),
     )
 }
@@ -344,8 +389,14 @@ fn csv_reads_back_hostile_text_intact() {
     assert_eq!(cell("src", "publisher"), UNICODE);
     assert_eq!(cell("money", "value.amount"), "1.100");
     assert_eq!(
-        cell("money", "equivalents"),
-        r#"[{"amount":"470.5","scale":"billion","currency":"KZT"},{"amount":7,"unit":"percent"}]"#
+        [
+            cell("money", "value.exact"),
+            cell("money", "equivalent1.amount"),
+            cell("money", "equivalent1.exact"),
+            cell("money", "equivalent2.amount"),
+            cell("money", "equivalent2.currency_or_unit"),
+        ],
+        ["1100000000", "470.5", "470500000000", "7", "percent"]
     );
     assert_eq!(cell("rate", "rate"), "470.50");
 }
@@ -1552,4 +1603,78 @@ fn csv_export_round_trips_an_apostrophe_before_a_number() {
         .map(|r| r["notes"].as_str().unwrap())
         .collect();
     assert_eq!(notes, texts);
+}
+
+/// Made for spreadsheets: the dollar equivalent has its own cells, and every figure its
+/// plain exact value, read back with the csv crate.
+#[test]
+fn csv_of_statistics_has_figures_as_columns() {
+    for report in [example(), broken()] {
+        let options = Options {
+            kind: Some(Kind::Statistic),
+            ..Options::default()
+        };
+        let text = render(&report, Format::Csv, &options);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let get = |id: &str, column: &str| -> String {
+            let at = headers.iter().position(|h| h == column).unwrap();
+            rows.iter()
+                .find(|r| r[1].ends_with(id))
+                .unwrap_or_else(|| panic!("no {id}"))[at]
+                .to_owned()
+        };
+        let id = if report.dataset.root.ends_with("broken") {
+            "stat-output"
+        } else {
+            "mining-metallurgy-output"
+        };
+        assert_eq!(get(id, "value.amount"), "14");
+        assert_eq!(get(id, "value.scale"), "trillion");
+        assert_eq!(get(id, "value.exact"), "14000000000000");
+        assert_eq!(get(id, "equivalent1.amount"), "26.2");
+        assert_eq!(get(id, "equivalent1.scale"), "billion");
+        assert_eq!(get(id, "equivalent1.currency_or_unit"), "USD");
+        assert_eq!(get(id, "equivalent1.exact"), "26200000000");
+        assert_eq!(get(id, "equivalent2.amount"), "");
+        assert_eq!(get(id, "equivalents.more"), "");
+    }
+}
+
+#[test]
+fn csv_puts_equivalents_past_the_second_in_one_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = json!([
+        {"kind": "source", "id": "src", "title": "T", "url": "https://example.org/", "published": "2025"},
+        {"kind": "statistic", "id": "s", "label": "L", "source": "src",
+         "value": {"amount": "1.5", "scale": "million", "currency": "EUR"},
+         "equivalents": [{"amount": "1.6", "scale": "million", "currency": "USD", "qualifier": "about"},
+                         {"amount": "0.5", "unit": "Percent"},
+                         {"amount": "2", "scale": "thousand", "unit": "%"},
+                         {"amount": "3", "unit": "people"}]}
+    ]);
+    std::fs::write(dir.path().join("records.json"), records.to_string()).unwrap();
+    let report = check(dir.path());
+    let options = Options {
+        kind: Some(Kind::Statistic),
+        ..Options::default()
+    };
+    let text = render(&report, Format::Csv, &options);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let cell = |column: &str| &row[headers.iter().position(|h| h == column).unwrap()];
+    assert_eq!(cell("value.exact"), "1500000");
+    assert_eq!(cell("equivalent1.qualifier"), "about");
+    assert_eq!(cell("equivalent1.exact"), "1600000");
+    // The unit keeps its spelling.
+    assert_eq!(cell("equivalent2.currency_or_unit"), "Percent");
+    assert_eq!(cell("equivalent2.exact"), "0.5");
+    let more: Value = serde_json::from_str(cell("equivalents.more")).unwrap();
+    assert_eq!(
+        more,
+        json!([{"amount": "2", "scale": "thousand", "unit": "%"}, {"amount": "3", "unit": "people"}])
+    );
+    assert_eq!(headers.len(), export::csv::columns(Kind::Statistic).len());
 }
