@@ -1,6 +1,7 @@
 //! Markdown: the fact-check tables for editors, in GitHub-flavoured Markdown.
 //!
-//! Layout: a first paragraph with the check's summary and the legend, then one section per
+//! Layout: a first paragraph with the check's summary, a second with the legend ([`LEGEND`]),
+//! then "Could not be shown" when it has rows, then one section per
 //! kind that has records (`## Entities`, `## Sources`, `## Statements`, `## Proposals`,
 //! `## Statistics`, `## Exchange rates`, `## Reviews`, in that order), each a table with one
 //! row per record in dataset order:
@@ -25,12 +26,23 @@
 //!   by each equivalent (`= 26.2 billion USD`), and for an equivalent in another currency the
 //!   exchange rate the two figures imply (`implies 533.3 to 573.6 KZT per USD`: the interval
 //!   `implied-rate` and `conversion` reason with, four significant digits).
-//! - **Check** is the outcome of the check for that record: `✅ passed` when no rule has a
-//!   finding about it, else one line per finding, `❌` for an error and `⚠️` for a warning,
-//!   with the rule id and its message. A finding about another record that names this one as
-//!   involved (its `related` places, e.g. the other side of an `implied-rate` conflict) is
-//!   listed too, with `(reported on `id`)`. The column is built from the diagnostics alone,
-//!   so every rule, present or future, shows up in it.
+//! - **Check** is the outcome of the check for that record, one line each (from
+//!   [`super::verdict`]): every finding reported on it in full, `❌` for an error and `⚠️`
+//!   for a warning, with the rule id, the message, its `` (`file:line`) `` and `; help: …`;
+//!   else `✅ passed`, unless something was not verified: `❔ not verified: …` and why (a
+//!   quote or a statistic whose source has no archive, or whose archive could not be read).
+//!   What was verified follows (`✅ quote found in source (line 7)`), then a short
+//!   `ℹ️ named by `id` (rule)` for each finding reported on another record that names this
+//!   one (its `related` places, e.g. the other side of an `implied-rate` conflict): the fault
+//!   is on that record, so this one gets no ❌. The column is built from the diagnostics, so
+//!   every rule, present or future, shows up in it.
+//! - **Could not be shown** (a section before the kinds, only when there is something in
+//!   it): one row per file or line that could not be parsed and per record that failed its
+//!   schema (or has no valid `kind`), with columns Record or file, Place (`file:line`) and
+//!   Finding (why, then its findings as in the Check column).
+//! - With `--only failing` ([`Options::only_failing`]), a kind's table has only the records
+//!   with errors or warnings reported on them, and a kind with none has no section; the
+//!   summary, the legend and "Could not be shown" stay.
 //!
 //! Left out, as a review aid rather than a full dump (CSV and JSON have every field): `notes`,
 //! `tags`, a source's `retrieved` and `archive`, a statement's `about` and `language`, a

@@ -3,10 +3,10 @@
 //! Each exporter is a function from the checked [`Report`] (records and their diagnostics) to
 //! an [`io::Write`], in its own file that opens with the spec of what it writes: [`csv`] (the
 //! columns of each kind), [`jsonld`] (the schema.org mapping), [`markdown`] (the fact-check
-//! table), [`html`] (the same tables as one web page) and [`json`] (normalised records). Every export is deterministic: records come in
-//! dataset order (files in the order they were read, records in file order), and nothing
-//! depends on the clock, the machine or a random source, so the same input gives
-//! byte-identical output.
+//! table), [`html`] (the same tables as one web page) and [`json`] (normalised records).
+//! Every export is deterministic: records come in dataset order (files in the order they
+//! were read, records in file order), and nothing depends on the clock, the machine or a
+//! random source, so the same input gives byte-identical output.
 //!
 //! This module holds what the exporters share: the [`Format`] enum and its dispatch, the
 //! [`Options`], the [`Note`]s that say which records an export leaves out or writes as they
