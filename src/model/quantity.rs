@@ -120,6 +120,12 @@ impl Quantity {
             .is_some_and(|u| u == "%" || u.eq_ignore_ascii_case("percent"))
     }
 
+    /// Whether two figures count the same thing: the same currency, or the same unit word,
+    /// where every spelling of percent ([`Quantity::is_percent`]) is one unit.
+    pub fn same_measure(&self, other: &Quantity) -> bool {
+        (self.is_percent() && other.is_percent()) || self.measure() == other.measure()
+    }
+
     /// The exact stated value, scale applied.
     pub fn value(&self) -> BigRational {
         self.amount.to_rational() * pow10(self.scale.map_or(0, Scale::exponent))
@@ -362,6 +368,9 @@ mod tests {
         };
         for unit in ["percent", "%", "Percent", "PERCENT", "pErCeNt"] {
             assert!(q(unit).is_percent(), "{unit}");
+            // `sum` and `ratio` compare measures: every spelling of percent is one unit.
+            assert!(q(unit).same_measure(&q("percent")), "{unit}");
+            assert!(!q(unit).same_measure(&q("people")), "{unit}");
         }
         for unit in [
             "percent_change",

@@ -40,7 +40,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         ) else {
             continue;
         };
-        if n.value.measure() != d.value.measure() {
+        if !n.value.same_measure(&d.value) {
             out.push(
                 Diagnostic::new(
                     "ratio",

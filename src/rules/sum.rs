@@ -45,7 +45,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 complete = false;
                 continue;
             };
-            if part.value.measure() != measure {
+            if !part.value.same_measure(&total.value) {
                 out.push(
                     Diagnostic::new(
                         "sum",
