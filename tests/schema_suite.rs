@@ -218,3 +218,235 @@ fn json_schema_test_suite() {
     assert_eq!(allowed_count, 72, "the remote cases are all refused");
     eprintln!("{passed} cases pass, {allowed_count} allowed to fail");
 }
+
+/// Runs the binary in `dir`; returns the exit code and both outputs together.
+fn factkit(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_factkit"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Issue 16's layouts through the command line: an absolute `$id` with a relative `$ref` to
+/// the file beside it, the bundled schemas used as user schemas, `--ref`, `[schemas.refs]`.
+#[test]
+fn offline_references_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    files(
+        d,
+        &[
+            (
+                "schemas/contact.json",
+                r#"{"$id": "https://desk.example/schemas/contact.json", "$ref": "defs.json#/$defs/x"}"#,
+            ),
+            (
+                "schemas/defs.json",
+                r#"{"$defs": {"x": {"type": "object", "required": ["name"]}}}"#,
+            ),
+            ("ok.json", r#"{"name": "Aigerim"}"#),
+            ("bad.json", r#"{}"#),
+        ],
+    );
+    let (code, text) = factkit(d, &["check", "--schema", "schemas/contact.json", "ok.json"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = factkit(
+        d,
+        &["check", "--schema", "schemas/contact.json", "bad.json"],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("missing required property `name`"), "{text}");
+
+    // The bundled schemas, whose `$ref`s name `https://schemas.factkit.example/v1/defs.json`.
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/statistic.json");
+    let bundled = bundled.to_str().unwrap();
+    files(
+        d,
+        &[(
+            "stat.json",
+            r#"{"kind": "statistic", "id": "x", "label": "l", "source": "s", "value": {"amount": "1", "currency": "USD"}}"#,
+        )],
+    );
+    let (code, text) = factkit(d, &["check", "--schema", bundled, "stat.json"]);
+    assert_eq!(code, 0, "{text}");
+
+    // A remote reference: refused, naming `--ref`; read from the folder it is mapped to.
+    files(
+        d,
+        &[
+            (
+                "remote.json",
+                r#"{"$ref": "https://vendor.example/v2/person.json"}"#,
+            ),
+            (
+                "vendor/person.json",
+                r#"{"type": "object", "required": ["name"]}"#,
+            ),
+        ],
+    );
+    let (code, text) = factkit(d, &["check", "--schema", "remote.json", "ok.json"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("--ref https://vendor.example/v2/person.json="),
+        "{text}"
+    );
+    let mapped = ["--ref", "https://vendor.example/v2/=vendor"];
+    let (code, text) = factkit(
+        d,
+        &[
+            &["check", "--schema", "remote.json"][..],
+            &mapped,
+            &["ok.json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = factkit(
+        d,
+        &[
+            &["check", "--schema", "remote.json"][..],
+            &mapped,
+            &["bad.json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 1, "{text}");
+    let (code, text) = factkit(
+        d,
+        &[
+            "check",
+            "--schema",
+            "remote.json",
+            "--ref",
+            "nonsense",
+            "ok.json",
+        ],
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("invalid value for `--ref`"), "{text}");
+}
+
+/// One loader: `check --schema` and `convert --schema` accept the same JSON and YAML schemas
+/// and report the same errors (`check --schema s.yaml` was refused).
+#[test]
+fn check_and_convert_read_schemas_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    files(
+        d,
+        &[
+            ("s.yaml", "type: object\nrequired: [name]\n"),
+            ("s.json", r#"{"type": "object", "required": ["name"]}"#),
+            ("bad.jsonl", "{\"age\": 1}\n"),
+        ],
+    );
+    for schema in ["s.yaml", "s.json"] {
+        let (code, check) = factkit(d, &["check", "--schema", schema, "bad.jsonl"]);
+        assert_eq!(code, 1, "{check}");
+        let (code, convert) = factkit(
+            d,
+            &["convert", "bad.jsonl", "--to", "json", "--schema", schema],
+        );
+        assert_eq!(code, 1, "{convert}");
+        let first = |t: &str| t.lines().next().unwrap_or("").to_owned();
+        assert_eq!(first(&check), first(&convert));
+        assert!(
+            first(&check).contains("missing required property `name`"),
+            "{check}"
+        );
+    }
+}
+
+/// `--assert-format` and `[schemas] assert_format`: 2020-12 only annotates formats.
+#[test]
+fn formats_are_asserted_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    files(
+        d,
+        &[
+            (
+                "f.json",
+                r#"{"properties": {"d": {"format": "date"}, "e": {"format": "email"}}}"#,
+            ),
+            ("date.json", r#"{"d": "2025-13-45"}"#),
+            ("email.json", r#"{"e": "not-an-email"}"#),
+            (
+                "fine.json",
+                r#"{"d": "2025-12-31", "e": "desk@example.org"}"#,
+            ),
+        ],
+    );
+    for instance in ["date.json", "email.json"] {
+        let (code, text) = factkit(d, &["check", "--schema", "f.json", instance]);
+        assert_eq!(code, 0, "{text}");
+        let (code, text) = factkit(
+            d,
+            &["check", "--schema", "f.json", "--assert-format", instance],
+        );
+        assert_eq!(code, 1, "{text}");
+    }
+    let (code, text) = factkit(
+        d,
+        &[
+            "check",
+            "--schema",
+            "f.json",
+            "--assert-format",
+            "fine.json",
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+}
+
+/// `[schemas.refs]` and `assert_format` in factkit.toml, for its extra schemas.
+#[test]
+fn configured_refs_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    files(
+        d,
+        &[
+            (
+                "factkit.toml",
+                "[schemas]\nassert_format = true\nsource = [\"house/source.json\"]\n\n[schemas.refs]\n\"https://vendor.example/v2/\" = \"vendor\"\n",
+            ),
+            (
+                "house/source.json",
+                r#"{"properties": {"published": {"$ref": "https://vendor.example/v2/date.json"}}}"#,
+            ),
+            ("vendor/date.json", r#"{"type": "string", "format": "date"}"#),
+            (
+                "data.json",
+                r#"[{"kind": "source", "id": "s", "title": "T", "published": "2025"}]"#,
+            ),
+        ],
+    );
+    let (code, text) = factkit(d, &["check", "data.json"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("is not a \"date\""), "{text}");
+    std::fs::write(
+        d.join("factkit.toml"),
+        "[schemas]\nsource = [\"house/source.json\"]\n",
+    )
+    .unwrap();
+    let (code, text) = factkit(d, &["check", "data.json"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("[schemas.refs]"), "{text}");
+}
