@@ -303,6 +303,39 @@ mod tests {
         assert_eq!(v[0].pointer, "/kind");
     }
 
+    /// Issue 16: every URL field of the bundled schemas takes http(s) links only.
+    #[test]
+    fn links_are_http_or_https() {
+        let schemas = Schemas::bundled().unwrap();
+        let source = |url: &str| json!({"kind": "source", "id": "s", "title": "T", "url": url});
+        for url in ["https://example.org/a", "HTTP://example.org/"] {
+            let (_, v) = schemas.validate(&source(url));
+            assert!(v.is_empty(), "{url}: {v:?}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+        ] {
+            let (_, v) = schemas.validate(&source(url));
+            assert_eq!(v.len(), 1, "{url}: {v:?}");
+            assert_eq!(v[0].pointer, "/url");
+            assert!(v[0].message.ends_with("is not an http(s) link"), "{v:?}");
+            assert!(v[0].expected.as_deref().unwrap().contains("`https://`"));
+        }
+        let (_, v) = schemas.validate(&json!({"kind": "entity", "id": "e", "type": "person",
+            "name": "N", "same_as": ["https://www.wikidata.org/wiki/Q1", "javascript:void(0)"]}));
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].pointer, "/same_as/1");
+        let (_, v) = schemas.validate(&json!({"kind": "review", "id": "r", "statement": "s",
+            "rating": "false", "reviewed": "2025", "url": "data:,x"}));
+        assert!(
+            v.iter()
+                .any(|v| v.pointer == "/url" && v.message.contains("http(s) link")),
+            "{v:?}"
+        );
+    }
+
     /// A record with a hundred thousand unknown fields gets one message of ten names.
     #[test]
     fn unknown_fields_are_listed_up_to_ten() {

@@ -279,9 +279,11 @@ mod tests {
             "root.json",
             r#"{"properties": {"n": {"$ref": "https://other.example/v/n.json"}, "s": {"$ref": "urn:s"}}}"#,
         );
+        // Either reference may be the first one jsonschema asks for.
         let e = SchemaFile::read(&root).unwrap_err().to_string();
         assert!(
-            e.contains("--ref https://other.example/v/n.json=FILE"),
+            e.contains("--ref https://other.example/v/n.json=FILE")
+                || e.contains("--ref urn:s=FILE"),
             "{e}"
         );
         let options = Options {

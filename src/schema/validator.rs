@@ -55,12 +55,21 @@ impl Checker {
             .collect();
         if let Voice::Bundled(_) = self.voice {
             // A malformed date fails both its `pattern` and its `format`; the format says more.
-            let formats: Vec<String> = violations
-                .iter()
-                .filter(|v| v.keyword == "format")
-                .map(|v| v.pointer.clone())
-                .collect();
-            violations.retain(|v| !(v.keyword == "pattern" && formats.contains(&v.pointer)));
+            // A link that is not http(s) and not a URI either: the scheme says more.
+            let pointers = |keyword: &str, link: bool| -> Vec<String> {
+                violations
+                    .iter()
+                    .filter(|v| v.keyword == keyword && is_link(v) == link)
+                    .map(|v| v.pointer.clone())
+                    .collect()
+            };
+            let formats = pointers("format", false);
+            let links = pointers("pattern", true);
+            violations.retain(|v| match v.keyword.as_str() {
+                "pattern" => is_link(v) || !formats.contains(&v.pointer),
+                "format" => !links.contains(&v.pointer),
+                _ => true,
+            });
         }
         violations.sort_by(|a, b| {
             a.pointer
@@ -247,6 +256,11 @@ fn bundled(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violation {
                     format!("{value} is not a decimal number"),
                     "digits with an optional `-` and `.` decimal point, no thousands separators: `26.2`, `224000`".to_owned(),
                 )
+            } else if pattern == LINK_PATTERN {
+                (
+                    format!("{value} is not an http(s) link"),
+                    LINK_EXPECTED.to_owned(),
+                )
             } else if field == "rate" {
                 (
                     format!("{value} is not a positive rate"),
@@ -294,6 +308,14 @@ fn bundled(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violation {
 }
 
 const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
+const LINK_PATTERN: &str = "^[Hh][Tt][Tt][Pp][Ss]?://";
+const LINK_EXPECTED: &str =
+    "a URL that starts with `http://` or `https://`, such as `https://example.org/report`";
+
+/// Whether a violation is a bundled link's scheme check.
+fn is_link(v: &Violation) -> bool {
+    v.keyword == "pattern" && v.expected.as_deref() == Some(LINK_EXPECTED)
+}
 const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 
 /// "a statistic", "an entity", "an exchange rate".
