@@ -632,6 +632,29 @@ mod tests {
         Config::parse(text, Path::new("factkit.toml"))
     }
 
+    /// `[schemas]` holds kinds, `assert_format` and `refs`; each of the wrong type is refused.
+    #[test]
+    fn schema_settings_have_their_types() {
+        parse("[schemas]\nassert_format = true\n").unwrap();
+        let e = parse("[schemas]\nassert_format = \"yes\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected a list of schema files"), "{e}");
+        let e = parse("[schemas]\nassert_format = [\"x.json\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`assert_format` in `[schemas]` has the wrong type"),
+            "{e}"
+        );
+        let e = parse("[schemas]\nsource = true\n").unwrap_err().to_string();
+        assert!(e.contains("a list of schema files"), "{e}");
+        let e = parse("[schemas.refs]\n\"https://x.example/\" = \"no/such/folder\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("in `[schemas.refs]`"), "{e}");
+    }
+
     fn where_(e: Error) -> (usize, usize, String) {
         match e {
             Error::Config {
