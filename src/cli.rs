@@ -81,6 +81,13 @@ struct ConvertArgs {
     /// Convert records that fail their schema (diagnostics are still shown).
     #[arg(long)]
     allow_errors: bool,
+    /// With --schema: read the schemas under URI prefix URI from PATH (a file, or a folder
+    /// for the URIs under it); repeatable. Nothing is ever fetched from the network.
+    #[arg(long = "ref", value_name = "URI=PATH", requires = "schema")]
+    refs: Vec<String>,
+    /// With --schema: assert `format` in every draft (2019-09 and 2020-12 only annotate it).
+    #[arg(long, requires = "schema")]
+    assert_format: bool,
     /// The configuration whose `[limits]` apply (default: `factkit.toml` in the input's
     /// folder, or in the current directory for standard input, if any).
     #[arg(long, value_name = "FILE")]
@@ -138,6 +145,13 @@ struct CheckArgs {
     /// Generic mode: validate every instance against this JSON Schema alone (no kinds, no rules).
     #[arg(long, value_name = "FILE")]
     schema: Option<PathBuf>,
+    /// With --schema: read the schemas under URI prefix URI from PATH (a file, or a folder
+    /// for the URIs under it); repeatable. Nothing is ever fetched from the network.
+    #[arg(long = "ref", value_name = "URI=PATH", requires = "schema")]
+    refs: Vec<String>,
+    /// With --schema: assert `format` in every draft (2019-09 and 2020-12 only annotate it).
+    #[arg(long, requires = "schema")]
+    assert_format: bool,
     /// Write the report to this file (atomically) instead of standard output; the summary
     /// line still goes to standard error.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -410,8 +424,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 out(&rule_table(&rules::generic_catalog()))?;
                 return Ok(ExitCode::SUCCESS);
             }
+            let options = schema_options(&args.refs, args.assert_format)?;
+            let schema = factkit::schema::user::SchemaFile::load(schema, &options)?;
             (
-                factkit::generic::check_with(schema, &args.paths, args.follow_links)?,
+                factkit::generic::check_against(&schema, &args.paths, args.follow_links)?,
                 rules::generic_catalog(),
             )
         }
@@ -528,9 +544,12 @@ fn append(path: &Path, text: &str) -> Result<(), Error> {
 fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
     use factkit::convert::{self, format_name};
     let schema = match &args.schema {
-        Some(path) => Some(std::sync::Arc::new(
-            factkit::schema::user::SchemaFile::read(path)?,
-        )),
+        Some(path) => {
+            let options = schema_options(&args.refs, args.assert_format)?;
+            Some(std::sync::Arc::new(
+                factkit::schema::user::SchemaFile::load(path, &options)?,
+            ))
+        }
         None => None,
     };
     let config = match &args.config {
@@ -678,6 +697,25 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
 
 /// The settings of a run: `--config FILE`, else `factkit.toml` at the dataset root, with
 /// `--as-of` over the file's `as_of`.
+/// How the schema of `--schema` is loaded: the `--ref` mappings (relative paths from the
+/// current directory) and `--assert-format`. factkit.toml's `[schemas.refs]` and
+/// `assert_format` are for the extra schemas it lists, as `--schema` ignores factkit.toml.
+fn schema_options(
+    refs: &[String],
+    assert_format: bool,
+) -> Result<factkit::schema::user::Options, Error> {
+    let mut options = factkit::schema::user::Options {
+        assert_format,
+        ..Default::default()
+    };
+    for text in refs {
+        let mapping = factkit::schema::file::Mapping::parse(text, Path::new("."))
+            .map_err(|e| Error::Usage(format!("invalid value for `--ref`: {e}")))?;
+        options.refs.push(mapping);
+    }
+    Ok(options)
+}
+
 fn settings(
     config: Option<&Path>,
     paths: &[PathBuf],

@@ -18,6 +18,10 @@
 //!
 //! [schemas]                             # extra schemas per kind, relative to this file
 //! source = ["schemas/source-house.json"]
+//! assert_format = true                  # assert `format` in every draft; default: as the draft says
+//!
+//! [schemas.refs]                        # URI prefixes read from local files (no network)
+//! "https://desk.example/schemas/" = "schemas/"
 //!
 //! [jsonld]
 //! base_url = "https://desk.example.org/facts/"
@@ -149,7 +153,7 @@ impl Config {
                 message,
             }
         };
-        let raw: Raw = toml::from_str(text).map_err(|e| {
+        let mut raw: Raw = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().to_owned();
             let advice = if message.starts_with("unknown field") {
@@ -233,9 +237,16 @@ impl Config {
             }
         }
         let base = path.parent().unwrap_or(Path::new(""));
+        let (refs, assert_format) = schema_settings(&mut raw.schemas, base, &fail)?;
         for (kind_name, files) in raw.schemas {
             let span = kind_name.span();
             let kind_name = kind_name.into_inner();
+            let RawSchemas::Files(files) = files else {
+                return Err(fail(
+                    span,
+                    format!("`{kind_name}` in `[schemas]` is a kind, whose value is a list of schema files: write e.g. `{kind_name} = [\"schemas/{kind_name}-house.json\"]`"),
+                ));
+            };
             let kind = Kind::parse(&kind_name).ok_or_else(|| {
                 let kinds = Kind::ALL.map(Kind::as_str).join(", ");
                 fail(
@@ -249,21 +260,22 @@ impl Config {
             for file in files {
                 let span = file.span();
                 let schema_path = base.join(file.get_ref());
-                let validator = crate::schema::file::compile_within(
-                    &schema_path,
-                    crate::schema::with_formats(jsonschema::options()),
-                    &config.limits,
-                )
-                .map_err(|e| {
-                    fail(
-                        span.clone(),
-                        format!("the extra schema for `{kind}` cannot be used: {e}"),
-                    )
-                })?;
+                let options = crate::schema::user::Options {
+                    refs: refs.clone(),
+                    assert_format,
+                    limits: config.limits.clone(),
+                };
+                let schema = crate::schema::user::SchemaFile::load(&schema_path, &options)
+                    .map_err(|e| {
+                        fail(
+                            span.clone(),
+                            format!("the extra schema for `{kind}` cannot be used: {e}"),
+                        )
+                    })?;
                 config.schemas.push(ExtraSchema {
                     kind,
                     path: schema_path,
-                    validator: Arc::new(validator),
+                    schema: Arc::new(schema),
                 });
             }
         }
@@ -468,6 +480,44 @@ pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
+/// Takes `refs` and `assert_format` out of `[schemas]`, leaving the kinds: the mappings
+/// (paths relative to the folder `base` of factkit.toml) and the flag.
+fn schema_settings(
+    schemas: &mut BTreeMap<Spanned<String>, RawSchemas>,
+    base: &Path,
+    fail: &dyn Fn(Range<usize>, String) -> Error,
+) -> Result<(Vec<crate::schema::file::Mapping>, bool), Error> {
+    let mut refs = Vec::new();
+    let mut assert_format = false;
+    let keys: Vec<Spanned<String>> = schemas
+        .keys()
+        .filter(|k| matches!(k.get_ref().as_str(), "refs" | "assert_format"))
+        .cloned()
+        .collect();
+    for key in keys {
+        let span = key.span();
+        match (key.get_ref().as_str(), schemas.remove(&key)) {
+            ("refs", Some(RawSchemas::Refs(table))) => {
+                for (prefix, path) in table {
+                    let span = path.span();
+                    let mapping =
+                        crate::schema::file::Mapping::new(&prefix, &base.join(path.get_ref()))
+                            .map_err(|e| fail(span, format!("in `[schemas.refs]`: {e}")))?;
+                    refs.push(mapping);
+                }
+            }
+            ("assert_format", Some(RawSchemas::Flag(flag))) => assert_format = flag,
+            (name, _) => {
+                return Err(fail(
+                    span,
+                    format!("`{name}` in `[schemas]` has the wrong type: write `assert_format = true` or a `[schemas.refs]` table of `\"URI\" = \"PATH\"`"),
+                ))
+            }
+        }
+    }
+    Ok((refs, assert_format))
+}
+
 /// An extra JSON Schema for one kind, from `[schemas]`.
 #[derive(Clone)]
 pub struct ExtraSchema {
@@ -475,7 +525,7 @@ pub struct ExtraSchema {
     pub kind: Kind,
     /// The schema file.
     pub path: PathBuf,
-    validator: Arc<jsonschema::Validator>,
+    schema: Arc<crate::schema::user::SchemaFile>,
 }
 
 impl std::fmt::Debug for ExtraSchema {
@@ -490,17 +540,7 @@ impl std::fmt::Debug for ExtraSchema {
 impl ExtraSchema {
     /// The `schema` findings of the record at `entry`, whose value is `value`.
     pub fn validate(&self, value: &serde_json::Value, entry: usize) -> Vec<Diagnostic> {
-        let mut violations: Vec<_> = self
-            .validator
-            .iter_errors(value)
-            .map(|e| crate::schema::file::violation(&e))
-            .collect();
-        violations.sort_by(|a, b| {
-            a.pointer
-                .cmp(&b.pointer)
-                .then_with(|| a.message.cmp(&b.message))
-        });
-        violations.dedup();
+        let violations = self.schema.validate(value);
         let source = format!(
             "required by `{}`, an extra schema for {} records in `[schemas]` of the configuration",
             self.path.display(),
@@ -508,18 +548,7 @@ impl ExtraSchema {
         );
         violations
             .into_iter()
-            .map(|v| {
-                let mut d = Diagnostic::new("schema", Severity::Error, v.message)
-                    .at(entry, v.pointer)
-                    .help(source.clone());
-                if let Some(e) = v.expected {
-                    d = d.expected(e);
-                }
-                if let Some(f) = v.found {
-                    d = d.found(f);
-                }
-                d
-            })
+            .map(|v| v.into_diagnostic(entry).help(source.clone()))
             .collect()
     }
 }
@@ -532,11 +561,54 @@ struct Raw {
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
-    schemas: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    schemas: BTreeMap<Spanned<String>, RawSchemas>,
     jsonld: Option<RawJsonLd>,
     #[serde(default, rename = "rule")]
     custom: Vec<RawRule>,
     limits: Option<crate::limits::RawLimits>,
+}
+
+/// A value of `[schemas]`: a kind's extra schema files, the `refs` table or `assert_format`.
+enum RawSchemas {
+    Files(Vec<Spanned<String>>),
+    Refs(BTreeMap<String, Spanned<String>>),
+    Flag(bool),
+}
+
+impl<'de> Deserialize<'de> for RawSchemas {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawSchemas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of schema files, a table of `refs` or a boolean")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<RawSchemas, E> {
+                Ok(RawSchemas::Flag(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawSchemas, A::Error> {
+                let mut files = Vec::new();
+                while let Some(file) = seq.next_element()? {
+                    files.push(file);
+                }
+                Ok(RawSchemas::Files(files))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawSchemas, A::Error> {
+                let mut refs = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry()? {
+                    refs.insert(k, v);
+                }
+                Ok(RawSchemas::Refs(refs))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 #[derive(Deserialize)]
@@ -569,6 +641,29 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, Error> {
         Config::parse(text, Path::new("factkit.toml"))
+    }
+
+    /// `[schemas]` holds kinds, `assert_format` and `refs`; each of the wrong type is refused.
+    #[test]
+    fn schema_settings_have_their_types() {
+        parse("[schemas]\nassert_format = true\n").unwrap();
+        let e = parse("[schemas]\nassert_format = \"yes\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected a list of schema files"), "{e}");
+        let e = parse("[schemas]\nassert_format = [\"x.json\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`assert_format` in `[schemas]` has the wrong type"),
+            "{e}"
+        );
+        let e = parse("[schemas]\nsource = true\n").unwrap_err().to_string();
+        assert!(e.contains("a list of schema files"), "{e}");
+        let e = parse("[schemas.refs]\n\"https://x.example/\" = \"no/such/folder\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("in `[schemas.refs]`"), "{e}");
     }
 
     fn where_(e: Error) -> (usize, usize, String) {

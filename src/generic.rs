@@ -11,24 +11,20 @@
 //! regrouped: a `.json` file is *one* instance (an array is not split into records), while
 //! each line of a `.jsonl` file stays an instance of its own. A further format of the loader
 //! must say here which of the two it is (the match below is exhaustive on purpose): a YAML
-//! file is one instance, a CSV row is one. Schema `$ref`s are resolved by
-//! [`schema::file`](crate::schema::file): sibling files under the schema's folder only, and
-//! never the network.
+//! file is one instance, a CSV row is one. The schema is read by the one user-schema loader,
+//! [`schema::user`](crate::schema::user): `$ref`s resolve offline (files under the schema's
+//! folder, `$id`s of its sibling files, and the mappings of `--ref`), never from the network.
 //!
 //! Nothing here prints; the CLI renders the [`Report`].
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::check::{finish, Report};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::format::{json, yaml};
 use crate::load::{self, Anchor, Entry, Format, TypingFor};
-use crate::schema::file;
-use crate::typing::Typing;
+use crate::schema::user::{self, SchemaFile};
 
 /// Validates every instance under `paths` (the current directory when empty) against the
 /// schema at `schema`.
@@ -39,14 +35,19 @@ pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
 /// Like [`check`]; `follow_links` reads files that symbolic links inside a folder lead to
 /// outside it (`--follow-links`, see [`load::Options::follow_links`]).
 pub fn check_with(schema: &Path, paths: &[PathBuf], follow_links: bool) -> Result<Report, Error> {
-    let validator = file::compile(schema, jsonschema::options())?;
-    // YAML scalars and CSV cells are typed by the schema itself (a `$ref` to a sibling file
-    // leaves the value it names untyped: strings stay strings).
-    let name = schema.display().to_string();
-    let typing = Arc::new(Typing::new(
-        HashMap::from([(name.clone(), file::read(schema)?)]),
-        name,
-    ));
+    let schema = SchemaFile::load(schema, &user::Options::default())?;
+    check_against(&schema, paths, follow_links)
+}
+
+/// Validates every instance under `paths` against a schema already loaded (with the
+/// mappings and format assertion of its [`user::Options`]).
+pub fn check_against(
+    schema: &SchemaFile,
+    paths: &[PathBuf],
+    follow_links: bool,
+) -> Result<Report, Error> {
+    // YAML scalars and CSV cells are typed by the schema itself and the files it refers to.
+    let typing = schema.typing();
     let options = load::Options {
         kind: None,
         typing: Some(typing.clone()),
@@ -107,26 +108,12 @@ pub fn check_with(schema: &Path, paths: &[PathBuf], follow_links: bool) -> Resul
         // Instances are not records: no kind, and an `id` field names nothing.
         entry.kind = None;
         entry.id = None;
-        let mut violations: Vec<_> = validator
-            .iter_errors(&entry.value)
-            .map(|e| file::violation(&e))
-            .collect();
-        violations.sort_by(|a, b| {
-            a.pointer
-                .cmp(&b.pointer)
-                .then_with(|| a.message.cmp(&b.message))
-        });
-        violations.dedup();
-        findings.extend(violations.into_iter().map(|v| {
-            let mut d = Diagnostic::new("schema", Severity::Error, v.message).at(i, v.pointer);
-            if let Some(e) = v.expected {
-                d = d.expected(e);
-            }
-            if let Some(f) = v.found {
-                d = d.found(f);
-            }
-            d
-        }));
+        findings.extend(
+            schema
+                .validate(&entry.value)
+                .into_iter()
+                .map(|v| v.into_diagnostic(i)),
+        );
     }
     Ok(finish(dataset, findings, &Config::default()))
 }

@@ -12,10 +12,12 @@
 
 pub mod file;
 pub mod user;
+pub mod validator;
 
-use jsonschema::error::ValidationErrorKind;
-use jsonschema::{Draft, Validator};
+use jsonschema::Draft;
 use serde_json::Value;
+
+pub use validator::{violation, Checker, Voice};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
@@ -48,19 +50,19 @@ pub fn bundled_text(kind: Option<Kind>) -> &'static str {
         .map_or("", |(_, text)| text)
 }
 
-/// The custom format checks factkit registers with every validator.
+/// The custom format checks factkit registers with every validator: `factkit-date` and
+/// `factkit-period`. Whether formats are asserted is the caller's choice.
 pub fn with_formats<'i>(
     options: jsonschema::ValidationOptions<'i>,
 ) -> jsonschema::ValidationOptions<'i> {
     options
         .with_format("factkit-date", |s: &str| PartialDate::parse(s).is_ok())
         .with_format("factkit-period", |s: &str| Period::parse(s).is_ok())
-        .should_validate_formats(true)
 }
 
 /// The compiled bundled schemas, one validator per kind.
 pub struct Schemas {
-    validators: Vec<(Kind, Validator)>,
+    validators: Vec<(Kind, Checker)>,
 }
 
 /// One schema violation inside a record.
@@ -122,18 +124,19 @@ impl Schemas {
         for kind in Kind::ALL {
             let schema = parse_bundled(kind.as_str(), bundled_text(Some(kind)))?;
             let validator = with_formats(jsonschema::options().with_draft(Draft::Draft202012))
+                .should_validate_formats(true)
                 .with_registry(&registry)
                 .build(&schema)
                 .map_err(|e| Error::Schema {
                     name: format!("{kind}.json"),
                     message: e.to_string(),
                 })?;
-            validators.push((kind, validator));
+            validators.push((kind, Checker::new(validator, Voice::Bundled(kind))));
         }
         Ok(Schemas { validators })
     }
 
-    fn validator(&self, kind: Kind) -> Option<&Validator> {
+    fn validator(&self, kind: Kind) -> Option<&Checker> {
         self.validators
             .iter()
             .find(|(k, _)| *k == kind)
@@ -188,26 +191,7 @@ impl Schemas {
         let Some(validator) = self.validator(kind) else {
             return (Some(kind), Vec::new());
         };
-        if validator.is_valid(value) {
-            return (Some(kind), Vec::new());
-        }
-        let mut violations: Vec<Violation> = validator
-            .iter_errors(value)
-            .map(|e| violation(kind, &e))
-            .collect();
-        // A malformed date fails both its `pattern` and its `format`; the format says more.
-        let formats: Vec<String> = violations
-            .iter()
-            .filter(|v| v.keyword == "format")
-            .map(|v| v.pointer.clone())
-            .collect();
-        violations.retain(|v| !(v.keyword == "pattern" && formats.contains(&v.pointer)));
-        violations.sort_by(|a, b| {
-            a.pointer
-                .cmp(&b.pointer)
-                .then_with(|| a.message.cmp(&b.message))
-        });
-        violations.dedup();
+        let violations = validator.violations(value);
         (Some(kind), violations)
     }
 }
@@ -288,200 +272,6 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// A readable violation from a jsonschema error.
-pub fn violation(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violation {
-    let pointer = error.instance_path().as_str().to_owned();
-    let instance = error.instance();
-    let keyword = error.kind().keyword().to_owned();
-    let found = Some(brief(instance));
-    let field = pointer.rsplit('/').next().unwrap_or("").to_owned();
-    let field = field.as_str();
-    let (pointer, message, expected, found) = match error.kind() {
-        ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or("");
-            (
-                pointer,
-                format!("missing required field `{name}`"),
-                Some(format!("a `{name}` field")),
-                None,
-            )
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            let first = unexpected.first().cloned().unwrap_or_default();
-            let pointer = format!("{pointer}/{}", first.replace('~', "~0").replace('/', "~1"));
-            let names = names(unexpected);
-            let what = if pointer.matches('/').count() == 1 {
-                a_kind(kind)
-            } else {
-                "this object".into()
-            };
-            (
-                pointer,
-                format!("unknown field {names}: {what} does not have it"),
-                Some(format!("the fields listed by `factkit schema {kind}`")),
-                None,
-            )
-        }
-        ValidationErrorKind::Enum { options } => {
-            let list = options.as_array().map(Vec::as_slice).unwrap_or_default();
-            let expected = if field == "currency" || field == "base" || field == "quote" {
-                "an ISO 4217 currency code such as `USD`, `EUR`, `KZT`".to_owned()
-            } else if field == "country" {
-                "an ISO 3166-1 alpha-2 country code such as `KZ`".to_owned()
-            } else if list.len() <= 12 {
-                format!(
-                    "one of {}",
-                    list.iter().map(brief).collect::<Vec<_>>().join(", ")
-                )
-            } else {
-                format!(
-                    "one of {} values listed in `factkit schema {kind}`",
-                    list.len()
-                )
-            };
-            (
-                pointer,
-                format!("{} is not {expected}", brief(instance)),
-                Some(expected),
-                found,
-            )
-        }
-        ValidationErrorKind::Format { format } => {
-            let text = instance.as_str().unwrap_or("");
-            let why = match format.as_str() {
-                "factkit-date" => PartialDate::parse(text).err().map(|e| e.to_string()),
-                "factkit-period" => Period::parse(text).err().map(|e| e.to_string()),
-                _ => None,
-            };
-            let expected = match format.as_str() {
-                "factkit-date" => {
-                    "a date `YYYY`, `YYYY-MM` or `YYYY-MM-DD` that exists in the calendar"
-                        .to_owned()
-                }
-                "factkit-period" => {
-                    "a date, or a range `start/end` with start before end".to_owned()
-                }
-                other => format!("a valid `{other}`"),
-            };
-            let message =
-                why.unwrap_or_else(|| format!("{} is not a valid `{format}`", brief(instance)));
-            (pointer, message, Some(expected), found)
-        }
-        ValidationErrorKind::OneOfNotValid { .. }
-        | ValidationErrorKind::OneOfMultipleValid { .. } => {
-            let choice = one_of_choice(kind, &pointer);
-            let multiple = matches!(error.kind(), ValidationErrorKind::OneOfMultipleValid { .. });
-            let holder = if pointer.is_empty() {
-                a_kind(kind)
-            } else {
-                "a quantity".to_owned()
-            };
-            let message = match (&choice, multiple) {
-                (Some((a, b)), true) => {
-                    format!("both `{a}` and `{b}` are given: {holder} has exactly one of them")
-                }
-                (Some((a, b)), false) => {
-                    format!("missing `{a}` or `{b}`: exactly one of them is required")
-                }
-                (None, _) => error.to_string(),
-            };
-            let expected = choice.map(|(a, b)| format!("exactly one of `{a}` or `{b}`"));
-            (pointer, message, expected, None)
-        }
-        ValidationErrorKind::Pattern { pattern } => {
-            let value = brief(instance);
-            let (message, expected) = if pattern == ID_PATTERN {
-                (
-                    format!("{value} is not a valid id"),
-                    "lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit"
-                        .to_owned(),
-                )
-            } else if pattern == DECIMAL_PATTERN {
-                (
-                    format!("{value} is not a decimal number"),
-                    "digits with an optional `-` and `.` decimal point, no thousands separators: `26.2`, `224000`".to_owned(),
-                )
-            } else if pattern == ARCHIVE_PATTERN {
-                (
-                    format!("{value} is an absolute path: an `archive` is named relative to the dataset root"),
-                    "a path relative to the dataset root, with `/` between folders, such as `archives/article.txt`".to_owned(),
-                )
-            } else if field == "rate" {
-                (
-                    format!("{value} is not a positive rate"),
-                    "a decimal above zero, such as `470.5`".to_owned(),
-                )
-            } else {
-                (
-                    format!("{value} does not match the pattern `{pattern}`"),
-                    format!("a value matching `{pattern}`"),
-                )
-            };
-            (pointer, message, Some(expected), found)
-        }
-        ValidationErrorKind::MinLength { limit: 1 } => (
-            pointer,
-            format!("`{field}` is empty"),
-            Some("a non-empty string".into()),
-            found,
-        ),
-        _ => {
-            let mut message = error.to_string();
-            if message.len() > 200 {
-                message = format!(
-                    "{} fails the `{keyword}` constraint of the {kind} schema",
-                    brief(instance)
-                );
-            }
-            (
-                pointer,
-                message,
-                Some(format!(
-                    "see the `{keyword}` constraint in `factkit schema {kind}`"
-                )),
-                found,
-            )
-        }
-    };
-    Violation {
-        pointer,
-        keyword,
-        message,
-        expected,
-        found,
-    }
-}
-
-const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
-const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
-/// The pattern of a source's `archive` in `schemas/source.json`: no leading `/` or `\`, no
-/// drive letter.
-const ARCHIVE_PATTERN: &str = r"^([^/\\A-Za-z]|[A-Za-z]([^:]|$))";
-
-/// "a statistic", "an entity", "an exchange rate".
-fn a_kind(kind: Kind) -> String {
-    let noun = kind.as_str().replace('_', " ");
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {noun}")
-}
-
-/// The two fields an "exactly one of" constraint at `pointer` chooses between.
-fn one_of_choice(kind: Kind, pointer: &str) -> Option<(&'static str, &'static str)> {
-    match (kind, pointer) {
-        (Kind::Statement, "") => Some(("quote", "paraphrase")),
-        (Kind::ExchangeRate, "") => Some(("on", "period")),
-        (_, p) if p.ends_with("/value") || p.contains("/equivalents/") => {
-            Some(("currency", "unit"))
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,6 +301,39 @@ mod tests {
         assert_eq!(v[0].message, "missing required field `name`");
         let (_, v) = schemas.validate(&json!({"kind": "thing", "id": "x"}));
         assert_eq!(v[0].pointer, "/kind");
+    }
+
+    /// Issue 16: every URL field of the bundled schemas takes http(s) links only.
+    #[test]
+    fn links_are_http_or_https() {
+        let schemas = Schemas::bundled().unwrap();
+        let source = |url: &str| json!({"kind": "source", "id": "s", "title": "T", "url": url});
+        for url in ["https://example.org/a", "HTTP://example.org/"] {
+            let (_, v) = schemas.validate(&source(url));
+            assert!(v.is_empty(), "{url}: {v:?}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+        ] {
+            let (_, v) = schemas.validate(&source(url));
+            assert_eq!(v.len(), 1, "{url}: {v:?}");
+            assert_eq!(v[0].pointer, "/url");
+            assert!(v[0].message.ends_with("is not an http(s) link"), "{v:?}");
+            assert!(v[0].expected.as_deref().unwrap().contains("`https://`"));
+        }
+        let (_, v) = schemas.validate(&json!({"kind": "entity", "id": "e", "type": "person",
+            "name": "N", "same_as": ["https://www.wikidata.org/wiki/Q1", "javascript:void(0)"]}));
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].pointer, "/same_as/1");
+        let (_, v) = schemas.validate(&json!({"kind": "review", "id": "r", "statement": "s",
+            "rating": "false", "reviewed": "2025", "url": "data:,x"}));
+        assert!(
+            v.iter()
+                .any(|v| v.pointer == "/url" && v.message.contains("http(s) link")),
+            "{v:?}"
+        );
     }
 
     /// A record with a hundred thousand unknown fields gets one message of ten names.

@@ -1,13 +1,20 @@
-//! A user's JSON Schema file for `convert --schema FILE`: read with its local `$ref`s,
-//! compiled offline, and used both to type YAML and CSV input and to validate records.
+//! The one loader of user schemas: `check --schema FILE`, the extra schemas of `[schemas]`
+//! in factkit.toml and `convert --schema FILE` all read a schema here, so they accept the same
+//! files and fail with the same errors.
 //!
-//! The schema file is JSON (or YAML, by its extension). Every `$ref` to another file is
-//! resolved relative to the file that makes it and must stay inside the schema's folder;
-//! those files are read and registered up front, so the validator never retrieves anything.
-//! A `$ref` to a URL is refused with an error that says what to do, unless one of the files
-//! read declares that URL as its `$id`: factkit never uses the network. The draft is taken
-//! from `$schema` (2020-12 when absent), and formats are validated, factkit's own
-//! `factkit-date` and `factkit-period` included.
+//! A schema file is JSON, or YAML when its name ends in `.yaml`/`.yml`, held to the regular
+//! file check and `max_file_size` ([`super::file`]). It is compiled for the draft its
+//! `$schema` names (draft 4, 6, 7, 2019-09 or 2020-12; 2020-12 when it names none), with its
+//! own `file://` URI as base, so a relative `$ref` names a file beside it, and with the
+//! retriever of [`super::file::Files`], which answers every other reference offline: from
+//! the schema's folder, from the mappings given (`--ref URI=PATH`, `[schemas.refs]`), from a
+//! file under the folder whose `$id` is the URI, or from the file beside the schema that an
+//! absolute `$id` makes a relative reference name. Nothing is ever fetched.
+//!
+//! Formats are asserted as the draft says (draft 4, 6 and 7 assert them, 2019-09 and 2020-12
+//! only annotate) unless [`Options::assert_format`] asks for them in every draft; factkit's
+//! own `factkit-date` and `factkit-period` are known formats. Errors are worded by the
+//! [`Voice::User`] of [`super::validator`].
 //!
 //! Nothing here prints; problems with the schema are [`Error::Schema`] (exit 2).
 
@@ -15,18 +22,29 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use jsonschema::Validator;
 use serde_json::Value;
 
-use super::{brief, with_formats, Violation};
+use super::file::{self, Mapping};
+use super::{with_formats, Checker, Violation, Voice};
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::typing::Typing;
 
+/// How a user schema is read and compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// URI prefixes mapped to local files or folders (`--ref`, `[schemas.refs]`).
+    pub refs: Vec<Mapping>,
+    /// Assert `format` in every draft (`--assert-format`, `[schemas] assert_format`).
+    pub assert_format: bool,
+    /// The ceilings; `max_file_size` applies to every schema file read.
+    pub limits: Limits,
+}
+
 /// A compiled user schema.
 pub struct SchemaFile {
     name: String,
-    validator: Validator,
+    checker: Checker,
     typing: Arc<Typing>,
 }
 
@@ -45,198 +63,66 @@ fn schema_error(name: &str, message: impl Into<String>) -> Error {
     }
 }
 
-fn read_document(path: &Path, shown: &Path, name: &str, limits: &Limits) -> Result<Value, Error> {
-    let text =
-        super::file::read_text(path, limits.max_file_size).map_err(|e| Error::reading(shown, e))?;
-    let yaml = matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    );
-    if yaml {
-        let mut records = crate::format::yaml::records(&text, &|_| None)
-            .map_err(|e| schema_error(name, format!("not valid YAML: {}", e.message)))?;
-        if records.len() != 1 {
-            return Err(schema_error(name, "a YAML schema file holds one document"));
-        }
-        Ok(records.remove(0).value)
-    } else {
-        serde_json::from_str(&text).map_err(|e| schema_error(name, format!("not valid JSON: {e}")))
-    }
-}
-
-/// Every `$ref` string in a schema document.
-fn references(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match (k.as_str(), v) {
-                    ("$ref" | "$dynamicRef", Value::String(r)) => out.push(r.clone()),
-                    // `enum` and `const` hold instances, not schemas.
-                    ("enum" | "const" | "examples" | "default", _) => {}
-                    _ => references(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
-        _ => {}
-    }
-}
-
-/// Whether a reference names a URI with a scheme (`https:`, `urn:`), not a relative path.
-fn has_scheme(reference: &str) -> bool {
-    let head = reference.split(['/', '?', '#']).next().unwrap_or("");
-    head.contains(':')
-}
-
-/// `dir/../x` resolved without leaving the root; `None` when it would leave it.
-fn join_inside(from: &str, location: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in location.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// A `file://` URI for an absolute path, percent-encoding what a URI cannot hold.
-fn file_uri(path: &Path) -> String {
-    let mut out = String::from("file://");
-    let text = path.to_string_lossy().replace('\\', "/");
-    if !text.starts_with('/') {
-        out.push('/');
-    }
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 impl SchemaFile {
-    /// Reads and compiles the schema at `path`, within the default ceilings.
+    /// Reads and compiles the schema at `path` with the default options.
     pub fn read(path: &Path) -> Result<SchemaFile, Error> {
-        Self::read_within(path, &Limits::default())
+        Self::load(path, &Options::default())
     }
 
-    /// Reads and compiles the schema at `path`; it and every file its `$ref`s name must be
-    /// regular files (checked before opening) of at most `limits.max_file_size` bytes.
+    /// Reads and compiles the schema at `path` within the default ceilings.
     pub fn read_within(path: &Path, limits: &Limits) -> Result<SchemaFile, Error> {
+        Self::load(
+            path,
+            &Options {
+                limits: limits.clone(),
+                ..Options::default()
+            },
+        )
+    }
+
+    /// Reads and compiles the schema at `path` with `options`; it and every file its `$ref`s
+    /// name must be regular files (checked before opening) of at most
+    /// `options.limits.max_file_size` bytes.
+    pub fn load(path: &Path, options: &Options) -> Result<SchemaFile, Error> {
         let name = path.display().to_string();
-        let absolute = std::fs::canonicalize(path).map_err(|e| Error::reading(path, e))?;
-        let dir = absolute
+        let value = file::read_document(path, options.limits.max_file_size)?;
+        let canonical = std::fs::canonicalize(path).map_err(|e| Error::reading(path, e))?;
+        let root = canonical
             .parent()
-            .map_or_else(PathBuf::new, Path::to_path_buf);
-        let root = absolute
+            .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+        let own_id = value
+            .get("$id")
+            .or_else(|| value.get("id"))
+            .and_then(Value::as_str);
+        let files = Arc::new(file::Files::new(
+            root,
+            own_id,
+            &options.refs,
+            options.limits.max_file_size,
+        ));
+        let mut builder = with_formats(jsonschema::options())
+            .with_base_uri(file::file_uri(&canonical))
+            .with_retriever(file::retriever(Arc::clone(&files)));
+        if options.assert_format {
+            builder = builder.should_validate_formats(true);
+        }
+        let validator = builder
+            .build(&value)
+            .map_err(|e| schema_error(&name, compile_message(&e, &value)))?;
+        let root_name = canonical
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut documents: HashMap<String, Value> = HashMap::new();
-        let mut queue = vec![root.clone()];
-        let mut absolute_refs = Vec::new();
-        while let Some(doc) = queue.pop() {
-            if documents.contains_key(&doc) {
-                continue;
-            }
-            // Read by its absolute path, named as the user would: the schema as given, a file
-            // it refers to beside it.
-            let shown = if doc == root {
-                path.to_path_buf()
-            } else {
-                path.parent().unwrap_or(Path::new("")).join(&doc)
-            };
-            let value = read_document(&dir.join(&doc), &shown, &name, limits)?;
-            let mut refs = Vec::new();
-            references(&value, &mut refs);
-            documents.insert(doc.clone(), value);
-            for reference in refs {
-                let location = reference.split('#').next().unwrap_or("");
-                if location.is_empty() {
-                    continue;
-                }
-                if has_scheme(location) {
-                    absolute_refs.push(location.to_owned());
-                    continue;
-                }
-                let target = join_inside(&doc, location).ok_or_else(|| {
-                    schema_error(
-                        &name,
-                        format!("`$ref` `{reference}` in `{doc}` points outside the schema's folder; factkit reads referenced schemas only from that folder and below"),
-                    )
-                })?;
-                if !dir.join(&target).is_file() {
-                    return Err(schema_error(
-                        &name,
-                        format!("`$ref` `{reference}` in `{doc}` names `{target}`, which is not a file in the schema's folder"),
-                    ));
-                }
-                queue.push(target);
-            }
-        }
-        let ids: Vec<String> = documents
-            .values()
-            .filter_map(|v| v.get("$id").and_then(Value::as_str))
-            .map(|id| id.split('#').next().unwrap_or("").to_owned())
-            .collect();
-        // A root `$id` makes relative references resolve against it: register the files
-        // under that base too.
-        let id_base = documents
-            .get(&root)
-            .and_then(|v| v.get("$id"))
-            .and_then(Value::as_str)
-            .and_then(|id| id.rsplit_once('/').map(|(base, _)| base.to_owned()));
-        for reference in absolute_refs {
-            let known = ids.contains(&reference)
-                || id_base.as_ref().is_some_and(|base| {
-                    reference
-                        .strip_prefix(base.as_str())
-                        .is_some_and(|rest| documents.contains_key(rest.trim_start_matches('/')))
-                });
-            if !known {
-                return Err(schema_error(
-                    &name,
-                    format!("`$ref` `{reference}` is remote, and factkit never fetches schemas: save it next to the schema and refer to it by file name"),
-                ));
-            }
-        }
-        let mut resources = Vec::new();
-        for (doc, value) in &documents {
-            let uri = file_uri(&dir.join(doc));
-            resources.push((uri, jsonschema::Resource::from_contents(value.clone())));
-            if let Some(id) = value.get("$id").and_then(Value::as_str) {
-                let id = id.split('#').next().unwrap_or("").to_owned();
-                if !id.is_empty() && has_scheme(&id) {
-                    resources.push((id, jsonschema::Resource::from_contents(value.clone())));
-                }
-            } else if let Some(base) = &id_base {
-                resources.push((
-                    format!("{base}/{doc}"),
-                    jsonschema::Resource::from_contents(value.clone()),
-                ));
-            }
-        }
-        let registry = jsonschema::Registry::new()
-            .extend(resources)
-            .and_then(|b| b.prepare())
-            .map_err(|e| schema_error(&name, e.to_string()))?;
-        let schema = documents.get(&root).cloned().unwrap_or(Value::Bool(true));
-        let validator = with_formats(jsonschema::options())
-            .with_base_uri(file_uri(&absolute))
-            .with_registry(&registry)
-            .build(&schema)
-            .map_err(|e| schema_error(&name, e.to_string()))?;
+        let mut documents: HashMap<String, Value> = files
+            .documents()
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_default();
+        documents.insert(root_name.clone(), value);
         Ok(SchemaFile {
             name,
-            validator,
-            typing: Arc::new(Typing::new(documents, root)),
+            checker: Checker::new(validator, Voice::User),
+            typing: Arc::new(Typing::new(documents, root_name)),
         })
     }
 
@@ -250,60 +136,37 @@ impl SchemaFile {
         Arc::clone(&self.typing)
     }
 
+    /// Whether `value` is valid.
+    pub fn is_valid(&self, value: &Value) -> bool {
+        self.checker.is_valid(value)
+    }
+
     /// The violations of `value`, sorted by place.
     pub fn validate(&self, value: &Value) -> Vec<Violation> {
-        if self.validator.is_valid(value) {
-            return Vec::new();
-        }
-        let mut out: Vec<Violation> = self
-            .validator
-            .iter_errors(value)
-            .map(|e| Violation {
-                pointer: e.instance_path().as_str().to_owned(),
-                keyword: e.kind().keyword().to_owned(),
-                message: message(&e),
-                expected: Some(format!(
-                    "see `{}` at `{}` in `{}`",
-                    e.kind().keyword(),
-                    e.schema_path().as_str(),
-                    self.name
-                )),
-                found: Some(brief(e.instance())),
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            a.pointer
-                .cmp(&b.pointer)
-                .then_with(|| a.message.cmp(&b.message))
-        });
-        out.dedup();
-        out
+        self.checker.violations(value)
     }
 }
 
-/// jsonschema's message for a violation, unless it would be long: unknown properties are
-/// listed up to ten, and any other message over 200 characters (one that quotes a long
-/// value) says which constraint the value fails instead.
-fn message(e: &jsonschema::ValidationError<'_>) -> String {
-    use jsonschema::error::ValidationErrorKind;
-    match e.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            format!("property {} is not allowed", super::names(unexpected))
-        }
-        _ => {
-            let message = e.to_string();
-            if message.chars().count() > 200 {
-                format!(
-                    "{} fails the `{}` constraint",
-                    brief(e.instance()),
-                    e.kind().keyword()
-                )
-            } else {
-                message
-            }
-        }
+/// jsonschema's error for a schema that cannot be compiled, in factkit's words.
+fn compile_message(e: &jsonschema::ValidationError<'_>, schema: &Value) -> String {
+    // The retriever's own message names the reference and says why it was refused;
+    // jsonschema's wrapping ("not present in a registry") adds only its words.
+    if let jsonschema::error::ValidationErrorKind::Referencing(
+        jsonschema::ReferencingError::Unretrievable { source, .. },
+    ) = e.kind()
+    {
+        return source.to_string();
     }
+    let message = e.to_string();
+    if message.starts_with("Unknown meta-schema") {
+        let named = schema
+            .get("$schema")
+            .map_or_else(String::new, |s| s.to_string());
+        return format!(
+            "`$schema` {named} is not a draft factkit knows: name draft 4, 6, 7, 2019-09 or 2020-12 (custom meta-schemas are not supported)"
+        );
+    }
+    message
 }
 
 #[cfg(test)]
@@ -345,7 +208,8 @@ mod tests {
         )
         .unwrap();
         let e = SchemaFile::read(&dir.path().join("remote.json")).unwrap_err();
-        assert!(e.to_string().contains("is remote"), "{e}");
+        assert!(e.to_string().contains("refused"), "{e}");
+        assert!(e.to_string().contains("--ref"), "{e}");
         std::fs::write(
             dir.path().join("sub/up.json"),
             r#"{"$ref": "../../x.json"}"#,
@@ -355,5 +219,103 @@ mod tests {
         assert!(e.to_string().contains("outside the schema's folder"), "{e}");
         std::fs::write(dir.path().join("bad.json"), r#"{"type": 5}"#).unwrap();
         assert!(SchemaFile::read(&dir.path().join("bad.json")).is_err());
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Issue 16: `contact.json` with an absolute `$id` refers to `defs.json` beside it by a
+    /// relative reference, which must resolve to the file beside it, offline; and a sibling
+    /// whose own `$id` is the URI referred to is used though its name differs.
+    #[test]
+    fn relative_refs_against_an_absolute_id_read_the_file_beside() {
+        let dir = tempfile::tempdir().unwrap();
+        let contact = write(
+            dir.path(),
+            "contact.json",
+            r#"{"$id": "https://desk.example/schemas/contact.json", "$ref": "defs.json#/$defs/x"}"#,
+        );
+        write(
+            dir.path(),
+            "defs.json",
+            r#"{"$defs": {"x": {"type": "object", "required": ["name"]}}}"#,
+        );
+        let schema = SchemaFile::read(&contact).unwrap();
+        assert!(schema.is_valid(&json!({"name": "n"})));
+        assert_eq!(schema.validate(&json!({})).len(), 1);
+
+        std::fs::create_dir(dir.path().join("common")).unwrap();
+        write(
+            dir.path(),
+            "common/phone-v2.json",
+            r#"{"$id": "urn:desk:phone", "type": "string", "pattern": "^[+0-9 ]+$"}"#,
+        );
+        let person = write(
+            dir.path(),
+            "person.yaml",
+            "$id: https://desk.example/schemas/person.yaml\nproperties:\n  phone:\n    $ref: urn:desk:phone\n",
+        );
+        let schema = SchemaFile::read(&person).unwrap();
+        assert!(schema.is_valid(&json!({"phone": "+7 727"})));
+        assert!(!schema.is_valid(&json!({"phone": "call me"})));
+        assert_eq!(
+            schema.typing().types_at(&tokens("/phone")),
+            Some(Types::STRING)
+        );
+    }
+
+    /// `--ref URI=PATH`: a prefix mapped to a folder, and a single URI mapped to a file.
+    #[test]
+    fn mapped_uris_are_read_from_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("vendor")).unwrap();
+        write(dir.path(), "vendor/n.json", r#"{"type": "number"}"#);
+        write(dir.path(), "vendor/s.json", r#"{"type": "string"}"#);
+        let root = write(
+            dir.path(),
+            "root.json",
+            r#"{"properties": {"n": {"$ref": "https://other.example/v/n.json"}, "s": {"$ref": "urn:s"}}}"#,
+        );
+        // Either reference may be the first one jsonschema asks for.
+        let e = SchemaFile::read(&root).unwrap_err().to_string();
+        assert!(
+            e.contains("--ref https://other.example/v/n.json=FILE")
+                || e.contains("--ref urn:s=FILE"),
+            "{e}"
+        );
+        let options = Options {
+            refs: vec![
+                Mapping::parse("https://other.example/v/=vendor", dir.path()).unwrap(),
+                Mapping::parse("urn:s=vendor/s.json", dir.path()).unwrap(),
+            ],
+            ..Options::default()
+        };
+        let schema = SchemaFile::load(&root, &options).unwrap();
+        assert!(schema.is_valid(&json!({"n": 1, "s": "x"})));
+        assert_eq!(schema.validate(&json!({"n": "1", "s": 2})).len(), 2);
+    }
+
+    /// `--assert-format`: 2020-12 only annotates formats unless asked.
+    #[test]
+    fn formats_are_asserted_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = write(
+            dir.path(),
+            "f.json",
+            r#"{"properties": {"d": {"format": "date"}, "e": {"format": "email"}}}"#,
+        );
+        let bad = json!({"d": "2025-13-45", "e": "not-an-email"});
+        assert!(SchemaFile::read(&root).unwrap().is_valid(&bad));
+        let options = Options {
+            assert_format: true,
+            ..Options::default()
+        };
+        let v = SchemaFile::load(&root, &options).unwrap().validate(&bad);
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].pointer, "/d");
+        assert_eq!(v[1].pointer, "/e");
     }
 }
