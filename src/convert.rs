@@ -13,7 +13,9 @@
 //! FILE` for every record, else the bundled schema of `--kind`, else the bundled schema
 //! named by each record's own `kind` (a record of no known kind is read by YAML 1.2 alone, or
 //! as strings for CSV). The rules for each format are in [`crate::format::yaml::read`] and
-//! [`crate::format::csv::read`].
+//! [`crate::format::csv::read`]. Without `--schema`, a CSV header must name an `id` column
+//! (and a `kind` column, unless `--kind`), as `check` requires of a dataset file: a file
+//! whose header row is missing is refused, not converted without its first record.
 //!
 //! The round trip through every pair of formats is exact for records that are valid for
 //! the schema that types them. A value of a type the schema does not allow there (an

@@ -100,7 +100,9 @@ impl Run<'_> {
             source,
         };
         let reader = input.open(collect).map_err(read_error)?;
-        let dataset = false;
+        // A CSV header is held to what `check` requires of it (an `id` column, and `kind`
+        // or `--kind`) unless `--schema` says what the columns are.
+        let dataset = self.options.schema.is_none();
         for chunk in load::stream::read(from, reader, self.name.clone(), &self.load, dataset) {
             match chunk {
                 Ok(chunk) => {
