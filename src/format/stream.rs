@@ -9,7 +9,7 @@
 //! finding inside the piece at the input's own line and column.
 //!
 //! The pieces are bytes, not values: decoding them (UTF-8, the format's parser, typing
-//! through a schema's [`Typing`](crate::typing::Typing)) and turning what is wrong into
+//! through a schema's [`crate::typing::Typing`]) and turning what is wrong into
 //! located diagnostics is the dataset layer's ([`crate::load::stream`]), because this module
 //! makes no diagnostic. Nor does it know a schema or a rule, or where its output goes.
 //!

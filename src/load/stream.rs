@@ -9,7 +9,7 @@
 //! a time: a JSON Lines or CSV input of any size is read in one record's memory.
 //!
 //! This module must not parse a format (the readers of [`crate::format`] and this layer's
-//! [`json`](super::json), [`yaml`](super::yaml) and [`csv`](super::csv) do), validate
+//! [`json`](super::json), [`yaml`](super::yaml) and [`csv`](mod@super::csv) do), validate
 //! against a schema, or read past a piece it was handed.
 
 use std::io::{self, BufRead};
