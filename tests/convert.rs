@@ -746,3 +746,60 @@ fn convert_refuses_an_input_over_max_file_size() {
     assert!(outcome.written);
     assert_eq!(outcome.records, 100);
 }
+
+// --- Issue 12: a CSV file without its header row ---
+
+/// A CSV file whose header row is missing was converted with its first record taken as the
+/// header: `entity,a,person,A` became the column names, one record came out instead of two,
+/// and the run exited 0. `convert` now holds the header to what `check` requires of a
+/// dataset file (an `id` column; a `kind` column unless `--kind`), with the same finding at
+/// the same place, and writes nothing. With `--schema` the columns are the schema's to
+/// judge, as for `check --schema`.
+#[test]
+fn convert_refuses_a_csv_file_without_its_header_row_as_check_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nohead.csv");
+    std::fs::write(&path, "entity,a,person,A\nentity,b,person,B\n").unwrap();
+    let (_, check_messages) = checked_records(&path);
+    assert_eq!(check_messages.len(), 1, "{check_messages:?}");
+    assert!(
+        check_messages[0].contains("no `id` column"),
+        "{check_messages:?}"
+    );
+    let kind = Options {
+        kind: Some(Kind::Entity),
+        ..Options::default()
+    };
+    for options in [Options::default(), kind] {
+        let previous = dir.path().join("out.jsonl");
+        std::fs::write(&previous, "previous\n").unwrap();
+        let outcome =
+            convert::convert(&path, Some(&previous), &options, &mut std::io::sink()).unwrap();
+        assert!(!outcome.written);
+        assert_eq!(outcome.errors, 1);
+        assert_eq!(outcome.records, 0);
+        let messages: Vec<&str> = outcome
+            .findings
+            .iter()
+            .map(|f| f.diagnostic.message.as_str())
+            .collect();
+        assert_eq!(messages, check_messages, "{:?}", options.kind);
+        let at = outcome.findings[0].diagnostic.location.clone().unwrap();
+        assert_eq!((at.line, at.column), (1, 1));
+        assert_eq!(std::fs::read_to_string(&previous).unwrap(), "previous\n");
+    }
+    // A header without `kind` needs `--kind`, as for `check`; with it the rows convert.
+    let people = dir.path().join("people.csv");
+    std::fs::write(&people, "id,type,name\na,person,A\nb,person,B\n").unwrap();
+    let (_, messages, written) = converted_records(&people, &Options::default());
+    assert!(!written);
+    assert_eq!(messages, checked_records(&people).1);
+    assert!(messages[0].contains("no `kind` column"), "{messages:?}");
+    let kind = Options {
+        kind: Some(Kind::Entity),
+        ..Options::default()
+    };
+    let (records, messages, written) = converted_records(&people, &kind);
+    assert!(written, "{messages:?}");
+    assert_eq!(records.len(), 2);
+}

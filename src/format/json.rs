@@ -7,6 +7,9 @@
 //! is to write an exponent with its sign (`14e12` becomes `14e+12`): the same number with
 //! every digit.
 //!
+//! **Streaming.** [`Lines`] splits a JSON Lines stream at each `\n`, one line's bytes at a
+//! time with where the line starts, so a file of any size is read in one record's memory.
+//!
 //! **Writing.** [`Writer`] writes records one at a time: JSON as one array pretty-printed
 //! with two spaces (exactly the layout of `serde_json::to_string_pretty` of the whole array,
 //! `[]` when there is none) and a final newline; JSON Lines as one compact record per line.
@@ -16,10 +19,12 @@
 //! output goes.
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
+
+use super::{Piece, Position};
 
 /// The key serde_json's `arbitrary_precision` uses to pass a number's text through a map.
 /// It is not public API; `tests::numbers_keep_their_text` fails if it ever changes.
@@ -100,6 +105,56 @@ pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
     let value = Strict.deserialize(&mut de)?;
     de.end()?;
     Ok(value)
+}
+
+/// The lines of a JSON Lines stream, each with its line break and where it starts (see
+/// [`super::read`]); blank lines included, so line numbers stay the file's.
+#[derive(Debug)]
+pub struct Lines<R> {
+    inner: R,
+    /// The next line's position: its 0-based number and byte offset.
+    line: usize,
+    offset: u64,
+    done: bool,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The lines of `inner`.
+    pub fn new(inner: R) -> Lines<R> {
+        Lines {
+            inner,
+            line: 0,
+            offset: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = io::Result<Piece>;
+
+    fn next(&mut self) -> Option<io::Result<Piece>> {
+        if self.done {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        match self.inner.read_until(b'\n', &mut bytes) {
+            Ok(0) => {
+                self.done = true;
+                None
+            }
+            Ok(n) => {
+                let at = Position::line(self.line, self.offset);
+                self.line += 1;
+                self.offset += n as u64;
+                Some(Ok(Piece { bytes, at }))
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
 }
 
 /// Writes records in JSON or JSON Lines, one at a time.

@@ -6,6 +6,10 @@
 //! - [`json`]: JSON and JSON Lines (the strict parser, and a writer of one record at a
 //!   time).
 //! - [`yaml`]: YAML ([`yaml::read`], [`yaml::write`]).
+//! - [`stream`]: any of them one record at a time: [`read`] splits an input into the bytes
+//!   of each record with where they start, [`Writer`] writes records in any format.
+//! - [`input`]: the input of a streamed read, held to `max_file_size` and kept for a second
+//!   pass (CSV output reads its input twice).
 //!
 //! A format turns bytes into JSON values and JSON values into bytes. It knows no schema and
 //! no rule: where a format cannot tell a number from a string by itself (YAML scalars, CSV
@@ -15,8 +19,12 @@
 //! where an output file goes ([`crate::atomic`] does).
 
 pub mod csv;
+pub mod input;
 pub mod json;
+pub mod stream;
 pub mod yaml;
+
+pub use stream::{read, Piece, Pieces, Position, Writer};
 
 use std::path::Path;
 
@@ -49,6 +57,16 @@ impl Format {
             "yaml" | "yml" => Some(Format::Yaml),
             "csv" => Some(Format::Csv),
             _ => None,
+        }
+    }
+
+    /// The name of the format, as `--from`/`--to` take it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::Yaml => "yaml",
+            Format::Csv => "csv",
         }
     }
 

@@ -15,9 +15,11 @@
 //! entries' anchors and located diagnostics, and must not parse a format itself. YAML and
 //! CSV cannot tell a number from a string by themselves, so their scalars and cells are
 //! typed by the schema of the record's kind (see [`crate::typing`] and [`Options`]).
+//! [`stream`] reads one input a record at a time through the same functions (`convert`).
 
 pub mod csv;
 pub mod json;
+pub mod stream;
 mod walk;
 pub mod yaml;
 

@@ -35,7 +35,7 @@
 //!   without an `id` column (a missing header row) are errors that name the row.
 //!
 //! **Positions.** The csv crate parses each row; a small scanner ([`split_rows`], and
-//! [`RowReader`] for a stream) finds the byte span of each row and cell, which the crate does
+//! [`RowReader`] for a stream, whose rows [`Rows`] hands on with where each starts) finds the byte span of each row and cell, which the crate does
 //! not report, so the dataset layer ([`crate::load::csv`]) can point a finding at the cell
 //! (and inside a JSON list cell, at the element).
 //!
@@ -48,7 +48,7 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use super::codec::restore;
-use crate::format::TypingFor;
+use crate::format::{Piece, Position, TypingFor};
 use crate::model::Kind;
 use crate::typing::{Types, Typing};
 
@@ -467,6 +467,65 @@ impl<R: std::io::BufRead> RowReader<R> {
 }
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// The rows of a CSV stream, one at a time, each with where it starts (see
+/// [`crate::format::read`]): the rows [`RowReader`] splits, blank ones included, so that row
+/// numbers and positions stay the file's. A row's [`Position`] counts the characters before
+/// it on its line (a row after a bare `\r` starts inside a line) and keeps that line's text
+/// to show, and columns on the first line are counted after its byte order marks.
+#[derive(Debug)]
+pub struct Rows<R> {
+    rows: RowReader<R>,
+    /// Where the next row starts.
+    next: Position,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> Rows<R> {
+    /// The rows of `inner`.
+    pub fn new(inner: R) -> Rows<R> {
+        Rows {
+            rows: RowReader::new(inner),
+            next: Position::start(),
+            done: false,
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for Rows<R> {
+    type Item = std::io::Result<Piece>;
+
+    fn next(&mut self) -> Option<std::io::Result<Piece>> {
+        if self.done {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        match self.rows.next_row(&mut bytes) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.done = true;
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+        // A row that is not UTF-8 ends the reading of the file (the caller reports it), so
+        // the lossy text only ever counts valid rows.
+        let text = String::from_utf8_lossy(&bytes);
+        let counted = if self.next.offset == 0 {
+            // One mark is taken off by decoding, one by the scanner (see `next_row`).
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            &text[row_start(text)..]
+        } else {
+            &text[..]
+        };
+        let after = self.next.after(counted, bytes.len());
+        let at = std::mem::replace(&mut self.next, after);
+        Some(Ok(Piece { bytes, at }))
+    }
+}
 
 /// Where the first row of a decoded text starts: after a byte order mark (see
 /// [`RowReader::next_row`]). Only for a file's first row: a later row starting with U+FEFF
