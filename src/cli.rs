@@ -156,6 +156,15 @@ struct CheckArgs {
     /// default such a link is a `read` error and is not read).
     #[arg(long)]
     follow_links: bool,
+    /// Files and folders found in a dataset folder that are not records and are never
+    /// read: a glob in `.gitignore` syntax, relative to the current directory (repeatable;
+    /// adds to factkit.toml's `exclude`).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Read files that `.gitignore`, `.ignore` and git's excludes leave out (by default
+    /// they are not read, in a git repository or not).
+    #[arg(long)]
+    no_ignore: bool,
 }
 
 const EXPORT_HELP: &str = "The dataset is checked first: with errors, the diagnostics go to \
@@ -199,6 +208,15 @@ struct ExportArgs {
     /// default such a link is a `read` error and is not read).
     #[arg(long)]
     follow_links: bool,
+    /// Files and folders found in a dataset folder that are not records and are never
+    /// read: a glob in `.gitignore` syntax, relative to the current directory (repeatable;
+    /// adds to factkit.toml's `exclude`).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Read files that `.gitignore`, `.ignore` and git's excludes leave out (by default
+    /// they are not read, in a git repository or not).
+    #[arg(long)]
+    no_ignore: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -397,7 +415,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::SUCCESS);
             }
             (
-                factkit::generic::check_with(schema, &args.paths, args.follow_links)?,
+                factkit::generic::check_selected(
+                    schema,
+                    &args.paths,
+                    args.follow_links,
+                    &selection(&args.exclude, args.no_ignore)?,
+                )?,
                 rules::generic_catalog(),
             )
         }
@@ -412,6 +435,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             let options = factkit::load::Options {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
                 follow_links: args.follow_links,
+                selection: selection(&args.exclude, args.no_ignore)?,
                 ..Default::default()
             };
             let progress = Progress::start("checking");
@@ -483,6 +507,17 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The files of dataset folders that are records: `--exclude` globs (relative to the
+/// working directory) and, unless `--no-ignore`, the ignore files.
+fn selection(exclude: &[String], no_ignore: bool) -> Result<factkit::load::Selection, Error> {
+    let mut selection = factkit::load::Selection::default();
+    selection.ignore_files = !no_ignore;
+    selection
+        .exclude(Path::new("."), exclude)
+        .map_err(|e| Error::Usage(format!("invalid value for `--exclude`: {e}")))?;
+    Ok(selection)
 }
 
 /// The `--list-rules` table: id, severity as configured, summary.
@@ -721,6 +756,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let progress = Progress::start("checking");
     let load = factkit::load::Options {
         follow_links: args.follow_links,
+        selection: selection(&args.exclude, args.no_ignore)?,
         ..Default::default()
     };
     let report = factkit::check::check_with(&args.paths, &config, &load);

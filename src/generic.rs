@@ -39,6 +39,17 @@ pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
 /// Like [`check`]; `follow_links` reads files that symbolic links inside a folder lead to
 /// outside it (`--follow-links`, see [`load::Options::follow_links`]).
 pub fn check_with(schema: &Path, paths: &[PathBuf], follow_links: bool) -> Result<Report, Error> {
+    check_selected(schema, paths, follow_links, &load::Selection::default())
+}
+
+/// Like [`check_with`], reading from folders only the files `selection` admits
+/// (`--exclude`, `--no-ignore`; see [`load::Options::selection`]).
+pub fn check_selected(
+    schema: &Path,
+    paths: &[PathBuf],
+    follow_links: bool,
+    selection: &load::Selection,
+) -> Result<Report, Error> {
     let validator = file::compile(schema, jsonschema::options())?;
     // YAML scalars and CSV cells are typed by the schema itself (a `$ref` to a sibling file
     // leaves the value it names untyped: strings stay strings).
@@ -51,6 +62,7 @@ pub fn check_with(schema: &Path, paths: &[PathBuf], follow_links: bool) -> Resul
         kind: None,
         typing: Some(typing.clone()),
         follow_links,
+        selection: selection.clone(),
         ..load::Options::default()
     };
     let (mut dataset, mut findings) = load::load_with(paths, &options)?;
