@@ -149,7 +149,8 @@ struct CheckArgs {
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
     /// Print at most N findings, then a count of the rest (default: factkit.toml's
-    /// `[limits] max_diagnostics`, else 1000; 0 prints all). The summary and exit code count all.
+    /// `[limits] max_diagnostics`, else 1000; 0 prints all). Human format only: json, github,
+    /// sarif and junit hold every finding. The summary and exit code count all.
     #[arg(long, value_name = "N")]
     max_diagnostics: Option<usize>,
     /// Read files that symbolic links inside a dataset folder lead to outside it (by
@@ -449,7 +450,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     if let Some(n) = args.max_diagnostics {
         limits.max_diagnostics = n;
     }
-    let (shown, mut not_shown) = limits.shown(report.diagnostics.len());
+    // The ceiling is for people: the machine formats are complete (SARIF says inside itself
+    // what GitHub would drop).
+    let (shown, mut not_shown) = match args.format {
+        Format::Human => limits.shown(report.diagnostics.len()),
+        _ => (report.diagnostics.len(), None),
+    };
     let diagnostics = &report.diagnostics[..shown];
     let (text, summary_in_text) = match args.format {
         Format::Human => {

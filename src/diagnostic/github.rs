@@ -21,9 +21,10 @@
 //!   property is the path itself (GitHub must find the file), escaped like any property.
 //! - Escaping, as GitHub's runner un-escapes: in the message `%` → `%25`, CR → `%0D`, LF →
 //!   `%0A`; in property values also `:` → `%3A` and `,` → `%2C`.
-//! - GitHub shows at most 10 annotations of each level per step (50 per job), so the output
-//!   ends with the summary line, preceded by a `::notice` saying so when a level has more
-//!   than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
+//! - Every finding is annotated, whatever `max_diagnostics` says (that ceiling is for the
+//!   human format). GitHub shows at most 10 annotations of each level per step (50 per
+//!   job), so the output ends with the summary line, preceded by a `::notice` saying how
+//!   many findings GitHub leaves out when a level has more than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
 //!   page (`$GITHUB_STEP_SUMMARY`, which the CLI appends to).
 
 use std::fmt::Write as _;
@@ -124,10 +125,18 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         out.push_str(&annotation(d));
         out.push('\n');
     }
-    if summary.errors > SHOWN_PER_LEVEL || summary.warnings > SHOWN_PER_LEVEL {
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let left_out = count(Severity::Error).saturating_sub(SHOWN_PER_LEVEL)
+        + count(Severity::Warning).saturating_sub(SHOWN_PER_LEVEL);
+    if left_out > 0 {
         let _ = writeln!(
             out,
-            "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step; all {} findings are in this log and in the job summary",
+            "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step: {left_out} of the {} findings are not shown as annotations; all of them are in this log, and the job summary lists the first {SUMMARY_ROWS}",
             diagnostics.len()
         );
     }

@@ -17,6 +17,7 @@
 //!        "region": {"startLine": 63, "startColumn": 19, "endLine": 63, "endColumn": 24}}}],
 //!      "relatedLocations": [{"id": 1, "message": {"text": "…"}, "physicalLocation": {…}}],
 //!      "properties": {"pointer": "/equivalents/0/amount", "record": "…", "expected": "…", "found": "…", "help": "…"}}]
+//!    "invocations": [{"executionSuccessful": true, "toolExecutionNotifications": []}],
 //!  }]}
 //! ```
 //!
@@ -24,6 +25,10 @@
 //!   summary, its full documentation as `fullDescription` and `help`, and its level as
 //!   configured; a rule turned off has `"enabled": false` and level `none`. Each result's
 //!   `ruleIndex` points into that list.
+//! - Complete whatever `max_diagnostics` says, up to [`MAX_RESULTS`] (25,000: GitHub code
+//!   scanning rejects a run with more); past it errors are kept before warnings, and
+//!   `invocations[0].toolExecutionNotifications` holds one `results-left-out` warning
+//!   saying how many were left out (an empty list when none were).
 //! - `informationUri` is the crate's `repository` when Cargo.toml names one, else absent.
 //! - `artifactLocation.uri` is the file as given, without a leading `./`, percent-encoded
 //!   (RFC 3986: everything but unreserved characters and `/`), relative to the working
@@ -111,10 +116,48 @@ fn rule_entry(rule: &RuleMeta) -> Value {
     })
 }
 
+/// Most results GitHub code scanning accepts in one run; a log with more is rejected.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// How a SARIF log is written.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Most results in the run ([`MAX_RESULTS`]); the rest are counted in a notification.
+    pub max_results: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_results: MAX_RESULTS,
+        }
+    }
+}
+
 /// Renders the diagnostics as one SARIF 2.1.0 log; `rules` is every rule of the run.
 pub fn render(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
+    render_with(diagnostics, rules, &Options::default())
+}
+
+/// The diagnostics a run of at most `max` results keeps: errors before warnings, each in
+/// the order given; the kept ones stay in that order.
+fn kept(diagnostics: &[Diagnostic], max: usize) -> Vec<&Diagnostic> {
+    if diagnostics.len() <= max {
+        return diagnostics.iter().collect();
+    }
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by_key(|&i| (diagnostics[i].severity, i));
+    order.truncate(max);
+    order.sort_unstable();
+    order.into_iter().map(|i| &diagnostics[i]).collect()
+}
+
+/// Like [`render`], with `options`.
+pub fn render_with(diagnostics: &[Diagnostic], rules: &[RuleMeta], options: &Options) -> String {
+    let all = diagnostics;
+    let diagnostics = kept(all, options.max_results);
     let mut rules: Vec<RuleMeta> = rules.to_vec();
-    for d in diagnostics {
+    for d in &diagnostics {
         if !rules.iter().any(|r| r.id == d.rule) {
             rules.push(RuleMeta {
                 id: d.rule.clone(),
@@ -125,7 +168,7 @@ pub fn render(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
         }
     }
     let mut results = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
+    for &d in &diagnostics {
         let index = rules.iter().position(|r| r.id == d.rule).unwrap_or(0);
         let mut result = Map::new();
         result.insert("ruleId".into(), json!(d.rule));
@@ -180,14 +223,35 @@ pub fn render(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
         "rules".into(),
         Value::Array(rules.iter().map(rule_entry).collect()),
     );
+    let mut run = Map::new();
+    run.insert("tool".into(), json!({"driver": Value::Object(driver)}));
+    let left_out = all.len() - diagnostics.len();
+    let mut notifications = Vec::new();
+    if left_out > 0 {
+        notifications.push(json!({
+            "level": "warning",
+            "descriptor": {"id": "results-left-out"},
+            "message": {"text": format!(
+                "this log is incomplete: {left_out} of {} findings are left out, because GitHub code scanning accepts at most {} results per run (errors are kept before warnings; {} are kept); `--format json` or `--format junit` holds every finding",
+                all.len(),
+                options.max_results,
+                diagnostics.len(),
+            )},
+        }));
+    }
+    run.insert(
+        "invocations".into(),
+        json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }]),
+    );
+    run.insert("columnKind".into(), json!("unicodeCodePoints"));
+    run.insert("results".into(), Value::Array(results));
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": Value::Object(driver)},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
+        "runs": [Value::Object(run)]
     });
     // Invariant: the log holds only strings, numbers, arrays and objects; it serialises.
     let mut out = serde_json::to_string_pretty(&log).expect("a SARIF log serialises to JSON");
@@ -198,6 +262,34 @@ pub fn render(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Over the ceiling, errors are kept before warnings, in their order, and the log says
+    /// how many were left out.
+    #[test]
+    fn capped_runs_keep_errors_and_say_so() {
+        let d = |severity, message: &str| Diagnostic::new("sum", severity, message);
+        let all = [
+            d(Severity::Warning, "w1"),
+            d(Severity::Error, "e1"),
+            d(Severity::Warning, "w2"),
+            d(Severity::Error, "e2"),
+        ];
+        let kept: Vec<&str> = kept(&all, 3).iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(kept, ["w1", "e1", "e2"]);
+        let log: Value =
+            serde_json::from_str(&render_with(&all, &[], &Options { max_results: 2 })).unwrap();
+        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
+        let note = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+        assert!(note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("this log is incomplete: 2 of 4 findings are left out"));
+        let whole: Value = serde_json::from_str(&render(&all, &[])).unwrap();
+        assert_eq!(
+            whole["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+            json!([])
+        );
+    }
 
     #[test]
     fn uris_are_percent_encoded() {
