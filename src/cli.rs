@@ -467,8 +467,17 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             (format!("{text}{rest}{summary}\n"), true)
         }
         Format::Json => (json::render(diagnostics), false),
-        Format::Github => (github::render(diagnostics, &report.summary), true),
-        Format::Sarif => (sarif::render(diagnostics, &rules), false),
+        Format::Github => (
+            github::render_in(diagnostics, &report.summary, &repository_root()),
+            true,
+        ),
+        Format::Sarif => {
+            let options = sarif::Options {
+                root: repository_root(),
+                ..Default::default()
+            };
+            (sarif::render_with(diagnostics, &rules, &options), false)
+        }
         Format::Junit => (
             junit::render(&report.cases(), diagnostics, args.deny_warnings),
             false,
@@ -500,7 +509,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             append(
                 Path::new(&path),
-                &github::step_summary(diagnostics, &report.summary),
+                &github::step_summary_in(diagnostics, &report.summary, &repository_root()),
             )?;
         }
     }
@@ -513,6 +522,27 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The root that GitHub and SARIF reports name files relative to: `GITHUB_WORKSPACE` when
+/// set, else the nearest folder above the working directory that holds `.git` (the git
+/// top-level), else the working directory.
+fn repository_root() -> github::Root {
+    let Ok(cwd) = std::env::current_dir() else {
+        return github::Root::default();
+    };
+    let root = match std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
+        Some(workspace) => {
+            let workspace = cwd.join(workspace);
+            std::fs::canonicalize(&workspace).unwrap_or(workspace)
+        }
+        None => cwd
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .unwrap_or(&cwd)
+            .to_path_buf(),
+    };
+    github::Root::new(cwd, root)
 }
 
 /// The files of dataset folders that are records: `--exclude` globs (relative to the

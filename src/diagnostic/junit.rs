@@ -2,8 +2,9 @@
 //!
 //! Wire format: one `<testsuites>` holding one `<testsuite name="factkit">`; one
 //! `<testcase>` per record (per instance in the generic mode), named by the record's id (or
-//! `FILE:LINE` when it has none) with the file as its `classname` and `file` and the line
-//! where it starts as `line`; plus one test case per file for findings that belong to no
+//! `FILE:LINE` when it has none) with the file as its `classname` (no `file` or `line`
+//! attributes: Jenkins xUnit's `junit-10.xsd` rejects them; each finding's file, line and
+//! column are in the failure body); plus one test case per file for findings that belong to no
 //! record (syntax errors), named by the file, and one named `factkit` for findings with no
 //! place at all. A case with errors has one `<failure>` whose `type` lists the rule ids and
 //! whose `message` is the first finding's; its body lists every finding, one block each:
@@ -116,8 +117,6 @@ impl<'c> Owners<'c> {
 struct Rendered<'a> {
     name: String,
     classname: String,
-    file: Option<String>,
-    line: Option<usize>,
     diagnostics: Vec<&'a Diagnostic>,
 }
 
@@ -128,8 +127,6 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
         .map(|c| Rendered {
             name: c.name(),
             classname: c.file.clone(),
-            file: Some(c.file.clone()),
-            line: Some(c.lines.0),
             diagnostics: Vec::new(),
         })
         .collect();
@@ -141,10 +138,10 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
             rendered[i].diagnostics.push(d);
             continue;
         }
-        let (name, file) = match &d.location {
-            Some(l) => (l.file.clone(), Some(l.file.clone())),
-            None => ("factkit".to_owned(), None),
-        };
+        let name = d
+            .location
+            .as_ref()
+            .map_or_else(|| "factkit".to_owned(), |l| l.file.clone());
         match extra.get(&name) {
             Some(&i) => rendered[i].diagnostics.push(d),
             None => {
@@ -152,8 +149,6 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
                 rendered.push(Rendered {
                     classname: name.clone(),
                     name,
-                    file,
-                    line: None,
                     diagnostics: vec![d],
                 });
             }
@@ -178,12 +173,6 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
             attribute(&case.name),
             attribute(&case.classname)
         );
-        if let Some(file) = &case.file {
-            let _ = write!(out, " file=\"{}\"", attribute(file));
-        }
-        if let Some(line) = case.line {
-            let _ = write!(out, " line=\"{line}\"");
-        }
         if case.diagnostics.is_empty() {
             out.push_str("/>\n");
             continue;
