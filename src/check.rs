@@ -114,6 +114,7 @@ pub fn check_with(
     };
     let mut options = options.clone();
     options.limits = config.limits.clone();
+    config.select(&mut options.selection)?;
     // Schema files that factkit.toml names are not records, even inside the dataset.
     options.skip.extend(
         config

@@ -163,13 +163,23 @@ struct CheckArgs {
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
     /// Print at most N findings, then a count of the rest (default: factkit.toml's
-    /// `[limits] max_diagnostics`, else 1000; 0 prints all). The summary and exit code count all.
+    /// `[limits] max_diagnostics`, else 1000; 0 prints all). Human format only: json, github,
+    /// sarif and junit hold every finding. The summary and exit code count all.
     #[arg(long, value_name = "N")]
     max_diagnostics: Option<usize>,
     /// Read files that symbolic links inside a dataset folder lead to outside it (by
     /// default such a link is a `read` error and is not read).
     #[arg(long)]
     follow_links: bool,
+    /// Files and folders found in a dataset folder that are not records and are never
+    /// read: a glob in `.gitignore` syntax, relative to the current directory (repeatable;
+    /// adds to factkit.toml's `exclude`).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Read files that `.gitignore`, `.ignore` and git's excludes leave out (by default
+    /// they are not read, in a git repository or not).
+    #[arg(long)]
+    no_ignore: bool,
 }
 
 const EXPORT_HELP: &str = "The dataset is checked first: with errors, the diagnostics go to \
@@ -217,6 +227,15 @@ struct ExportArgs {
     /// default such a link is a `read` error and is not read).
     #[arg(long)]
     follow_links: bool,
+    /// Files and folders found in a dataset folder that are not records and are never
+    /// read: a glob in `.gitignore` syntax, relative to the current directory (repeatable;
+    /// adds to factkit.toml's `exclude`).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Read files that `.gitignore`, `.ignore` and git's excludes leave out (by default
+    /// they are not read, in a git repository or not).
+    #[arg(long)]
+    no_ignore: bool,
 }
 
 /// Which records `--only` keeps.
@@ -427,7 +446,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             let options = schema_options(&args.refs, args.assert_format)?;
             let schema = factkit::schema::user::SchemaFile::load(schema, &options)?;
             (
-                factkit::generic::check_against(&schema, &args.paths, args.follow_links)?,
+                factkit::generic::check_against(
+                    &schema,
+                    &args.paths,
+                    args.follow_links,
+                    &selection(&args.exclude, args.no_ignore)?,
+                )?,
                 rules::generic_catalog(),
             )
         }
@@ -442,6 +466,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             let options = factkit::load::Options {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
                 follow_links: args.follow_links,
+                selection: selection(&args.exclude, args.no_ignore)?,
                 ..Default::default()
             };
             let progress = Progress::start("checking");
@@ -455,7 +480,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     if let Some(n) = args.max_diagnostics {
         limits.max_diagnostics = n;
     }
-    let (shown, mut not_shown) = limits.shown(report.diagnostics.len());
+    // The ceiling is for people: the machine formats are complete (SARIF says inside itself
+    // what GitHub would drop).
+    let (shown, mut not_shown) = match args.format {
+        Format::Human => limits.shown(report.diagnostics.len()),
+        _ => (report.diagnostics.len(), None),
+    };
     let diagnostics = &report.diagnostics[..shown];
     let (text, summary_in_text) = match args.format {
         Format::Human => {
@@ -467,8 +497,17 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
             (format!("{text}{rest}{summary}\n"), true)
         }
         Format::Json => (json::render(diagnostics), false),
-        Format::Github => (github::render(diagnostics, &report.summary), true),
-        Format::Sarif => (sarif::render(diagnostics, &rules), false),
+        Format::Github => (
+            github::render_in(diagnostics, &report.summary, &repository_root()),
+            true,
+        ),
+        Format::Sarif => {
+            let options = sarif::Options {
+                root: repository_root(),
+                ..Default::default()
+            };
+            (sarif::render_with(diagnostics, &rules, &options), false)
+        }
         Format::Junit => (
             junit::render(&report.cases(), diagnostics, args.deny_warnings),
             false,
@@ -500,7 +539,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             append(
                 Path::new(&path),
-                &github::step_summary(diagnostics, &report.summary),
+                &github::step_summary_in(diagnostics, &report.summary, &repository_root()),
             )?;
         }
     }
@@ -513,6 +552,38 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The root that GitHub and SARIF reports name files relative to: `GITHUB_WORKSPACE` when
+/// set, else the nearest folder above the working directory that holds `.git` (the git
+/// top-level), else the working directory.
+fn repository_root() -> github::Root {
+    let Ok(cwd) = std::env::current_dir() else {
+        return github::Root::default();
+    };
+    let root = match std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
+        Some(workspace) => {
+            let workspace = cwd.join(workspace);
+            std::fs::canonicalize(&workspace).unwrap_or(workspace)
+        }
+        None => cwd
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .unwrap_or(&cwd)
+            .to_path_buf(),
+    };
+    github::Root::new(cwd, root)
+}
+
+/// The files of dataset folders that are records: `--exclude` globs (relative to the
+/// working directory) and, unless `--no-ignore`, the ignore files.
+fn selection(exclude: &[String], no_ignore: bool) -> Result<factkit::load::Selection, Error> {
+    let mut selection = factkit::load::Selection::default();
+    selection.ignore_files = !no_ignore;
+    selection
+        .exclude(Path::new("."), exclude)
+        .map_err(|e| Error::Usage(format!("invalid value for `--exclude`: {e}")))?;
+    Ok(selection)
 }
 
 /// The `--list-rules` table: id, severity as configured, summary.
@@ -781,6 +852,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let progress = Progress::start("checking");
     let load = factkit::load::Options {
         follow_links: args.follow_links,
+        selection: selection(&args.exclude, args.no_ignore)?,
         ..Default::default()
     };
     let report = factkit::check::check_with(&args.paths, &config, &load);

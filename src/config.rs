@@ -9,6 +9,8 @@
 //!
 //! ```toml
 //! as_of = "2026-11-28"                  # a date (string or TOML date); default today
+//! include = ["data/**"]                 # record files: globs relative to this file's folder
+//! exclude = ["package.json", "schemas/"] # not records, never read (`.gitignore` syntax)
 //!
 //! [tolerance]
 //! about = "0.05"                        # a decimal string, read exactly: 5% each side
@@ -95,6 +97,11 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Resource ceilings (`[limits]`; see [`crate::limits`]).
     pub limits: crate::limits::Limits,
+    /// `include`: globs (`.gitignore` syntax, relative to the folder of the configuration
+    /// file) of the files found in folders that are records; empty for every file.
+    pub include: Vec<String>,
+    /// `exclude`: globs of files and folders that are not records and are never read.
+    pub exclude: Vec<String>,
 }
 
 impl Default for Config {
@@ -108,6 +115,8 @@ impl Default for Config {
             custom_rules: Vec::new(),
             path: None,
             limits: crate::limits::Limits::default(),
+            include: Vec::new(),
+            exclude: Vec::new(),
         }
     }
 }
@@ -119,6 +128,26 @@ impl Config {
             .get(rule)
             .copied()
             .unwrap_or(Level::Report(default))
+    }
+
+    /// Adds `include` and `exclude` to `selection`, relative to the configuration file's
+    /// folder.
+    pub fn select(&self, selection: &mut crate::load::Selection) -> Result<(), Error> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let fail = |message: String| Error::Config {
+            path: path.clone(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        selection.include(folder, &self.include).map_err(fail)?;
+        selection.exclude(folder, &self.exclude).map_err(fail)
     }
 
     /// The custom rule with this id.
@@ -167,6 +196,16 @@ impl Config {
             path: Some(path.to_path_buf()),
             ..Config::default()
         };
+        for (key, globs, list) in [
+            ("include", raw.include, &mut config.include),
+            ("exclude", raw.exclude, &mut config.exclude),
+        ] {
+            for glob in globs {
+                crate::load::check_glob(glob.get_ref())
+                    .map_err(|e| fail(glob.span(), format!("`{key}`: {e}")))?;
+                list.push(glob.into_inner());
+            }
+        }
         if let Some(limits) = raw.limits {
             limits
                 .apply(&mut config.limits)
@@ -566,6 +605,10 @@ struct Raw {
     #[serde(default, rename = "rule")]
     custom: Vec<RawRule>,
     limits: Option<crate::limits::RawLimits>,
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 /// A value of `[schemas]`: a kind's extra schema files, the `refs` table or `assert_format`.

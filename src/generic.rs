@@ -35,16 +35,29 @@ pub fn check(schema: &Path, paths: &[PathBuf]) -> Result<Report, Error> {
 /// Like [`check`]; `follow_links` reads files that symbolic links inside a folder lead to
 /// outside it (`--follow-links`, see [`load::Options::follow_links`]).
 pub fn check_with(schema: &Path, paths: &[PathBuf], follow_links: bool) -> Result<Report, Error> {
+    check_selected(schema, paths, follow_links, &load::Selection::default())
+}
+
+/// Like [`check_with`], reading from folders only the files `selection` admits
+/// (`--exclude`, `--no-ignore`; see [`load::Options::selection`]).
+pub fn check_selected(
+    schema: &Path,
+    paths: &[PathBuf],
+    follow_links: bool,
+    selection: &load::Selection,
+) -> Result<Report, Error> {
     let schema = SchemaFile::load(schema, &user::Options::default())?;
-    check_against(&schema, paths, follow_links)
+    check_against(&schema, paths, follow_links, selection)
 }
 
 /// Validates every instance under `paths` against a schema already loaded (with the
-/// mappings and format assertion of its [`user::Options`]).
+/// mappings and format assertion of its [`user::Options`]), reading from folders only the
+/// files `selection` admits.
 pub fn check_against(
     schema: &SchemaFile,
     paths: &[PathBuf],
     follow_links: bool,
+    selection: &load::Selection,
 ) -> Result<Report, Error> {
     // YAML scalars and CSV cells are typed by the schema itself and the files it refers to.
     let typing = schema.typing();
@@ -52,6 +65,7 @@ pub fn check_against(
         kind: None,
         typing: Some(typing.clone()),
         follow_links,
+        selection: selection.clone(),
         ..load::Options::default()
     };
     let (mut dataset, mut findings) = load::load_with(paths, &options)?;

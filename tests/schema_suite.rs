@@ -382,7 +382,12 @@ fn run_group(
         ..Options::default()
     };
     let report = SchemaFile::load(&schema_path, &options).and_then(|schema| {
-        factkit::generic::check_against(&schema, std::slice::from_ref(&cases), false)
+        factkit::generic::check_against(
+            &schema,
+            std::slice::from_ref(&cases),
+            false,
+            &factkit::load::Selection::default(),
+        )
     });
     let report = match report {
         Ok(report) => report,

@@ -9,8 +9,10 @@
 //! ```
 //!
 //! - The command is `::error` or `::warning` by severity; `title` is the rule id.
-//! - `file` is the path as given, without a leading `./` (GitHub wants it relative to the
-//!   repository root, which is the working directory of a workflow step); `line`/`col` are
+//! - `file` is relative to the repository root ([`Root`]: `GITHUB_WORKSPACE` when set, else
+//!   the git top-level, else the working directory, as the CLI finds it), whatever folder
+//!   factkit runs in, because GitHub reads it so; without a root, the path as given without
+//!   a leading `./`; `line`/`col` are
 //!   1-based, columns in Unicode scalar values; `endColumn` is the last column of the span
 //!   (inclusive, as GitHub reads it). A finding with no place has no properties but `title`.
 //! - The message is the finding's message, then `expected:`, `found:`, `help:` and one
@@ -21,12 +23,14 @@
 //!   property is the path itself (GitHub must find the file), escaped like any property.
 //! - Escaping, as GitHub's runner un-escapes: in the message `%` → `%25`, CR → `%0D`, LF →
 //!   `%0A`; in property values also `:` → `%3A` and `,` → `%2C`.
-//! - GitHub shows at most 10 annotations of each level per step (50 per job), so the output
-//!   ends with the summary line, preceded by a `::notice` saying so when a level has more
-//!   than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
+//! - Every finding is annotated, whatever `max_diagnostics` says (that ceiling is for the
+//!   human format). GitHub shows at most 10 annotations of each level per step (50 per
+//!   job), so the output ends with the summary line, preceded by a `::notice` saying how
+//!   many findings GitHub leaves out when a level has more than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
 //!   page (`$GITHUB_STEP_SUMMARY`, which the CLI appends to).
 
 use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 use super::{clean, Diagnostic, Severity, Summary};
 
@@ -57,8 +61,66 @@ pub fn repository_path(name: &str) -> &str {
     name
 }
 
-/// One annotation line, without the line break.
+/// Where the repository is, so that reports name files relative to its root wherever
+/// factkit runs: GitHub (annotations, code scanning) reads `file=` and SARIF URIs relative
+/// to the repository root, not to the step's working directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Root {
+    /// The working directory and the repository root, both absolute; None to keep names
+    /// as given.
+    dirs: Option<(PathBuf, PathBuf)>,
+}
+
+impl Root {
+    /// File names relative to `root`, for names relative to `cwd` (both absolute).
+    pub fn new(cwd: PathBuf, root: PathBuf) -> Root {
+        Root {
+            dirs: Some((cwd, root)),
+        }
+    }
+
+    /// The name of `file` (as the diagnostics show it) for a report: relative to the root,
+    /// with `/` separators and no leading `./`; an absolute path when the file lies
+    /// outside the root; the name as given, without `./`, when no root is known.
+    pub fn path_of(&self, file: &str) -> String {
+        let name = repository_path(file);
+        let Some((cwd, root)) = &self.dirs else {
+            return name.to_owned();
+        };
+        let absolute = lexical(&cwd.join(name));
+        match absolute.strip_prefix(root) {
+            Ok(relative) => relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => absolute.display().to_string(),
+        }
+    }
+}
+
+/// `path` with `.` and `..` resolved by name.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// One annotation line, without the line break; `file=` as given.
 pub fn annotation(d: &Diagnostic) -> String {
+    annotation_in(d, &Root::default())
+}
+
+/// One annotation line, without the line break; `file=` relative to `root`.
+pub fn annotation_in(d: &Diagnostic, root: &Root) -> String {
     let command = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -66,10 +128,7 @@ pub fn annotation(d: &Diagnostic) -> String {
     let mut properties = Vec::new();
     if let Some(l) = &d.location {
         if l.file != "-" {
-            properties.push(format!(
-                "file={}",
-                escape_property(repository_path(&l.file))
-            ));
+            properties.push(format!("file={}", escape_property(&root.path_of(&l.file))));
         }
         properties.push(format!("line={}", l.line));
         properties.push(format!("endLine={}", l.end_line));
@@ -85,13 +144,13 @@ pub fn annotation(d: &Diagnostic) -> String {
     format!(
         "::{command} {}::{}",
         properties.join(","),
-        escape_data(&message(d))
+        escape_data(&message(d, root))
     )
 }
 
 /// The full text of a finding: message, expected, found, help, related places, each piece
 /// of data [`clean`]ed (a line break in a value is shown as `\u{a}`, not sent as `%0A`).
-fn message(d: &Diagnostic) -> String {
+fn message(d: &Diagnostic, root: &Root) -> String {
     let mut text = clean(&d.message).into_owned();
     if let Some(e) = &d.expected {
         let _ = write!(text, "\nexpected: {}", clean(e));
@@ -108,7 +167,7 @@ fn message(d: &Diagnostic) -> String {
             let _ = write!(
                 text,
                 " ({}:{}:{})",
-                clean(repository_path(&l.file)),
+                clean(&root.path_of(&l.file)),
                 l.line,
                 l.column
             );
@@ -117,17 +176,30 @@ fn message(d: &Diagnostic) -> String {
     text
 }
 
-/// Every diagnostic as an annotation, then the summary line.
+/// Every diagnostic as an annotation, then the summary line; files as given.
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    render_in(diagnostics, summary, &Root::default())
+}
+
+/// Every diagnostic as an annotation, files relative to `root`, then the summary line.
+pub fn render_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Root) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&annotation(d));
+        out.push_str(&annotation_in(d, root));
         out.push('\n');
     }
-    if summary.errors > SHOWN_PER_LEVEL || summary.warnings > SHOWN_PER_LEVEL {
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let left_out = count(Severity::Error).saturating_sub(SHOWN_PER_LEVEL)
+        + count(Severity::Warning).saturating_sub(SHOWN_PER_LEVEL);
+    if left_out > 0 {
         let _ = writeln!(
             out,
-            "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step; all {} findings are in this log and in the job summary",
+            "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step: {left_out} of the {} findings are not shown as annotations; all of them are in this log, and the job summary lists the first {SUMMARY_ROWS}",
             diagnostics.len()
         );
     }
@@ -156,6 +228,11 @@ pub fn markdown_cell(s: &str) -> String {
 /// A Markdown report for the job summary page: the counts and a table of every finding (at
 /// most [`SUMMARY_ROWS`] rows).
 pub fn step_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    step_summary_in(diagnostics, summary, &Root::default())
+}
+
+/// Like [`step_summary`], files relative to `root`.
+pub fn step_summary_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Root) -> String {
     let mut out = String::from("### factkit\n\n");
     let _ = writeln!(out, "{}\n", markdown_cell(&summary.line()));
     if diagnostics.is_empty() {
@@ -166,7 +243,7 @@ pub fn step_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         let place = d
             .location
             .as_ref()
-            .map(|l| format!("{}:{}:{}", repository_path(&l.file), l.line, l.column))
+            .map(|l| format!("{}:{}:{}", root.path_of(&l.file), l.line, l.column))
             .unwrap_or_default();
         let _ = writeln!(
             out,

@@ -2,8 +2,9 @@
 //!
 //! Wire format: one `<testsuites>` holding one `<testsuite name="factkit">`; one
 //! `<testcase>` per record (per instance in the generic mode), named by the record's id (or
-//! `FILE:LINE` when it has none) with the file as its `classname` and `file` and the line
-//! where it starts as `line`; plus one test case per file for findings that belong to no
+//! `FILE:LINE` when it has none) with the file as its `classname` (no `file` or `line`
+//! attributes: Jenkins xUnit's `junit-10.xsd` rejects them; each finding's file, line and
+//! column are in the failure body); plus one test case per file for findings that belong to no
 //! record (syntax errors), named by the file, and one named `factkit` for findings with no
 //! place at all. A case with errors has one `<failure>` whose `type` lists the rule ids and
 //! whose `message` is the first finding's; its body lists every finding, one block each:
@@ -16,6 +17,9 @@
 //!   note: part `oil`: `4.1 billion USD` (examples/broken/statistics.json:20:19)
 //! ```
 //!
+//! Every finding is listed whatever `max_diagnostics` says (that ceiling is for people), so
+//! `failures` counts every record with errors.
+//!
 //! Warnings do not fail a case (the run exits 0 on them) unless `--deny-warnings` is given;
 //! otherwise they are listed in the case's `<system-out>`. The output is deterministic: no
 //! time stamps, no durations, cases in dataset order.
@@ -27,6 +31,7 @@
 //! characters other than tab, line feed and carriage return, and U+FFFE/U+FFFF) are written
 //! as `\u{…}` text.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::{Diagnostic, Severity};
@@ -60,11 +65,58 @@ impl Case {
     }
 }
 
+/// Finds the case a finding belongs to without scanning every case (a dataset of 30,000
+/// failing records would take 900 million comparisons).
+struct Owners<'c> {
+    /// Indices of each file's cases, by first line.
+    by_file: HashMap<&'c str, Vec<usize>>,
+    /// The first case of each record id.
+    by_id: HashMap<&'c str, usize>,
+}
+
+impl<'c> Owners<'c> {
+    fn new(cases: &'c [Case]) -> Owners<'c> {
+        let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        for (i, case) in cases.iter().enumerate() {
+            by_file.entry(&case.file).or_default().push(i);
+            if let Some(id) = &case.record {
+                by_id.entry(id).or_insert(i);
+            }
+        }
+        for indices in by_file.values_mut() {
+            indices.sort_by_key(|&i| (cases[i].lines.0, i));
+        }
+        Owners { by_file, by_id }
+    }
+
+    /// The record the finding lies in (the first, in dataset order); else the record it
+    /// names (a finding placed on another record's field).
+    fn of(&self, cases: &[Case], d: &Diagnostic) -> Option<usize> {
+        let inside = d.location.as_ref().and_then(|l| {
+            let indices = self.by_file.get(l.file.as_str())?;
+            let end = indices.partition_point(|&i| cases[i].lines.0 <= l.line);
+            // Records do not overlap but may share a line, so the cases holding the line
+            // are the ones just before `end`; earlier ones end before it.
+            indices[..end]
+                .iter()
+                .rev()
+                .take_while(|&&i| cases[i].lines.1 >= l.line || cases[i].lines.0 == l.line)
+                .filter(|&&i| cases[i].contains(d))
+                .min()
+                .copied()
+        });
+        inside.or_else(|| {
+            d.record
+                .as_deref()
+                .and_then(|id| self.by_id.get(id).copied())
+        })
+    }
+}
+
 struct Rendered<'a> {
     name: String,
     classname: String,
-    file: Option<String>,
-    line: Option<usize>,
     diagnostics: Vec<&'a Diagnostic>,
 }
 
@@ -75,39 +127,31 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
         .map(|c| Rendered {
             name: c.name(),
             classname: c.file.clone(),
-            file: Some(c.file.clone()),
-            line: Some(c.lines.0),
             diagnostics: Vec::new(),
         })
         .collect();
+    let owners = Owners::new(cases);
+    // The cases added for findings outside every record, by name.
+    let mut extra: HashMap<String, usize> = HashMap::new();
     for d in diagnostics {
-        // The record the finding lies in; else the record it names (a finding placed on
-        // another record's field); else its file.
-        let owner = cases.iter().position(|c| c.contains(d)).or_else(|| {
-            cases
-                .iter()
-                .position(|c| c.record.is_some() && c.record == d.record)
-        });
-        if let Some(i) = owner {
+        if let Some(i) = owners.of(cases, d) {
             rendered[i].diagnostics.push(d);
             continue;
         }
-        let (name, file) = match &d.location {
-            Some(l) => (l.file.clone(), Some(l.file.clone())),
-            None => ("factkit".to_owned(), None),
-        };
-        match rendered
-            .iter_mut()
-            .find(|r| r.line.is_none() && r.name == name)
-        {
-            Some(r) => r.diagnostics.push(d),
-            None => rendered.push(Rendered {
-                classname: name.clone(),
-                name,
-                file,
-                line: None,
-                diagnostics: vec![d],
-            }),
+        let name = d
+            .location
+            .as_ref()
+            .map_or_else(|| "factkit".to_owned(), |l| l.file.clone());
+        match extra.get(&name) {
+            Some(&i) => rendered[i].diagnostics.push(d),
+            None => {
+                extra.insert(name.clone(), rendered.len());
+                rendered.push(Rendered {
+                    classname: name.clone(),
+                    name,
+                    diagnostics: vec![d],
+                });
+            }
         }
     }
     let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
@@ -129,12 +173,6 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
             attribute(&case.name),
             attribute(&case.classname)
         );
-        if let Some(file) = &case.file {
-            let _ = write!(out, " file=\"{}\"", attribute(file));
-        }
-        if let Some(line) = case.line {
-            let _ = write!(out, " line=\"{line}\"");
-        }
         if case.diagnostics.is_empty() {
             out.push_str("/>\n");
             continue;

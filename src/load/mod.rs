@@ -1,8 +1,8 @@
 //! Files and directories into records.
 //!
-//! A dataset is a directory (searched recursively, in file-name order, skipping hidden
-//! entries) or a list of files; `-` reads standard input. Each file becomes a
-//! [`SourceFile`] (its text, kept so findings can show the offending line) and its records
+//! A dataset is a directory (searched recursively, in file-name order, skipping hidden and
+//! ignored entries, and those factkit.toml leaves out: see [`Selection`]) or a list of
+//! files; `-` reads standard input. Each file becomes a [`SourceFile`] (its text, kept so findings can show the offending line) and its records
 //! become [`Entry`]s that remember where in the file they came from ([`Anchor`]), so a
 //! diagnostic aimed at a record and a JSON Pointer can be placed at a line and column later,
 //! only when there is one. Syntax problems are diagnostics, and the rest of the dataset is
@@ -39,6 +39,7 @@ use crate::source::{self, LineIndex};
 use crate::typing::Typing;
 
 pub use crate::format::{Format, TypingFor};
+pub use walk::{check_glob, Selection};
 
 /// A file of the dataset and its text.
 #[derive(Debug)]
@@ -195,6 +196,9 @@ pub struct Options {
     /// Follow symbolic links inside a dataset folder that lead outside it
     /// (`--follow-links`); by default such a link is a `read` finding and is not read.
     pub follow_links: bool,
+    /// Which files found in a folder are records: `include` and `exclude` of factkit.toml,
+    /// `--exclude`, and the ignore files unless `--no-ignore` (see [`Selection`]).
+    pub selection: Selection,
 }
 
 impl Options {
@@ -385,7 +389,12 @@ fn read_all(
                 dataset.root = path.clone();
             }
             let before = findings.len();
-            let found = walk::discover(path, options.follow_links, &mut findings);
+            let found = walk::discover(
+                path,
+                options.follow_links,
+                &options.selection,
+                &mut findings,
+            );
             if found.is_empty() && findings.len() == before {
                 return Err(Error::NoRecords(path.clone()));
             }
