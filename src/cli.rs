@@ -292,9 +292,19 @@ enum Format {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // An argument error quotes the argument, which may hold a line break, `::` or an
+            // escape sequence: each line is cleaned like every other line factkit prints.
+            let text = e.render().to_string();
+            for line in text.lines() {
+                eprintln!("{}", clean(line));
+            }
+            return ExitCode::from(2);
+        }
         Err(e) => {
+            // --help and --version: factkit's own text, on standard output.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     let result = match cli.command {
@@ -645,6 +655,7 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         allow_errors: args.allow_errors,
         limits: config.limits,
     };
+    let max_diagnostics = options.limits.clone();
     let mut stdout = std::io::stdout().lock();
     let outcome = convert::convert(&args.input, args.output.as_deref(), &options, &mut stdout)?;
     drop(stdout);
@@ -653,12 +664,18 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal();
     let mut text = String::new();
-    for f in &outcome.findings {
+    // Findings are capped like `export`'s: factkit.toml's `[limits]` `max_diagnostics`.
+    let (shown, more) = max_diagnostics.shown_by_config(outcome.findings.len());
+    for f in &outcome.findings[..shown] {
         text.push_str(&human::render(
             std::slice::from_ref(&f.diagnostic),
             &|_| (!f.source.is_empty()).then_some(&*f.source),
             color,
         ));
+    }
+    if let Some(more) = more {
+        text.push_str(&more);
+        text.push('\n');
     }
     let records = match outcome.records {
         1 => "1 record".to_owned(),

@@ -128,7 +128,10 @@ pub fn annotation_in(d: &Diagnostic, root: &Root) -> String {
     let mut properties = Vec::new();
     if let Some(l) = &d.location {
         if l.file != "-" {
-            properties.push(format!("file={}", escape_property(&root.path_of(&l.file))));
+            properties.push(format!(
+                "file={}",
+                escape_property(&clean(&root.path_of(&l.file)))
+            ));
         }
         properties.push(format!("line={}", l.line));
         properties.push(format!("endLine={}", l.end_line));

@@ -64,8 +64,28 @@ fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops:
     if !text.is_char_boundary(start) {
         return None;
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    // Look for the line's ends only as far as an excerpt may reach, so that each finding on a
+    // long one-line file costs the ceiling, not the file (80,000 findings on a 4 MB line took
+    // 38 s when each searched the whole text).
+    let reach = MAX_EXCERPT_LINE + 2;
+    let mut lo = start.saturating_sub(reach);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let line_start = match text[lo..start].rfind('\n') {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let mut hi = (start + reach).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let line_end = match text[start..hi].find('\n') {
+        Some(i) => start + i,
+        None if hi == text.len() => text.len(),
+        None => return None,
+    };
     let line = text[line_start..line_end].trim_end_matches('\r');
     if line.len() > MAX_EXCERPT_LINE {
         return None;
