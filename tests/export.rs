@@ -871,7 +871,7 @@ fn jsonld_of_hostile_text_expands_intact() {
     );
     let review = node("review");
     assert_eq!(review["reviewRating"]["ratingValue"].to_string(), "4");
-    assert!(review["claimReviewed"].as_str().unwrap().chars().count() <= 75);
+    assert!(review["claimReviewed"].as_str().unwrap().chars().count() < 75);
 }
 
 /// The checker is not a rubber stamp: each kind of mistake it exists to catch, it catches.
@@ -1094,7 +1094,7 @@ fn only_failing_keeps_the_records_with_findings_and_the_summary() {
         ..Options::default()
     };
     let md = render(&report, Format::Markdown, &options);
-    assert!(md.starts_with("factkit checked 6 files, 31 records: 17 errors, 3 warnings."));
+    assert!(md.starts_with("factkit checked 6 files, 32 records: 17 errors, 4 warnings."));
     let shown: Vec<String> = tables(&md)
         .into_iter()
         .flat_map(|(_, rows)| rows)
@@ -1104,6 +1104,7 @@ fn only_failing_keeps_the_records_with_findings_and_the_summary() {
         "stat-not-in-archive",
         "src-no-url",
         "rev-future",
+        "rev-no-url",
         "ent-no-name",
     ] {
         assert!(shown.contains(&id.to_owned()), "{id}: {shown:?}");
@@ -1387,7 +1388,7 @@ fn html_in_a_browser_shows_every_record_counts_and_filters() {
     }
     assert_eq!(text_of_id(&dom, "count-unshown"), "4");
     assert_eq!(text_of_id(&dom, "shown"), typed.to_string());
-    assert!(dom.contains("factkit checked 6 files, 31 records: 17 errors, 3 warnings."));
+    assert!(dom.contains("factkit checked 6 files, 32 records: 17 errors, 4 warnings."));
     // A correct record named by a faulty one is not failed.
     let status_of = |rows: &[(String, String, bool)], id: &str| {
         rows.iter().find(|r| r.0 == id).unwrap().1.clone()
@@ -1686,4 +1687,477 @@ fn csv_puts_equivalents_past_the_second_in_one_cell() {
         json!([{"amount": "2", "scale": "thousand", "unit": "%"}, {"amount": "3", "unit": "people"}])
     );
     assert_eq!(headers.len(), export::csv::columns(Kind::Statistic).len());
+}
+
+// ---------------------------------------------------------------------------------------
+// ClaimReview as Google reads it (issue 16).
+
+/// Google's documented ClaimReview properties, as (path in the ClaimReview node, required,
+/// what Google says). Source: Google Search Central, "Fact check (ClaimReview) structured
+/// data", <https://developers.google.com/search/docs/appearance/structured-data/factcheck>,
+/// section "Structured data type definitions" (ClaimReview, Claim, Rating). The page's own
+/// definitions were not in the reference text at hand (only its introduction); the
+/// required properties and their wording are from a copy of those definitions at
+/// schemastats.com ("per official Google Search Central documentation": claimReviewed "Try to
+/// keep this less than 75 characters"; reviewRating "supports both a numeric and a textual
+/// assessment"; url "Link to the page hosting the full article of the fact check"), and the
+/// status of each property from Full Fact's summary of the same documentation
+/// (fullfact.github.io/markup-investigation, "Basic Usage of Claim Review"). `author.name` is
+/// from what the page says of the author ("The name of the organization that is publishing
+/// the fact check"), written from memory and matching both summaries.
+const GOOGLE_CLAIMREVIEW: &[(&str, bool, &str)] = &[
+    (
+        "claimReviewed",
+        true,
+        "a short summary of the claim, less than 75 characters",
+    ),
+    (
+        "reviewRating",
+        true,
+        "a Rating: the assessment of the claim",
+    ),
+    (
+        "reviewRating.alternateName",
+        true,
+        "the truthfulness rating in words",
+    ),
+    ("url", true, "the page hosting the full fact check"),
+    (
+        "author",
+        false,
+        "the publisher of the fact check: Organization or Person",
+    ),
+    ("author.name", false, "its name"),
+    ("datePublished", false, "when the fact check was published"),
+    ("itemReviewed", false, "a Claim: what was reviewed"),
+    (
+        "itemReviewed.author",
+        false,
+        "who made the claim: Organization or Person",
+    ),
+    ("itemReviewed.author.name", false, "their name"),
+    (
+        "itemReviewed.datePublished",
+        false,
+        "when the claim was made",
+    ),
+    (
+        "itemReviewed.appearance",
+        false,
+        "a work the claim appears in (or firstAppearance)",
+    ),
+];
+
+/// Rating properties Google recommends when the rating is numeric (an `unverifiable` rating
+/// has only `alternateName`): a number to text system, `worstRating` ≤ `ratingValue` ≤
+/// `bestRating`.
+const GOOGLE_NUMERIC_RATING: [&str; 3] = ["ratingValue", "bestRating", "worstRating"];
+
+/// The properties of Google's table that a ClaimReview node lacks (an empty text or node
+/// counts as missing), and what is wrong with the values it has.
+fn google_problems(review: &Value) -> Vec<String> {
+    let get = |path: &str| {
+        path.split('.')
+            .try_fold(review, |v, key| v.get(key))
+            .filter(|v| {
+                !(v.is_null()
+                    || v.as_str() == Some("")
+                    || v.as_object().is_some_and(|o| o.is_empty()))
+            })
+    };
+    let mut problems: Vec<String> = GOOGLE_CLAIMREVIEW
+        .iter()
+        .filter(|(path, _, _)| get(path).is_none())
+        .map(|(path, required, why)| {
+            let status = if *required { "required" } else { "recommended" };
+            format!("{status} `{path}` missing ({why})")
+        })
+        .collect();
+    if let Some(claim) = get("claimReviewed").and_then(Value::as_str) {
+        if claim.chars().count() >= 75 {
+            problems.push(format!(
+                "`claimReviewed` is not less than 75 characters: {claim}"
+            ));
+        }
+    }
+    for who in ["author", "itemReviewed.author"] {
+        if let Some(t) = get(&format!("{who}.@type")) {
+            if t != "Person" && t != "Organization" {
+                problems.push(format!("`{who}` is a {t}"));
+            }
+        }
+    }
+    if get("itemReviewed.@type").is_some_and(|t| t != "Claim") {
+        problems.push("`itemReviewed` is not a Claim".into());
+    }
+    let rating = &review["reviewRating"];
+    if rating.get("ratingValue").is_some() {
+        let n = |key: &str| rating.get(key).and_then(Value::as_f64);
+        match (n("worstRating"), n("ratingValue"), n("bestRating")) {
+            (Some(w), Some(v), Some(b)) if w <= v && v <= b => {}
+            _ => problems.push(format!(
+                "numeric rating without {GOOGLE_NUMERIC_RATING:?} in order: {rating}"
+            )),
+        }
+    }
+    problems
+}
+
+const LONG_QUOTE: &str = "I support it, because in fact, until the system of checks and \
+balances is fully functional, it is difficult to speak of a real parliamentary republic.";
+
+/// A dataset with a review of every kind of record, and one review without `url`, plus
+/// `extra` records.
+fn reviews_dataset(extra: &[Value]) -> (tempfile::TempDir, Report) {
+    let mut records = json!([
+        {"kind": "entity", "id": "desk", "type": "organization", "name": "Example Fact-Check Desk"},
+        {"kind": "entity", "id": "ada", "type": "person", "name": "Ada Example"},
+        {"kind": "entity", "id": "agency", "type": "organization", "name": "Example Statistics Agency"},
+        {"kind": "source", "id": "src", "title": "Interview", "publisher": "Example News",
+         "url": "https://news.example/interview", "published": "2025-09-10"},
+        {"kind": "statement", "id": "quote", "speaker": "ada", "quote": LONG_QUOTE,
+         "source": "src", "said_on": "2025-09-09"},
+        {"kind": "statement", "id": "para", "speaker": "desk", "paraphrase": "Exports grew.",
+         "source": "src", "said_on": "2025-09-09"},
+        {"kind": "proposal", "id": "reform", "title": "Reform of the Parliament",
+         "proposer": "ada", "status": "proposed", "source": "src", "proposed_on": "2025-09-08",
+         "summary": "Dissolve the upper chamber."},
+        {"kind": "statistic", "id": "output", "label": "Output", "source": "src",
+         "attributed_to": "agency",
+         "value": {"amount": "14", "scale": "trillion", "currency": "KZT", "qualifier": "over"}},
+        {"kind": "review", "id": "rev-quote", "about": "quote", "rating": "mostly_accurate",
+         "reviewer": "desk", "reviewed_on": "2025-09-20", "explanation": "Said so.",
+         "url": "https://desk.example/fact-checks/quote"},
+        {"kind": "review", "id": "rev-para", "about": "para", "rating": "inaccurate",
+         "reviewer": "ada", "reviewed_on": "2025-09-20", "explanation": "No.",
+         "url": "https://desk.example/fact-checks/para"},
+        {"kind": "review", "id": "rev-reform", "about": "reform", "rating": "accurate",
+         "reviewer": "desk", "reviewed_on": "2025-09-20", "explanation": "Yes.",
+         "url": "https://desk.example/fact-checks/reform"},
+        {"kind": "review", "id": "rev-output", "about": "output", "rating": "unverifiable",
+         "reviewer": "desk", "reviewed_on": "2025-09-20", "explanation": "No source.",
+         "url": "https://desk.example/fact-checks/output"},
+        {"kind": "review", "id": "rev-unpublished", "about": "para", "rating": "misleading",
+         "reviewer": "desk", "reviewed_on": "2025-09-21", "explanation": "Not yet out."}
+    ]);
+    records.as_array_mut().unwrap().extend_from_slice(extra);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("records.json"), records.to_string()).unwrap();
+    let report = check(dir.path());
+    (dir, report)
+}
+
+fn claim_reviews(doc: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(doc).unwrap();
+    doc["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["@type"] == "ClaimReview")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn jsonld_has_what_google_requires_and_recommends_for_a_claim_review() {
+    let (_dir, report) = reviews_dataset(&[]);
+    assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
+    // The only warning: the review without `url`.
+    let warnings: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "review `rev-unpublished` has no `url`: Google shows a fact check in search results \
+          only with the `url` of the page that publishes it"
+        ],
+        "{:#?}",
+        report.diagnostics
+    );
+    assert!(report
+        .diagnostics
+        .iter()
+        .all(|d| d.rule == "missing-recommended"));
+
+    let doc = render(&report, Format::JsonLd, &Options::default());
+    let output = assert_jsonld_passes(&doc);
+    assert!(
+        output.contains("'Claim'") && output.contains("'Quotation'"),
+        "{output}"
+    );
+    let reviews = claim_reviews(&doc);
+    assert_eq!(reviews.len(), 5);
+    for review in &reviews {
+        let problems = google_problems(review);
+        if review["identifier"] == "rev-unpublished" {
+            // The table check can fail: it finds the one thing missing.
+            assert_eq!(
+                problems,
+                ["required `url` missing (the page hosting the full fact check)"],
+                "{review:#}"
+            );
+        } else {
+            assert!(problems.is_empty(), "{problems:#?}\n{review:#}");
+        }
+    }
+    let by_id = |id: &str| reviews.iter().find(|r| r["identifier"] == id).unwrap();
+
+    // Authors and reviewers are nodes with a name, not only links.
+    assert_eq!(
+        by_id("rev-quote")["author"],
+        json!({"@type": "Organization", "@id": "#desk", "name": "Example Fact-Check Desk"})
+    );
+    assert_eq!(
+        by_id("rev-para")["author"],
+        json!({"@type": "Person", "@id": "#ada", "name": "Ada Example"})
+    );
+    assert_eq!(
+        by_id("rev-output")["itemReviewed"]["author"]["name"],
+        "Example Statistics Agency"
+    );
+    assert_eq!(
+        by_id("rev-reform")["itemReviewed"]["author"]["name"],
+        "Ada Example"
+    );
+
+    // A long quote is cut for `claimReviewed`; the full text stays in `itemReviewed` and in
+    // the statement's own Quotation node.
+    let quote = by_id("rev-quote");
+    let short = quote["claimReviewed"].as_str().unwrap();
+    assert!(
+        short.ends_with('…') && short.chars().count() < 75,
+        "{short}"
+    );
+    assert!(
+        LONG_QUOTE.starts_with(short.trim_end_matches('…')),
+        "{short}"
+    );
+    assert_eq!(quote["itemReviewed"]["text"], LONG_QUOTE);
+    let graph: Value = serde_json::from_str(&doc).unwrap();
+    let quotation = graph["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["identifier"] == "quote")
+        .unwrap();
+    assert_eq!(quotation["@type"], "Quotation");
+    assert_eq!(quotation["text"], LONG_QUOTE);
+    assert_eq!(quotation["creator"]["name"], "Ada Example");
+    // Without a base URL, nothing is left for the JSON-LD notes to report.
+    assert!(export::notes(&report, Format::JsonLd, &Options::default()).is_empty());
+
+    // The bundled example's review is not published, so it warns and lacks `url`; its
+    // source states no date, so the claim has none either (nothing is invented).
+    let example = example();
+    assert!(example
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "missing-recommended"
+            && d.message
+                .starts_with("review `review-mining-metallurgy-output` has no `url`")));
+    for review in claim_reviews(&render(&example, Format::JsonLd, &Options::default())) {
+        assert_eq!(
+            google_problems(&review),
+            [
+                "required `url` missing (the page hosting the full fact check)",
+                "recommended `itemReviewed.datePublished` missing (when the claim was made)"
+            ]
+        );
+    }
+}
+
+/// With `--allow-errors`, a reviewer that is not an entity cannot be named: the link stays,
+/// and the export says so.
+#[test]
+fn jsonld_reports_an_author_it_cannot_name() {
+    let (_dir, mut report) = reviews_dataset(&[]);
+    for entry in &mut report.dataset.entries {
+        if let Some(factkit::model::Record::Review(r)) = &mut entry.record {
+            if r.id == "rev-quote" {
+                r.reviewer = "nobody".into();
+            }
+        }
+    }
+    let doc = render(&report, Format::JsonLd, &Options::default());
+    let review = claim_reviews(&doc)
+        .into_iter()
+        .find(|r| r["identifier"] == "rev-quote")
+        .unwrap();
+    assert_eq!(review["author"], json!({"@id": "#nobody"}));
+    assert_eq!(
+        google_problems(&review),
+        ["recommended `author.name` missing (its name)"]
+    );
+    let notes = export::notes(&report, Format::JsonLd, &Options::default());
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(
+        notes[0].message.starts_with(
+            "the reviewer of `rev-quote` is `nobody`, which is not an entity of the dataset"
+        ),
+        "{notes:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Links are http(s) only, in Markdown and HTML, even for URLs that bypass the schema.
+
+/// URLs no export may make a live link of.
+const NOT_LINKS: [&str; 6] = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(2)",
+    " javascript:alert(3)",
+    "data:text/html,<script>alert(4)</script>",
+    "vbscript:msgbox(5)",
+    "\tjavascript:alert(6)",
+];
+
+/// Every link and image destination of a Markdown document, as GitHub-flavoured Markdown
+/// (tables, strikethrough, task lists, footnotes, GFM blocks) reads it, and all its text.
+fn markdown_links(markdown: &str) -> (Vec<String>, String) {
+    use pulldown_cmark::{Event, Options as O, Parser, Tag};
+    let options = O::ENABLE_TABLES
+        | O::ENABLE_STRIKETHROUGH
+        | O::ENABLE_TASKLISTS
+        | O::ENABLE_FOOTNOTES
+        | O::ENABLE_GFM;
+    let mut links = Vec::new();
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                links.push(dest_url.to_string())
+            }
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                assert_eq!(&*h, "<br>", "raw HTML in the output: {markdown}")
+            }
+            _ => {}
+        }
+    }
+    (links, text)
+}
+
+/// Every `href` and `src` of an HTML page (attribute values are escaped, so a `"` ends one).
+fn html_links(html: &str) -> Vec<String> {
+    ["href=\"", "src=\"", "href='", "src='"]
+        .iter()
+        .flat_map(|attr| {
+            html.split(attr)
+                .skip(1)
+                .map(|rest| rest[..rest.find(['"', '\'']).unwrap()].to_owned())
+        })
+        .collect()
+}
+
+fn is_web_link(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+fn assert_only_web_links(report: &Report) -> (String, String) {
+    let md = render(report, Format::Markdown, &Options::default());
+    let (links, text) = markdown_links(&md);
+    assert!(!links.is_empty(), "the http(s) URLs are links: {md}");
+    for link in &links {
+        assert!(is_web_link(link), "a Markdown link to {link:?}:\n{md}");
+    }
+    let html = render(report, Format::Html, &Options::default());
+    for link in html_links(&html) {
+        assert!(
+            is_web_link(&link) || link.starts_with("#only="),
+            "an HTML link to {link:?}"
+        );
+    }
+    (text, html)
+}
+
+/// The library's render, on records whose URLs were never checked by a schema: every other
+/// URL is shown as text, never as a link.
+#[test]
+fn markdown_and_html_link_only_http_urls_even_past_the_schema() {
+    // One source per URL, valid when checked; its URL, the reviews' and the entities'
+    // `same_as` are set after the check.
+    let sources: Vec<Value> = (0..NOT_LINKS.len())
+        .map(|n| {
+            json!({"kind": "source", "id": format!("src-{n}"), "title": format!("Source {n}"),
+                   "url": "https://news.example/", "published": "2025"})
+        })
+        .collect();
+    let (_dir, mut report) = reviews_dataset(&sources);
+    let mut urls = NOT_LINKS.iter().cycle();
+    for entry in &mut report.dataset.entries {
+        match &mut entry.record {
+            Some(factkit::model::Record::Source(s)) if s.id.starts_with("src-") => {
+                let n: usize = s.id["src-".len()..].parse().unwrap();
+                s.url = Some(NOT_LINKS[n].to_owned());
+            }
+            Some(factkit::model::Record::Review(r)) if r.url.is_some() => {
+                r.url = Some((*urls.next().unwrap()).to_owned())
+            }
+            Some(factkit::model::Record::Entity(e)) => {
+                e.same_as = NOT_LINKS.iter().map(|u| (*u).to_owned()).collect()
+            }
+            _ => {}
+        }
+    }
+    let (text, html) = assert_only_web_links(&report);
+    // Each source's URL is still shown, as text beside its title.
+    for (n, url) in NOT_LINKS.iter().enumerate() {
+        let shown = format!("Source {n} ({url})").replace('\t', " ");
+        assert!(
+            text.replace('\t', " ").contains(&shown),
+            "{shown:?} not shown as text"
+        );
+        assert!(html.contains(&format!("Source {n} (")), "{n}");
+    }
+    // The source with an http(s) URL is a link in both.
+    assert!(html.contains("<a href=\"https://news.example/interview\""));
+}
+
+/// With `--allow-errors`, records whose URL failed the schema are listed under "Could not be
+/// shown", their URLs as text.
+#[test]
+fn markdown_and_html_link_only_http_urls_with_allow_errors() {
+    let mut records = vec![
+        json!({"kind": "entity", "id": "desk", "type": "organization", "name": "Desk",
+               "same_as": ["javascript:alert(0)"]}),
+        json!({"kind": "source", "id": "ok", "title": "Fine", "url": "https://news.example/",
+               "published": "2025"}),
+        json!({"kind": "statement", "id": "s", "speaker": "desk", "quote": "Q", "source": "ok"}),
+    ];
+    for (n, url) in NOT_LINKS.iter().enumerate() {
+        records.push(
+            json!({"kind": "source", "id": format!("src-{n}"), "title": "T",
+                            "url": url, "published": "2025"}),
+        );
+        records.push(
+            json!({"kind": "review", "id": format!("rev-{n}"), "about": "s",
+                            "rating": "accurate", "reviewer": "desk", "reviewed_on": "2025",
+                            "explanation": "E", "url": url}),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("records.json"),
+        Value::Array(records).to_string(),
+    )
+    .unwrap();
+    let report = check(dir.path());
+    let unshown: Vec<&str> = report
+        .dataset
+        .entries
+        .iter()
+        .filter(|e| e.record.is_none())
+        .filter_map(|e| e.id.as_deref())
+        .collect();
+    assert_eq!(unshown.len(), 1 + 2 * NOT_LINKS.len(), "{unshown:?}");
+    let (text, html) = assert_only_web_links(&report);
+    assert!(text.contains("Could not be shown"));
+    assert!(html.contains("<h2>Could not be shown</h2>"));
+    for id in unshown {
+        assert!(text.contains(id), "{id} not listed");
+    }
 }

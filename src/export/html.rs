@@ -4,7 +4,7 @@
 //! (a `Content-Security-Policy` of `default-src 'none'` says so to the browser as well), and it
 //! works opened from disk. Layout:
 //!
-//! - a heading, the check's summary (`checked 6 files, 31 records: 17 errors, 3 warnings`) and
+//! - a heading, the check's summary (`checked 6 files, 32 records: 17 errors, 4 warnings`) and
 //!   the counts of rows by outcome, each in an element with an id (`count-failed`,
 //!   `count-warning`, `count-not-verified`, `count-passed`, `count-unshown`, and `shown`, the
 //!   rows the current filter shows);

@@ -4,8 +4,12 @@
 //! record, in dataset order, pretty-printed. Each node's `@id` is `BASE#id`, where `BASE` is
 //! `--base-url` (an absolute URL without a fragment); without it the `@id` is the relative
 //! `#id`, which a JSON-LD processor resolves against the document's own URL. References
-//! between records are `{"@id": …}` links to those nodes. Every node also carries its record
-//! id as `identifier`.
+//! between records are `{"@id": …}` links to those nodes, except that a person or
+//! organisation named as `author` or `creator` (a speaker, proposer, reviewer or the author of
+//! a reviewed claim) is written as a node with its `@type`, `@id` and `name`, e.g.
+//! `{"@type": "Organization", "@id": "#desk", "name": "Example Desk"}`: Google's fact-check
+//! markup reads `author.name` where it stands and does not follow links. Every node also
+//! carries its record id as `identifier`.
 //!
 //! Only schema.org 30.0 types and properties are used, each on a type in its domain with a
 //! value in its range (a test expands the output with a JSON-LD 1.1 processor and checks
@@ -25,7 +29,7 @@
 //! | quantity with `currency` | `MonetaryAmount`: `currency`; the amount with its scale applied (`14` trillion → `14000000000000`) as `value`, or as `minValue` for `over`/`at_least` and `maxValue` for `under`/`at_most`; `description` = the figure as written (`over 14 trillion KZT`) |
 //! | quantity with `unit` | `QuantitativeValue`: `unitText` = the unit word; `value`/`minValue`/`maxValue` and `description` as above |
 //! | exchange_rate | `ExchangeRateSpecification`: `base` → `currency`; `currentExchangeRate` `UnitPriceSpecification` with `price` = `rate`, `priceCurrency` = `quote`, `validFrom`/`validThrough` = the first and last day of `on` or `period`; `source` → `subjectOf` |
-//! | review | `ClaimReview`: `claimReviewed` = a short summary of what was reviewed (the quote, paraphrase, proposal title or `label: figure`, cut at a word to at most 75 characters with `…`, as Google's fact-check guidance asks); `itemReviewed` = a `Claim` with the full `text`, `author` (speaker, proposer, or the statistic's `attributed_to`), `appearance` (the reviewed record's source), `datePublished` (`said_on`, `proposed_on`, else the source's `published`) and a link to the reviewed record's node (`isBasedOn` for a statement or proposal, `about` for a statistic); `rating` → `reviewRating` `Rating` (below); `reviewer` → `author`; `reviewed_on` → `datePublished`; `explanation` → `reviewBody`; `url` |
+//! | review | `ClaimReview`: `claimReviewed` = a short summary of what was reviewed (the quote, paraphrase, proposal title or `label: figure`, cut at a word to fewer than 75 characters with `…`, as Google's fact-check guidance asks; nothing in the document marks the cut); `itemReviewed` = a `Claim` with the full, uncut `text` (for a proposal its title and summary, for a statistic the figure with its equivalents), `author` (speaker, proposer, or the statistic's `attributed_to`), `appearance` (the reviewed record's source), `datePublished` (`said_on`, `proposed_on`, else the source's `published`) and a link to the reviewed record's node (`isBasedOn` for a statement or proposal, `about` for a statistic); `rating` → `reviewRating` `Rating` (below); `reviewer` → `author` (a node with `name`); `reviewed_on` → `datePublished`; `explanation` → `reviewBody`; `url` |
 //!
 //! **Choices checked against schema.org 30.0.** `spokenByCharacter` is valid on `Quotation`
 //! (range `Person`/`Organization`), but it is meant for the character a quotation is
@@ -53,7 +57,10 @@
 //! `measurementDenominator` takes a `StatisticalVariable`, not an observation); an entity's
 //! `affiliation` that is a person (schema.org relates people and organisations only to an
 //! organisation; the export reports each such case). Google's fact-check markup requires a
-//! `url` on each `ClaimReview`: a review without one is exported without it.
+//! `url` on each `ClaimReview`: a review without one is exported without it (it is then not
+//! eligible for Google's fact-check results), and `missing-recommended` warns about it.
+//! An author that is not an entity of the dataset (only with `--allow-errors`) is a bare
+//! `@id` link, and the export reports it. The export never changes or invents a value.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -77,7 +84,7 @@ use crate::model::{
 pub const CONTEXT: &str = "https://schema.org";
 
 /// The longest `claimReviewed`, in characters (Google's guidance: "less than 75").
-const CLAIM_REVIEWED_MAX: usize = 75;
+const CLAIM_REVIEWED_MAX: usize = 74;
 
 /// Checks a `--base-url`: an absolute URL (it has a scheme) without a fragment, spaces or
 /// characters an IRI cannot hold.
@@ -127,6 +134,23 @@ impl<'r> Graph<'r> {
 
     fn link(&self, id: &str) -> Value {
         json!({ "@id": self.iri(id) })
+    }
+
+    /// A person or organisation in an `author` or `creator`: a node with its `@type`, `@id`
+    /// and `name` (Google reads `author.name` on the ClaimReview and its Claim without
+    /// following links), or only the link when the dataset has no such entity (a finding of
+    /// `unknown-reference`, exported only with `--allow-errors`; [`notes`] reports it).
+    fn agent(&self, id: &str) -> Value {
+        match self.entity(id) {
+            Some(e) => {
+                let kind = match e.entity_type {
+                    EntityType::Person => "Person",
+                    EntityType::Organization => "Organization",
+                };
+                json!({"@type": kind, "@id": self.iri(id), "name": e.name})
+            }
+            None => self.link(id),
+        }
     }
 
     fn links(&self, ids: &[String]) -> Value {
@@ -213,7 +237,7 @@ impl<'r> Graph<'r> {
         node.insert("@type".into(), kind.into());
         node.insert("identifier".into(), r.id.clone().into());
         node.insert("text".into(), text.clone().into());
-        node.insert(who.into(), self.link(&r.speaker));
+        node.insert(who.into(), self.agent(&r.speaker));
         node.insert(source.into(), self.link(&r.source));
         if let Some(d) = &r.said_on {
             node.insert("dateCreated".into(), d.as_str().into());
@@ -230,7 +254,7 @@ impl<'r> Graph<'r> {
         node.insert("@type".into(), "CreativeWork".into());
         node.insert("identifier".into(), r.id.clone().into());
         node.insert("name".into(), r.title.clone().into());
-        node.insert("creator".into(), self.link(&r.proposer));
+        node.insert("creator".into(), self.agent(&r.proposer));
         node.insert("creativeWorkStatus".into(), status_words(r.status).into());
         if let Some(s) = &r.summary {
             node.insert("abstract".into(), s.clone().into());
@@ -359,7 +383,7 @@ impl<'r> Graph<'r> {
         node.insert("claimReviewed".into(), shorten(&summary).into());
         claim.insert("text".into(), text.into());
         if let Some(a) = author {
-            claim.insert("author".into(), self.link(a));
+            claim.insert("author".into(), self.agent(a));
         }
         if let Some(s) = source {
             claim.insert("appearance".into(), self.link(s));
@@ -370,7 +394,7 @@ impl<'r> Graph<'r> {
         claim.insert(link.into(), self.link(&r.about));
         node.insert("itemReviewed".into(), Value::Object(claim));
         node.insert("reviewRating".into(), rating(r.rating));
-        node.insert("author".into(), self.link(&r.reviewer));
+        node.insert("author".into(), self.agent(&r.reviewer));
         node.insert("datePublished".into(), r.reviewed_on.as_str().into());
         node.insert("reviewBody".into(), r.explanation.clone().into());
         if let Some(u) = &r.url {
@@ -530,8 +554,10 @@ fn shorten(text: &str) -> String {
         return text;
     }
     let cut: String = text.chars().take(CLAIM_REVIEWED_MAX - 1).collect();
+    // A word that ends exactly at the cut is kept whole.
+    let at_word_end = text[cut.len()..].starts_with(' ');
     let head = match cut.rfind(' ') {
-        Some(i) if i > 0 => &cut[..i],
+        Some(i) if i > 0 && !at_word_end => &cut[..i],
         _ => &cut[..],
     };
     let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-".contains(c));
@@ -549,29 +575,70 @@ pub fn write(report: &Report, options: &Options, out: &mut dyn Write) -> io::Res
     out.write_all(b"\n")
 }
 
-/// What the JSON-LD export leaves out of records it does export: affiliations to a person.
+/// What the JSON-LD export leaves out of records it does export: affiliations to a person,
+/// and the `@type` and `name` of an author or creator that is not an entity of the dataset.
 pub(super) fn notes(report: &Report, options: &Options) -> Vec<Note> {
     let graph = Graph::new(report, options);
     let mut notes = Vec::new();
+    let note = |i: usize, pointer: &str, message: String| Note {
+        location: report.dataset.locate(&Target {
+            entry: i,
+            pointer: pointer.into(),
+        }),
+        message,
+    };
     for (i, record) in records(report, options) {
         if let Record::Entity(e) = record {
             if let Some(a) = e.affiliation.as_deref().filter(|a| graph.is_person(a)) {
-                notes.push(Note {
-                    location: report.dataset.locate(&Target {
-                        entry: i,
-                        pointer: "/affiliation".into(),
-                    }),
-                    message: format!(
+                notes.push(note(
+                    i,
+                    "/affiliation",
+                    format!(
                         "the affiliation of `{}` is `{a}`, a person: schema.org relates people \
                          and organisations only to an organisation, so it is left out of the \
                          jsonld export",
                         e.id
                     ),
-                });
+                ));
+            }
+        }
+        for (pointer, role, id) in agents(&graph, record) {
+            if graph.entity(id).is_none() {
+                notes.push(note(
+                    i,
+                    pointer,
+                    format!(
+                        "the {role} of `{}` is `{id}`, which is not an entity of the dataset: \
+                         the jsonld export links it by id only, without the `@type` and \
+                         `name` Google reads",
+                        record.id()
+                    ),
+                ));
             }
         }
     }
     notes
+}
+
+/// The people and organisations a record's node names as `author` or `creator`: (pointer,
+/// role in words, entity id).
+fn agents<'r>(graph: &Graph<'r>, record: &'r Record) -> Vec<(&'static str, &'static str, &'r str)> {
+    match record {
+        Record::Statement(s) => vec![("/speaker", "speaker", s.speaker.as_str())],
+        Record::Proposal(p) => vec![("/proposer", "proposer", p.proposer.as_str())],
+        Record::Review(r) => {
+            let mut out = vec![("/reviewer", "reviewer", r.reviewer.as_str())];
+            let author = match graph.by_id.get(r.about.as_str()) {
+                Some(Record::Statement(s)) => Some(s.speaker.as_str()),
+                Some(Record::Proposal(p)) => Some(p.proposer.as_str()),
+                Some(Record::Statistic(s)) => s.attributed_to.as_deref(),
+                _ => None,
+            };
+            out.extend(author.map(|a| ("/about", "author of the reviewed claim", a)));
+            out
+        }
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -47,7 +47,14 @@
 //! Left out, as a review aid rather than a full dump (CSV and JSON have every field): `notes`,
 //! `tags`, a source's `retrieved` and `archive`, a statement's `about` and `language`, a
 //! proposal's `summary`, `venue` and `elements`, a statistic's `sum_of` and `ratio_of` (their
-//! checks still show), a review's `url` except as the link on its rating.
+//! checks still show), a review's `url` except as the link on its rating, an entity's
+//! `same_as`.
+//!
+//! **Links.** Only an `http:` or `https:` URL (any case, nothing before the scheme) becomes a
+//! link: a source's `url` on its title, a review's `url` on its rating. Any other URL
+//! (`javascript:`, `data:`, `vbscript:`, one with a leading space), which the bundled schemas
+//! refuse but a record read past them may hold, is shown as escaped text beside the title, or
+//! not at all on a rating. No other text of the data can become a link (see below).
 //!
 //! **Escaping.** Every text from the data goes through [`escape`]: backslash first, then `|`
 //! (so a cell never splits), then the inline punctuation `` ` * _ [ ] < > & ! ~ # $ @ `` each

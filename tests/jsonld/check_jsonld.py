@@ -15,7 +15,7 @@ Usage: check_jsonld.py EXPORT.jsonld VOCAB_DIR
    a type in its domain, with a value in its range (a node of a range type or a subtype, a
    link to such a node in the graph, a URL where the range has URL, a text or a number where
    the range has that data type).
-4. Google's fact-check markup: every ClaimReview has claimReviewed (at most 75 characters),
+4. Google's fact-check markup: every ClaimReview has claimReviewed (less than 75 characters),
    reviewRating with alternateName, itemReviewed of type Claim, and author.
 
 Prints "ok: ..." and exits 0, or prints every problem found and exits 1.
@@ -245,8 +245,8 @@ class Checker:
             claim = node.get("claimReviewed")
             if not isinstance(claim, str) or not claim:
                 self.problem(path, "ClaimReview without claimReviewed")
-            elif len(claim) > 75:
-                self.problem(path, f"claimReviewed is {len(claim)} characters, over 75")
+            elif len(claim) >= 75:
+                self.problem(path, f"claimReviewed is {len(claim)} characters, not less than 75")
             rating = node.get("reviewRating") or {}
             if not rating.get("alternateName"):
                 self.problem(path, "reviewRating without alternateName")
