@@ -40,11 +40,18 @@
 //! severity = "warning"                  # error (default), warning or off
 //! pointer = "/explanation"              # optional: where to point the finding
 //! description = "Readers need a reason." # optional: for explain and --list-rules
+//!
+//! [[accept]]                            # an accepted finding: see `accept`
+//! rule = "missing-recommended"          # a rule id, built-in or custom
+//! record = "astana-times-*"             # a record id or a glob over ids
+//! file = "sources.json"                 # optional: a glob over files, relative to this file
+//! reason = "the article gives no url"   # required
 //! ```
 //!
 //! Reading is strict: an unknown key, a wrong type, an unknown rule id or kind, a severity
 //! that is not one of the three, a tolerance that is not a decimal string, an extra schema
-//! that does not compile and a custom rule that does not compile are each an
+//! that does not compile, a custom rule that does not compile and an `[[accept]]` entry without
+//! a reason, for an unknown rule or with a glob that is not valid are each an
 //! [`Error::Config`] naming the file, the line and column, and what to do. Nothing here
 //! prints.
 
@@ -95,6 +102,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Resource ceilings (`[limits]`; see [`crate::limits`]).
     pub limits: crate::limits::Limits,
+    /// Accepted findings (`[[accept]]`; see [`crate::accept`]).
+    pub accepts: crate::accept::Acceptances,
 }
 
 impl Default for Config {
@@ -108,6 +117,7 @@ impl Default for Config {
             custom_rules: Vec::new(),
             path: None,
             limits: crate::limits::Limits::default(),
+            accepts: crate::accept::Acceptances::default(),
         }
     }
 }
@@ -329,8 +339,93 @@ impl Config {
             })?;
             config.levels.insert(id, level);
         }
+        config.accepts = accepts(raw.accept, text, path, &config, &fail)?;
         Ok(config)
     }
+}
+
+/// Reads the `[[accept]]` entries: each needs a known `rule`, a `record` and a `reason`, and
+/// its globs must be valid.
+fn accepts(
+    raw: Vec<Spanned<RawAccept>>,
+    text: &str,
+    path: &Path,
+    config: &Config,
+    fail: &dyn Fn(Range<usize>, String) -> Error,
+) -> Result<crate::accept::Acceptances, Error> {
+    let mut entries = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let span = entry.span();
+        let entry = entry.into_inner();
+        let rule_span = entry.rule.span();
+        let rule = entry.rule.into_inner();
+        if rule == crate::rules::stale_accept::ID {
+            return Err(fail(
+                rule_span,
+                format!("`{rule}` cannot be accepted: it reports an `[[accept]]` entry that matches no finding; remove that entry or fix its `rule` or `record`"),
+            ));
+        }
+        if crate::rules::find(&rule).is_none() && config.custom_rule(&rule).is_none() {
+            let mut ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+            ids.extend(config.custom_rules.iter().map(CustomRule::id));
+            return Err(fail(
+                rule_span,
+                format!(
+                    "`{rule}` in `[[accept]]` is not a rule: {}write a rule id as `factkit check --list-rules` shows it",
+                    suggest(&rule, ids.iter().copied())
+                ),
+            ));
+        }
+        let reason = match entry.reason {
+            Some(r) if !r.get_ref().trim().is_empty() => r.into_inner(),
+            Some(r) => {
+                return Err(fail(
+                    r.span(),
+                    format!("the `reason` of the `[[accept]]` entry for `{rule}` is empty: say why the finding is accepted"),
+                ))
+            }
+            None => {
+                return Err(fail(
+                    span,
+                    format!("the `[[accept]]` entry for `{rule}` has no `reason`: add `reason = \"…\"` saying why the finding is accepted"),
+                ))
+            }
+        };
+        let record_span = entry.record.span();
+        let record = entry.record.into_inner();
+        if record.is_empty() {
+            return Err(fail(
+                record_span,
+                format!("the `record` of the `[[accept]]` entry for `{rule}` is empty: write a record id or a glob such as `\"src-*\"`"),
+            ));
+        }
+        let file_span = entry.file.as_ref().map_or(0..0, Spanned::span);
+        let file = entry.file.map(Spanned::into_inner);
+        // The place of a `stale-accept` finding: the entry's first line.
+        let (line, column) = line_column(text, span.start);
+        let end = text[span.start.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        let (end_line, end_column) = line_column(text, end);
+        let place = crate::diagnostic::Location {
+            file: path.display().to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            span: span.start..end,
+            cell: None,
+        };
+        let accept = crate::accept::Accept::new(rule, record, file, reason, place).map_err(
+            |(key, e)| {
+                let at = if key == "file" { file_span.clone() } else { record_span.clone() };
+                fail(at, format!("the `{key}` of the `[[accept]]` entry is not a valid glob: {e}; write e.g. `\"src-*\"`, and `\\` before a `*`, `?`, `[` or `{{` meant as itself"))
+            },
+        )?;
+        entries.push(accept);
+    }
+    let folder = path.parent().unwrap_or(Path::new(""));
+    Ok(crate::accept::Acceptances::new(entries, folder))
 }
 
 /// How many custom rule ids the message about an unknown id in `[rules]` lists.
@@ -566,6 +661,17 @@ struct Raw {
     #[serde(default, rename = "rule")]
     custom: Vec<RawRule>,
     limits: Option<crate::limits::RawLimits>,
+    #[serde(default)]
+    accept: Vec<Spanned<RawAccept>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccept {
+    rule: Spanned<String>,
+    record: Spanned<String>,
+    reason: Option<Spanned<String>>,
+    file: Option<Spanned<String>>,
 }
 
 /// A value of `[schemas]`: a kind's extra schema files, the `refs` table or `assert_format`.
