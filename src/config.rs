@@ -357,8 +357,14 @@ fn accepts(
     for entry in raw {
         let span = entry.span();
         let entry = entry.into_inner();
-        let rule_span = entry.rule.span();
-        let rule = entry.rule.into_inner();
+        let Some(rule) = entry.rule else {
+            return Err(fail(
+                span,
+                "the `[[accept]]` entry has no `rule`: add `rule = \"ID\"` naming the rule whose finding it accepts, e.g. `rule = \"missing-recommended\"`".into(),
+            ));
+        };
+        let rule_span = rule.span();
+        let rule = rule.into_inner();
         if rule == crate::rules::stale_accept::ID {
             return Err(fail(
                 rule_span,
@@ -391,8 +397,14 @@ fn accepts(
                 ))
             }
         };
-        let record_span = entry.record.span();
-        let record = entry.record.into_inner();
+        let Some(record) = entry.record else {
+            return Err(fail(
+                span,
+                format!("the `[[accept]]` entry for `{rule}` has no `record`: add `record = \"ID\"`, the id of the record whose finding it accepts, or a glob over ids such as `\"src-*\"`"),
+            ));
+        };
+        let record_span = record.span();
+        let record = record.into_inner();
         if record.is_empty() {
             return Err(fail(
                 record_span,
@@ -668,8 +680,8 @@ struct Raw {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAccept {
-    rule: Spanned<String>,
-    record: Spanned<String>,
+    rule: Option<Spanned<String>>,
+    record: Option<Spanned<String>>,
     reason: Option<Spanned<String>>,
     file: Option<Spanned<String>>,
 }

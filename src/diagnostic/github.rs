@@ -21,6 +21,9 @@
 //!   property is the path itself (GitHub must find the file), escaped like any property.
 //! - Escaping, as GitHub's runner un-escapes: in the message `%` → `%25`, CR → `%0D`, LF →
 //!   `%0A`; in property values also `:` → `%3A` and `,` → `%2C`.
+//! - A finding accepted by an `[[accept]]` entry of factkit.toml is not annotated; a
+//!   `::notice` before the summary line counts them, and the job summary lists each with
+//!   severity `accepted`.
 //! - GitHub shows at most 10 annotations of each level per step (50 per job), so the output
 //!   ends with the summary line, preceded by a `::notice` saying so when a level has more
 //!   than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
@@ -120,7 +123,8 @@ fn message(d: &Diagnostic) -> String {
 /// Every diagnostic as an annotation, then the summary line.
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    // An accepted finding is no annotation; the summary line counts it.
+    for d in diagnostics.iter().filter(|d| !d.is_accepted()) {
         out.push_str(&annotation(d));
         out.push('\n');
     }
@@ -128,7 +132,17 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         let _ = writeln!(
             out,
             "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step; all {} findings are in this log and in the job summary",
-            diagnostics.len()
+            diagnostics.iter().filter(|d| !d.is_accepted()).count()
+        );
+    }
+    if summary.accepted > 0 {
+        let _ = writeln!(
+            out,
+            "::notice title=factkit::{} accepted in factkit.toml (`[[accept]]`), not annotated; each is in the job summary with its reason",
+            match summary.accepted {
+                1 => "1 finding is".to_owned(),
+                n => format!("{n} findings are"),
+            }
         );
     }
     out.push_str(&summary.line());
@@ -168,10 +182,14 @@ pub fn step_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
             .as_ref()
             .map(|l| format!("{}:{}:{}", repository_path(&l.file), l.line, l.column))
             .unwrap_or_default();
+        let severity = match d.accepted {
+            Some(_) => "accepted",
+            None => d.severity.as_str(),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            d.severity,
+            severity,
             markdown_cell(&d.rule),
             markdown_cell(&place),
             markdown_cell(&d.message)
@@ -231,6 +249,7 @@ mod tests {
             records: 11,
             errors: 11,
             warnings: 0,
+            accepted: 0,
         };
         let out = render(&many, &summary);
         assert!(out.contains("::notice title=factkit::GitHub shows at most 10"));
@@ -277,6 +296,7 @@ mod tests {
             records: 1,
             errors: 1,
             warnings: 0,
+            accepted: 0,
         };
         let table = step_summary(&[d], &summary);
         assert!(

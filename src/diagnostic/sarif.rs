@@ -31,6 +31,9 @@
 //!   `file://` URI. Findings on standard input have no location.
 //! - Regions are 1-based; columns count Unicode scalar values (the run's `columnKind`), and
 //!   `endColumn` is the column just past the span, as SARIF defines it.
+//! - A finding accepted by an `[[accept]]` entry of factkit.toml has
+//!   `"suppressions": [{"kind": "external", "status": "accepted", "justification": "<reason>"}]`
+//!   (GitHub code scanning shows it as dismissed); its level stays the rule's.
 //! - `message.text` is the message followed by `expected:`, `found:` and `help:` lines;
 //!   the same parts are also in `properties`, one field each.
 //!
@@ -134,6 +137,13 @@ pub fn render(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
         result.insert("message".into(), json!({"text": text(d)}));
         if let Some(p) = d.location.as_ref().and_then(physical) {
             result.insert("locations".into(), json!([{"physicalLocation": p}]));
+        }
+        // Accepted in factkit.toml: suppressed outside the log, as code scanning dismisses it.
+        if let Some(reason) = &d.accepted {
+            result.insert(
+                "suppressions".into(),
+                json!([{"kind": "external", "status": "accepted", "justification": reason}]),
+            );
         }
         let related: Vec<Value> = d
             .related
