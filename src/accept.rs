@@ -22,6 +22,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 
@@ -98,11 +99,23 @@ pub struct Acceptances {
     globs: HashMap<String, Vec<usize>>,
     /// The folder `file` globs are relative to.
     folder: PathBuf,
+    /// The name and text of factkit.toml, to show an entry's line.
+    source: Option<(String, Arc<str>)>,
 }
 
 impl Acceptances {
     /// The entries, in the order written; `file` globs are relative to `folder`.
     pub fn new(entries: Vec<Accept>, folder: &Path) -> Acceptances {
+        Acceptances::with_source(entries, folder, None)
+    }
+
+    /// The entries, with the name and text of the factkit.toml they were read from (so that
+    /// a report can show an entry's line).
+    pub fn with_source(
+        entries: Vec<Accept>,
+        folder: &Path,
+        source: Option<(String, Arc<str>)>,
+    ) -> Acceptances {
         let mut exact: HashMap<(String, String), Vec<usize>> = HashMap::new();
         let mut globs: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
@@ -120,7 +133,13 @@ impl Acceptances {
             exact,
             globs,
             folder: folder.to_path_buf(),
+            source,
         }
+    }
+
+    /// The name and text of the factkit.toml the entries were read from.
+    pub fn source(&self) -> Option<&(String, Arc<str>)> {
+        self.source.as_ref()
     }
 
     /// The entries, in the order written.

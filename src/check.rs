@@ -27,9 +27,22 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts for the closing line.
     pub summary: Summary,
+    /// The name and text of factkit.toml when a finding is located in it (`stale-accept`).
+    pub config_text: Option<(String, std::sync::Arc<str>)>,
 }
 
 impl Report {
+    /// The text of a file by its displayed name: a record file of the dataset, or
+    /// factkit.toml for the findings located in it.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.dataset.text_of(name).or_else(|| {
+            self.config_text
+                .as_ref()
+                .filter(|(file, _)| file == name)
+                .map(|(_, text)| &**text)
+        })
+    }
+
     /// Whether the run fails: any error, or any warning when warnings are denied.
     pub fn fails(&self, deny_warnings: bool) -> bool {
         self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0)
@@ -212,6 +225,7 @@ fn run_rules(dataset: Dataset, mut findings: Vec<Diagnostic>, config: &Config) -
 /// none as `stale-accept`), sorts them and counts them.
 pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Config) -> Report {
     let mut diagnostics = Vec::with_capacity(findings.len());
+    let mut config_text = None;
     let level = |d: &mut Diagnostic| {
         let default = crate::rules::find(&d.rule).map_or(d.severity, |r| r.severity);
         match config.level(&d.rule, default) {
@@ -232,6 +246,7 @@ pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Confi
     }
     // Once, on the placed findings: a `file` glob needs the file.
     for entry in config.accepts.apply(&mut diagnostics) {
+        config_text = config.accepts.source().cloned();
         let mut d = stale(entry, config);
         if level(&mut d) {
             config.limits.cap(&mut d);
@@ -252,6 +267,7 @@ pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Confi
         dataset,
         diagnostics,
         summary,
+        config_text,
     }
 }
 

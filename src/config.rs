@@ -428,16 +428,21 @@ fn accepts(
             span: span.start..end,
             cell: None,
         };
+        let rule_id = rule.clone();
         let accept = crate::accept::Accept::new(rule, record, file, reason, place).map_err(
             |(key, e)| {
                 let at = if key == "file" { file_span.clone() } else { record_span.clone() };
-                fail(at, format!("the `{key}` of the `[[accept]]` entry is not a valid glob: {e}; write e.g. `\"src-*\"`, and `\\` before a `*`, `?`, `[` or `{{` meant as itself"))
+                let example = if key == "file" { "data/*.json" } else { "src-*" };
+                fail(at, format!("the `{key}` of the `[[accept]]` entry for `{rule_id}` is not a valid glob: {e}; write e.g. `\"{example}\"`"))
             },
         )?;
         entries.push(accept);
     }
     let folder = path.parent().unwrap_or(Path::new(""));
-    Ok(crate::accept::Acceptances::new(entries, folder))
+    let source = (!entries.is_empty()).then(|| (path.display().to_string(), Arc::from(text)));
+    Ok(crate::accept::Acceptances::with_source(
+        entries, folder, source,
+    ))
 }
 
 /// How many custom rule ids the message about an unknown id in `[rules]` lists.
