@@ -338,8 +338,14 @@ mod tests {
         let e = Accept::new("sum".into(), "a[".into(), None, "r".into(), place()).unwrap_err();
         assert_eq!(e.0, "record");
         assert!(e.1.contains("unclosed character class"), "{}", e.1);
-        let e = Accept::new("sum".into(), "a".into(), Some("{x".into()), "r".into(), place())
-            .unwrap_err();
+        let e = Accept::new(
+            "sum".into(),
+            "a".into(),
+            Some("{x".into()),
+            "r".into(),
+            place(),
+        )
+        .unwrap_err();
         assert_eq!(e.0, "file");
     }
 

@@ -65,10 +65,7 @@ fn accepted_warnings_pass_deny_warnings() {
     let dir = dataset(ACCEPT_BOTH);
     let out = snapshot(dir.path(), &["check", "--deny-warnings"]);
     assert!(out.starts_with("exit: 0\n"), "{out}");
-    assert!(
-        out.contains("0 errors, 0 warnings, 2 accepted\n"),
-        "{out}"
-    );
+    assert!(out.contains("0 errors, 0 warnings, 2 accepted\n"), "{out}");
     insta::assert_snapshot!(out);
     // Without the entry, the same run fails (so the test can fail).
     std::fs::write(dir.path().join("factkit.toml"), "as_of = \"2026-11-28\"\n").unwrap();
@@ -135,7 +132,10 @@ fn entries_that_match_nothing_are_each_reported() {
         ]
     );
     // The last entry accepts both warnings.
-    let accepted = findings.iter().filter(|f| f.get("accepted").is_some()).count();
+    let accepted = findings
+        .iter()
+        .filter(|f| f.get("accepted").is_some())
+        .count();
     assert_eq!(accepted, 2);
     assert_eq!(findings.len(), 6);
 }
@@ -145,18 +145,27 @@ fn every_report_shows_the_acceptance() {
     let dir = dataset(ACCEPT_BOTH);
     let reason = "the copy of the article we worked from gives no URL and no date";
 
-    let (code, stdout, stderr) = run(dir.path(), &["check", "--format", "json", "--deny-warnings"]);
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", "--format", "json", "--deny-warnings"],
+    );
     assert_eq!(code, 0, "{stderr}");
     for line in stdout.lines() {
         let finding: Value = serde_json::from_str(line).unwrap();
         assert_eq!(finding["severity"], "warning");
         assert_eq!(finding["accepted"]["reason"], reason);
     }
-    assert!(stderr.ends_with("0 errors, 0 warnings, 2 accepted\n"), "{stderr}");
+    assert!(
+        stderr.ends_with("0 errors, 0 warnings, 2 accepted\n"),
+        "{stderr}"
+    );
 
     // SARIF: each result suppressed (GitHub code scanning shows it dismissed), and the log
     // still valid against the official schema.
-    let (code, stdout, _) = run(dir.path(), &["check", "--format", "sarif", "--deny-warnings"]);
+    let (code, stdout, _) = run(
+        dir.path(),
+        &["check", "--format", "sarif", "--deny-warnings"],
+    );
     assert_eq!(code, 0);
     let log: Value = serde_json::from_str(&stdout).unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
@@ -181,10 +190,16 @@ fn every_report_shows_the_acceptance() {
     assert_eq!(validator.iter_errors(&bad).count(), 1);
 
     // JUnit: no failure, even with warnings denied; the reason is in the case's output.
-    let (_, stdout, _) = run(dir.path(), &["check", "--format", "junit", "--deny-warnings"]);
+    let (_, stdout, _) = run(
+        dir.path(),
+        &["check", "--format", "junit", "--deny-warnings"],
+    );
     assert!(stdout.contains(" failures=\"0\" "), "{stdout}");
     assert!(!stdout.contains("<failure"), "{stdout}");
-    assert!(stdout.contains(&format!("  accepted: {reason}\n")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("  accepted: {reason}\n")),
+        "{stdout}"
+    );
 
     // GitHub: no annotation, a notice counting them, the summary line.
     let (_, stdout, _) = run(dir.path(), &["check", "--format", "github"]);
@@ -201,16 +216,36 @@ fn every_report_shows_the_acceptance() {
         .lines()
         .find(|l| l.starts_with(&format!("| `{SOURCE}`")))
         .unwrap();
-    assert!(row.contains(&format!("☑️ missing-recommended: source `{SOURCE}` has no `url`")), "{row}");
+    assert!(
+        row.contains(&format!(
+            "☑️ missing-recommended: source `{SOURCE}` has no `url`"
+        )),
+        "{row}"
+    );
     assert!(row.contains(&format!("; accepted: {reason}")), "{row}");
     assert!(!row.contains("⚠️") && !row.contains("help:"), "{row}");
-    assert!(markdown.contains("☑️ accepted: a finding an `[[accept]]` entry"), "{markdown}");
-    let (_, failing, _) = run(dir.path(), &["export", "--to", "markdown", "--only", "failing"]);
+    assert!(
+        markdown.contains("☑️ accepted: a finding an `[[accept]]` entry"),
+        "{markdown}"
+    );
+    let (_, failing, _) = run(
+        dir.path(),
+        &["export", "--to", "markdown", "--only", "failing"],
+    );
     assert!(!failing.contains(&format!("| `{SOURCE}`")), "{failing}");
     let (_, html, _) = run(dir.path(), &["export", "--to", "html"]);
-    assert!(html.contains("<li class=\"accepted\">☑️ <b>accepted</b> <code>missing-recommended</code>"), "{html}");
-    assert!(html.contains(&format!("accepted: {reason}</span>")), "{html}");
-    assert!(html.contains(&format!("data-id=\"{SOURCE}\" data-status=\"passed\"")), "{html}");
+    assert!(
+        html.contains("<li class=\"accepted\">☑️ <b>accepted</b> <code>missing-recommended</code>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("accepted: {reason}</span>")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("data-id=\"{SOURCE}\" data-status=\"passed\"")),
+        "{html}"
+    );
 }
 
 /// The library reports the same: accepted findings keep their severity, count apart, and do
@@ -221,9 +256,16 @@ fn the_library_counts_accepted_findings_apart() {
     let config = factkit::Config::load(&dir.path().join("factkit.toml")).unwrap();
     let report = factkit::check(&[dir.path().to_path_buf()], &config).unwrap();
     assert_eq!(
-        (report.summary.errors, report.summary.warnings, report.summary.accepted),
+        (
+            report.summary.errors,
+            report.summary.warnings,
+            report.summary.accepted
+        ),
         (0, 0, 2)
     );
     assert!(!report.fails(true));
-    assert!(report.diagnostics.iter().all(|d| d.is_accepted() && !d.is_error()));
+    assert!(report
+        .diagnostics
+        .iter()
+        .all(|d| d.is_accepted() && !d.is_error()));
 }

@@ -95,9 +95,7 @@ fn render_one<'s>(
     let message = clean(&d.message);
     let rule = clean(&d.rule);
     let label = d.found.as_deref().map(|f| format!("found {}", clean(f)));
-    let mut title = level(d)
-        .primary_title(message.clone())
-        .id(rule.clone());
+    let mut title = level(d).primary_title(message.clone()).id(rule.clone());
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut primary: Option<Group<'_>> = None;
     if let Some(location) = &d.location {

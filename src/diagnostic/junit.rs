@@ -111,9 +111,8 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
         }
     }
     // An accepted finding never fails its case; it is listed in `system-out`.
-    let fails = |d: &Diagnostic| {
-        d.accepted.is_none() && (d.severity == Severity::Error || deny_warnings)
-    };
+    let fails =
+        |d: &Diagnostic| d.accepted.is_none() && (d.severity == Severity::Error || deny_warnings);
     let failures = rendered
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| fails(d)))
