@@ -27,9 +27,22 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts for the closing line.
     pub summary: Summary,
+    /// The name and text of factkit.toml when a finding is located in it (`stale-accept`).
+    pub config_text: Option<(String, std::sync::Arc<str>)>,
 }
 
 impl Report {
+    /// The text of a file by its displayed name: a record file of the dataset, or
+    /// factkit.toml for the findings located in it.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.dataset.text_of(name).or_else(|| {
+            self.config_text
+                .as_ref()
+                .filter(|(file, _)| file == name)
+                .map(|(_, text)| &**text)
+        })
+    }
+
     /// Whether the run fails: any error, or any warning when warnings are denied.
     pub fn fails(&self, deny_warnings: bool) -> bool {
         self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0)
@@ -209,30 +222,79 @@ fn run_rules(dataset: Dataset, mut findings: Vec<Diagnostic>, config: &Config) -
 }
 
 /// Applies the configured severities, places the findings in their files, keeps each within
-/// `max_finding_size`, sorts them and counts them.
+/// `max_finding_size`, marks those `[[accept]]` accepts (reporting each entry that accepts
+/// none as `stale-accept`), sorts them and counts them.
 pub(crate) fn finish(dataset: Dataset, findings: Vec<Diagnostic>, config: &Config) -> Report {
     let mut diagnostics = Vec::with_capacity(findings.len());
-    for mut d in findings {
+    let mut config_text = None;
+    let level = |d: &mut Diagnostic| {
         let default = crate::rules::find(&d.rule).map_or(d.severity, |r| r.severity);
         match config.level(&d.rule, default) {
-            Level::Off => continue,
-            Level::Report(severity) => d.severity = severity,
+            Level::Off => false,
+            Level::Report(severity) => {
+                d.severity = severity;
+                true
+            }
+        }
+    };
+    for mut d in findings {
+        if !level(&mut d) {
+            continue;
         }
         dataset.place(&mut d);
         config.limits.cap(&mut d);
         diagnostics.push(d);
     }
+    // Once, on the placed findings: a `file` glob needs the file.
+    for entry in config.accepts.apply(&mut diagnostics) {
+        config_text = config.accepts.source().cloned();
+        let mut d = stale(entry, config);
+        if level(&mut d) {
+            config.limits.cap(&mut d);
+            diagnostics.push(d);
+        }
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let accepted = diagnostics.iter().filter(|d| d.is_accepted()).count();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let summary = Summary {
         files: dataset.files.len(),
         records: dataset.entries.len(),
         errors,
-        warnings: diagnostics.len() - errors,
+        warnings: diagnostics.len() - errors - accepted,
+        accepted,
     };
     Report {
         dataset,
         diagnostics,
         summary,
+        config_text,
     }
+}
+
+/// The `stale-accept` finding of an `[[accept]]` entry that accepts nothing, at its place in
+/// factkit.toml.
+fn stale(entry: &crate::accept::Accept, config: &Config) -> Diagnostic {
+    let rule = &entry.rule;
+    let record = &entry.record;
+    let file = entry
+        .file
+        .as_ref()
+        .map_or_else(String::new, |f| format!(" in `{f}`"));
+    let default = crate::rules::find(rule)
+        .map(|r| r.severity)
+        .or_else(|| config.custom_rule(rule).map(|r| r.definition.severity))
+        .unwrap_or(Severity::Error);
+    let why = if config.level(rule, default) == Level::Off {
+        format!("; `{rule}` is turned off, so it has no findings")
+    } else {
+        String::new()
+    };
+    Diagnostic::new(
+        crate::rules::stale_accept::ID,
+        Severity::Error,
+        format!("the `[[accept]]` entry for `{rule}` on `{record}`{file} accepts no finding{why}"),
+    )
+    .with_location(entry.place.clone())
+    .help("remove the entry, or fix its `rule` or `record` (or `file`) so that it matches the finding it accepts")
 }

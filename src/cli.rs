@@ -500,7 +500,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let (text, summary_in_text) = match args.format {
         Format::Human => {
             let color = args.output.is_none() && color_allowed();
-            let text = human::render(diagnostics, &|name| report.dataset.text_of(name), color);
+            let text = human::render(diagnostics, &|name| report.text_of(name), color);
             let rest = not_shown
                 .take()
                 .map_or_else(String::new, |n| format!("{n}\n"));
@@ -881,7 +881,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         let (shown, not_shown) = config.limits.shown_by_config(report.diagnostics.len());
         let text = human::render(
             &report.diagnostics[..shown],
-            &|name| report.dataset.text_of(name),
+            &|name| report.text_of(name),
             color,
         );
         eprint!(

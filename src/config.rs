@@ -42,11 +42,18 @@
 //! severity = "warning"                  # error (default), warning or off
 //! pointer = "/explanation"              # optional: where to point the finding
 //! description = "Readers need a reason." # optional: for explain and --list-rules
+//!
+//! [[accept]]                            # an accepted finding: see `accept`
+//! rule = "missing-recommended"          # a rule id, built-in or custom
+//! record = "astana-times-*"             # a record id or a glob over ids
+//! file = "sources.json"                 # optional: a glob over files, relative to this file
+//! reason = "the article gives no url"   # required
 //! ```
 //!
 //! Reading is strict: an unknown key, a wrong type, an unknown rule id or kind, a severity
 //! that is not one of the three, a tolerance that is not a decimal string, an extra schema
-//! that does not compile and a custom rule that does not compile are each an
+//! that does not compile, a custom rule that does not compile and an `[[accept]]` entry without
+//! a reason, for an unknown rule or with a glob that is not valid are each an
 //! [`Error::Config`] naming the file, the line and column, and what to do. Nothing here
 //! prints.
 
@@ -102,6 +109,8 @@ pub struct Config {
     pub include: Vec<String>,
     /// `exclude`: globs of files and folders that are not records and are never read.
     pub exclude: Vec<String>,
+    /// Accepted findings (`[[accept]]`; see [`crate::accept`]).
+    pub accepts: crate::accept::Acceptances,
 }
 
 impl Default for Config {
@@ -117,6 +126,7 @@ impl Default for Config {
             limits: crate::limits::Limits::default(),
             include: Vec::new(),
             exclude: Vec::new(),
+            accepts: crate::accept::Acceptances::default(),
         }
     }
 }
@@ -368,8 +378,110 @@ impl Config {
             })?;
             config.levels.insert(id, level);
         }
+        config.accepts = accepts(raw.accept, text, path, &config, &fail)?;
         Ok(config)
     }
+}
+
+/// Reads the `[[accept]]` entries: each needs a known `rule`, a `record` and a `reason`, and
+/// its globs must be valid.
+fn accepts(
+    raw: Vec<Spanned<RawAccept>>,
+    text: &str,
+    path: &Path,
+    config: &Config,
+    fail: &dyn Fn(Range<usize>, String) -> Error,
+) -> Result<crate::accept::Acceptances, Error> {
+    let mut entries = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let span = entry.span();
+        let entry = entry.into_inner();
+        let Some(rule) = entry.rule else {
+            return Err(fail(
+                span,
+                "the `[[accept]]` entry has no `rule`: add `rule = \"ID\"` naming the rule whose finding it accepts, e.g. `rule = \"missing-recommended\"`".into(),
+            ));
+        };
+        let rule_span = rule.span();
+        let rule = rule.into_inner();
+        if rule == crate::rules::stale_accept::ID {
+            return Err(fail(
+                rule_span,
+                format!("`{rule}` cannot be accepted: it reports an `[[accept]]` entry that matches no finding; remove that entry or fix its `rule` or `record`"),
+            ));
+        }
+        if crate::rules::find(&rule).is_none() && config.custom_rule(&rule).is_none() {
+            let mut ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+            ids.extend(config.custom_rules.iter().map(CustomRule::id));
+            return Err(fail(
+                rule_span,
+                format!(
+                    "`{rule}` in `[[accept]]` is not a rule: {}write a rule id as `factkit check --list-rules` shows it",
+                    suggest(&rule, ids.iter().copied())
+                ),
+            ));
+        }
+        let reason = match entry.reason {
+            Some(r) if !r.get_ref().trim().is_empty() => r.into_inner(),
+            Some(r) => {
+                return Err(fail(
+                    r.span(),
+                    format!("the `reason` of the `[[accept]]` entry for `{rule}` is empty: say why the finding is accepted"),
+                ))
+            }
+            None => {
+                return Err(fail(
+                    span,
+                    format!("the `[[accept]]` entry for `{rule}` has no `reason`: add `reason = \"…\"` saying why the finding is accepted"),
+                ))
+            }
+        };
+        let Some(record) = entry.record else {
+            return Err(fail(
+                span,
+                format!("the `[[accept]]` entry for `{rule}` has no `record`: add `record = \"ID\"`, the id of the record whose finding it accepts, or a glob over ids such as `\"src-*\"`"),
+            ));
+        };
+        let record_span = record.span();
+        let record = record.into_inner();
+        if record.is_empty() {
+            return Err(fail(
+                record_span,
+                format!("the `record` of the `[[accept]]` entry for `{rule}` is empty: write a record id or a glob such as `\"src-*\"`"),
+            ));
+        }
+        let file_span = entry.file.as_ref().map_or(0..0, Spanned::span);
+        let file = entry.file.map(Spanned::into_inner);
+        // The place of a `stale-accept` finding: the entry's first line.
+        let (line, column) = line_column(text, span.start);
+        let end = text[span.start.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        let (end_line, end_column) = line_column(text, end);
+        let place = crate::diagnostic::Location {
+            file: path.display().to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            span: span.start..end,
+            cell: None,
+        };
+        let rule_id = rule.clone();
+        let accept = crate::accept::Accept::new(rule, record, file, reason, place).map_err(
+            |(key, e)| {
+                let at = if key == "file" { file_span.clone() } else { record_span.clone() };
+                let example = if key == "file" { "data/*.json" } else { "src-*" };
+                fail(at, format!("the `{key}` of the `[[accept]]` entry for `{rule_id}` is not a valid glob: {e}; write e.g. `\"{example}\"`"))
+            },
+        )?;
+        entries.push(accept);
+    }
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let source = (!entries.is_empty()).then(|| (path.display().to_string(), Arc::from(text)));
+    Ok(crate::accept::Acceptances::with_source(
+        entries, folder, source,
+    ))
 }
 
 /// How many custom rule ids the message about an unknown id in `[rules]` lists.
@@ -609,6 +721,17 @@ struct Raw {
     include: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    accept: Vec<Spanned<RawAccept>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccept {
+    rule: Option<Spanned<String>>,
+    record: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+    file: Option<Spanned<String>>,
 }
 
 /// A value of `[schemas]`: a kind's extra schema files, the `refs` table or `assert_format`.

@@ -24,6 +24,7 @@
 //! # Ok::<(), factkit::Error>(())
 //! ```
 
+pub mod accept;
 pub mod archive;
 pub mod atomic;
 pub mod check;

@@ -27,6 +27,9 @@
 //!   human format). GitHub shows at most 10 annotations of each level per step (50 per
 //!   job), so the output ends with the summary line, preceded by a `::notice` saying how
 //!   many findings GitHub leaves out when a level has more than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
+//! - A finding accepted by an `[[accept]]` entry of factkit.toml is not annotated; a
+//!   `::notice` before the summary line counts them, and the job summary lists each with
+//!   severity `accepted`.
 //!   page (`$GITHUB_STEP_SUMMARY`, which the CLI appends to).
 
 use std::fmt::Write as _;
@@ -187,14 +190,15 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
 /// Every diagnostic as an annotation, files relative to `root`, then the summary line.
 pub fn render_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Root) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    // An accepted finding is no annotation; the summary line counts it.
+    for d in diagnostics.iter().filter(|d| !d.is_accepted()) {
         out.push_str(&annotation_in(d, root));
         out.push('\n');
     }
     let count = |severity| {
         diagnostics
             .iter()
-            .filter(|d| d.severity == severity)
+            .filter(|d| d.severity == severity && !d.is_accepted())
             .count()
     };
     let left_out = count(Severity::Error).saturating_sub(SHOWN_PER_LEVEL)
@@ -203,7 +207,17 @@ pub fn render_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Root) -> 
         let _ = writeln!(
             out,
             "::notice title=factkit::GitHub shows at most {SHOWN_PER_LEVEL} error and {SHOWN_PER_LEVEL} warning annotations per step: {left_out} of the {} findings are not shown as annotations; all of them are in this log, and the job summary lists the first {SUMMARY_ROWS}",
-            diagnostics.len()
+            diagnostics.iter().filter(|d| !d.is_accepted()).count()
+        );
+    }
+    if summary.accepted > 0 {
+        let _ = writeln!(
+            out,
+            "::notice title=factkit::{} accepted in factkit.toml (`[[accept]]`), not annotated; each is in the job summary with its reason",
+            match summary.accepted {
+                1 => "1 finding is".to_owned(),
+                n => format!("{n} findings are"),
+            }
         );
     }
     out.push_str(&summary.line());
@@ -248,10 +262,14 @@ pub fn step_summary_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Roo
             .as_ref()
             .map(|l| format!("{}:{}:{}", root.path_of(&l.file), l.line, l.column))
             .unwrap_or_default();
+        let severity = match d.accepted {
+            Some(_) => "accepted",
+            None => d.severity.as_str(),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            d.severity,
+            severity,
             markdown_cell(&d.rule),
             markdown_cell(&place),
             markdown_cell(&d.message)
@@ -311,6 +329,7 @@ mod tests {
             records: 11,
             errors: 11,
             warnings: 0,
+            accepted: 0,
         };
         let out = render(&many, &summary);
         assert!(out.contains("::notice title=factkit::GitHub shows at most 10"));
@@ -357,6 +376,7 @@ mod tests {
             records: 1,
             errors: 1,
             warnings: 0,
+            accepted: 0,
         };
         let table = step_summary(&[d], &summary);
         assert!(

@@ -15,6 +15,9 @@
 //! columns correctly on multi-byte lines. Only the lines of the span are handed to it, so a
 //! report costs the length of the lines shown, not of the file.
 //!
+//! A finding that an `[[accept]]` entry of factkit.toml accepts is titled
+//! `accepted[rule]: …` and closes with `= accepted: <reason>` in place of its help.
+//!
 //! Every piece of data shown (the message, labels, notes, file names and the source lines
 //! themselves) goes through [`clean`](super::clean()), so no line of the report starts with
 //! data and no value reaches the terminal or a CI runner as a control sequence or a workflow
@@ -45,8 +48,13 @@ pub fn render<'s>(
     out
 }
 
-fn level(severity: Severity) -> Level<'static> {
-    match severity {
+/// The title's level: `error`, `warning`, or `accepted` (a note) for a finding an
+/// `[[accept]]` entry accepts, whatever its severity.
+fn level(d: &Diagnostic) -> Level<'static> {
+    if d.is_accepted() {
+        return Level::NOTE.with_name("accepted");
+    }
+    match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     }
@@ -107,9 +115,7 @@ fn render_one<'s>(
     let message = clean(&d.message);
     let rule = clean(&d.rule);
     let label = d.found.as_deref().map(|f| format!("found {}", clean(f)));
-    let mut title = level(d.severity)
-        .primary_title(message.clone())
-        .id(rule.clone());
+    let mut title = level(d).primary_title(message.clone()).id(rule.clone());
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut primary: Option<Group<'_>> = None;
     if let Some(location) = &d.location {
@@ -146,7 +152,7 @@ fn render_one<'s>(
     }
     let mut group = match primary {
         Some(g) => g,
-        None => Group::with_title(level(d.severity).primary_title(message).id(rule)),
+        None => Group::with_title(level(d).primary_title(message).id(rule)),
     };
     if let Some(cell) = d.location.as_ref().and_then(|l| l.cell.as_ref()) {
         let cell = clean(&cell.to_string()).into_owned();
@@ -158,8 +164,16 @@ fn render_one<'s>(
     if let (Some(found), None) = (&d.found, &d.location) {
         group = group.element(Level::NOTE.message(format!("found: {}", clean(found))));
     }
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(clean(help)));
+    match &d.accepted {
+        // Accepted: the reason, not the advice the entry's author has already weighed.
+        Some(reason) => {
+            group = group.element(Level::NOTE.with_name("accepted").message(clean(reason)));
+        }
+        None => {
+            if let Some(help) = &d.help {
+                group = group.element(Level::HELP.message(clean(help)));
+            }
+        }
     }
     groups.push(group);
     for related in &d.related {

@@ -9,6 +9,9 @@
 //!  "related":[{"message":"…","file":"…","line":12,"column":19,"end_line":12,"end_column":25,"record":"stat-output","pointer":"…"}]}
 //! ```
 //!
+//! A finding that an `[[accept]]` entry of factkit.toml accepts also has
+//! `"accepted":{"reason":"…"}` (its `severity` stays the rule's).
+//!
 //! Columns count Unicode scalar values and are 1-based. A place in a CSV file also has
 //! `"cell":{"row":3,"column":7,"header":"value.currency"}`: the row as a spreadsheet numbers
 //! it (the header is row 1) and the column's number and header name.
@@ -36,6 +39,13 @@ struct Wire<'a> {
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "<[Related]>::is_empty")]
     related: &'a [Related],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<Accepted<'a>>,
+}
+
+#[derive(Serialize)]
+struct Accepted<'a> {
+    reason: &'a str,
 }
 
 /// One line of JSON for a diagnostic, without the line break.
@@ -51,6 +61,7 @@ pub fn line(d: &Diagnostic) -> String {
         found: d.found.as_deref(),
         help: d.help.as_deref(),
         related: &d.related,
+        accepted: d.accepted.as_deref().map(|reason| Accepted { reason }),
     };
     // Invariant: the wire struct holds only strings, numbers and lists; it always serialises.
     serde_json::to_string(&wire).expect("a diagnostic serialises to JSON")

@@ -154,7 +154,9 @@ pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -
             }
         }
     }
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || deny_warnings;
+    // An accepted finding never fails its case; it is listed in `system-out`.
+    let fails =
+        |d: &Diagnostic| d.accepted.is_none() && (d.severity == Severity::Error || deny_warnings);
     let failures = rendered
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| fails(d)))
@@ -226,6 +228,9 @@ fn body(diagnostics: &[&Diagnostic]) -> String {
         }
         if let Some(h) = &d.help {
             let _ = writeln!(out, "  help: {h}");
+        }
+        if let Some(reason) = &d.accepted {
+            let _ = writeln!(out, "  accepted: {reason}");
         }
         for r in &d.related {
             let place = r

@@ -141,6 +141,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The record and pointer, until located.
     pub target: Option<Target>,
+    /// The reason of the `[[accept]]` entry of factkit.toml that accepts this finding: an
+    /// accepted finding is shown with its reason and never fails the run.
+    pub accepted: Option<String>,
 }
 
 impl Diagnostic {
@@ -158,6 +161,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             target: None,
+            accepted: None,
         }
     }
 
@@ -233,9 +237,14 @@ impl Diagnostic {
         self
     }
 
-    /// Whether this is an error.
+    /// Whether this is an error that fails the run: of severity error and not accepted.
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity == Severity::Error && self.accepted.is_none()
+    }
+
+    /// Whether an `[[accept]]` entry of factkit.toml accepts this finding.
+    pub fn is_accepted(&self) -> bool {
+        self.accepted.is_some()
     }
 
     /// The order diagnostics are shown in: by file, position, then rule and message.
@@ -285,15 +294,23 @@ pub struct Summary {
     pub errors: usize,
     /// Findings of severity warning.
     pub warnings: usize,
+    /// Findings accepted by `[[accept]]` entries of factkit.toml, counted in neither
+    /// `errors` nor `warnings`.
+    pub accepted: usize,
 }
 
 impl Summary {
-    /// `checked 6 files, 27 records: 0 errors, 1 warning`
+    /// `checked 6 files, 27 records: 0 errors, 1 warning`, then `, 2 accepted` when findings
+    /// were accepted.
     pub fn line(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let accepted = match self.accepted {
+            0 => String::new(),
+            n => format!(", {n} accepted"),
+        };
         format!(
-            "checked {}, {}: {}, {}",
+            "checked {}, {}: {}, {}{accepted}",
             plural(self.files, "file", "files"),
             plural(self.records, "record", "records"),
             plural(self.errors, "error", "errors"),

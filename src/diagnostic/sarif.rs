@@ -44,6 +44,9 @@
 //!   Findings on standard input have no location.
 //! - Regions are 1-based; columns count Unicode scalar values (the run's `columnKind`), and
 //!   `endColumn` is the column just past the span, as SARIF defines it.
+//! - A finding accepted by an `[[accept]]` entry of factkit.toml has
+//!   `"suppressions": [{"kind": "external", "status": "accepted", "justification": "<reason>"}]`
+//!   (GitHub code scanning shows it as dismissed); its level stays the rule's.
 //! - `message.text` is the message followed by `expected:`, `found:`, `help:` and `see:`
 //!   lines; the same parts are also in `properties`, one field each.
 //!
@@ -318,6 +321,13 @@ pub fn render_with(diagnostics: &[Diagnostic], rules: &[RuleMeta], options: &Opt
             "partialFingerprints".into(),
             json!({"factkit/v1": format!("{hash:016x}:{occurrence}")}),
         );
+        // Accepted in factkit.toml: suppressed outside the log, as code scanning dismisses it.
+        if let Some(reason) = &d.accepted {
+            result.insert(
+                "suppressions".into(),
+                json!([{"kind": "external", "status": "accepted", "justification": reason}]),
+            );
+        }
         let related: Vec<Value> = d
             .related
             .iter()

@@ -22,7 +22,8 @@
 //!   Each row is `<tr data-id="…" data-status="failed|warning|not-verified|passed">`.
 //!
 //! The Check column is the Markdown one (from [`super::verdict`]): each finding in full on the
-//! record it is reported on, with its `file:line` and help; a record merely named by another's
+//! record it is reported on, with its `file:line` and help (or, accepted in factkit.toml,
+//! `☑️ accepted` and the reason, in `<li class="accepted">`); a record merely named by another's
 //! finding gets a "named by" note; a quote or figure that was not compared with its source
 //! says "not verified" and why.
 //!
@@ -163,13 +164,13 @@ pub fn headers(kind: Kind) -> Vec<&'static str> {
 }
 
 fn finding(d: &Diagnostic) -> String {
-    let (cls, mark) = match d.severity {
-        Severity::Error => ("failed", "❌"),
-        Severity::Warning => ("warning", "⚠️"),
+    let (cls, mark, name) = match (d.severity, &d.accepted) {
+        (_, Some(_)) => ("accepted", "☑️", "accepted"),
+        (Severity::Error, None) => ("failed", "❌", "error"),
+        (Severity::Warning, None) => ("warning", "⚠️", "warning"),
     };
     let mut out = format!(
-        "<li class=\"{cls}\">{mark} <b>{}</b> <code>{}</code>: {}",
-        d.severity,
+        "<li class=\"{cls}\">{mark} <b>{name}</b> <code>{}</code>: {}",
         escape(&d.rule),
         message(&d.message)
     );
@@ -181,8 +182,19 @@ fn finding(d: &Diagnostic) -> String {
             l.line
         );
     }
-    if let Some(help) = &d.help {
-        let _ = write!(out, "<span class=\"help\">help: {}</span>", message(help));
+    match &d.accepted {
+        Some(reason) => {
+            let _ = write!(
+                out,
+                "<span class=\"help\">accepted: {}</span>",
+                message(reason)
+            );
+        }
+        None => {
+            if let Some(help) = &d.help {
+                let _ = write!(out, "<span class=\"help\">help: {}</span>", message(help));
+            }
+        }
     }
     out.push_str("</li>");
     out
@@ -362,8 +374,15 @@ impl<'r> Page<'r> {
              with the source was · ❔ <b>not verified</b>: no finding, but a quote or figure was \
              not compared with its source (it has no archive) · ⚠️ <b>warning</b> · ❌ <b>error</b>, \
              with its place and help · ℹ️ <b>named by</b>: another record's finding names this \
-             one; the fault is on that record</p>\n",
+             one; the fault is on that record",
         );
+        if self.report.summary.accepted > 0 {
+            out.push_str(
+                " · ☑️ <b>accepted</b>: a finding an <code>[[accept]]</code> entry of factkit.toml \
+                 accepts, with its reason",
+            );
+        }
+        out.push_str("</p>\n");
         if self.options.only_failing {
             out.push_str(
                 "<p>Only records with errors or warnings are shown (<code>--only failing</code>).</p>\n",

@@ -28,7 +28,9 @@
 //!   `implied-rate` and `conversion` reason with, four significant digits).
 //! - **Check** is the outcome of the check for that record, one line each (from
 //!   [`super::verdict`]): every finding reported on it in full, `❌` for an error and `⚠️`
-//!   for a warning, with the rule id, the message, its `` (`file:line`) `` and `; help: …`;
+//!   for a warning, with the rule id, the message, its `` (`file:line`) `` and `; help: …`
+//!   (`☑️` and `; accepted: <reason>` for a finding an `[[accept]]` entry of factkit.toml
+//!   accepts: it does not make the record fail or count as failing);
 //!   else `✅ passed`, unless something was not verified: `❔ not verified: …` and why (a
 //!   quote or a statistic whose source has no archive, or whose archive could not be read).
 //!   What was verified follows (`✅ quote found in source (line 7)`), then a short
@@ -181,16 +183,24 @@ struct Tables<'r> {
 /// `❌ rule: message (`file:line`); help: …`: a finding in full, on the record it is
 /// reported on.
 fn finding(d: &Diagnostic) -> String {
-    let icon = match d.severity {
-        Severity::Error => "❌",
-        Severity::Warning => "⚠️",
+    let icon = match (d.severity, &d.accepted) {
+        (_, Some(_)) => "☑️",
+        (Severity::Error, None) => "❌",
+        (Severity::Warning, None) => "⚠️",
     };
     let mut text = format!("{icon} {}: {}", escape(&d.rule), message(&d.message));
     if let Some(l) = &d.location {
         let _ = write!(text, " ({})", message(&format!("`{}:{}`", l.file, l.line)));
     }
-    if let Some(help) = &d.help {
-        let _ = write!(text, "; help: {}", message(help));
+    match &d.accepted {
+        Some(reason) => {
+            let _ = write!(text, "; accepted: {}", message(reason));
+        }
+        None => {
+            if let Some(help) = &d.help {
+                let _ = write!(text, "; help: {}", message(help));
+            }
+        }
     }
     text
 }
@@ -225,6 +235,10 @@ pub const LEGEND: &str = "✅ passed: no rule has a finding, and what could be c
 the source was · ❔ not verified: no finding, but a quote or figure was not compared with its \
 source (it has no archive) · ⚠️ warning · ❌ error, with its place and help · ℹ️ named by: \
 another record's finding names this one; the fault is on that record";
+
+/// Added to the legend when a finding is accepted.
+pub const LEGEND_ACCEPTED: &str =
+    " · ☑️ accepted: a finding an `[[accept]]` entry of factkit.toml accepts, with its reason";
 
 impl<'r> Tables<'r> {
     fn new(report: &'r Report, options: &'r Options) -> Tables<'r> {
@@ -265,7 +279,11 @@ impl<'r> Tables<'r> {
 
     fn write(&self, out: &mut String) {
         let _ = writeln!(out, "factkit {}.", self.report.summary.line());
-        let _ = writeln!(out, "\n{LEGEND}");
+        let accepted = match self.report.summary.accepted {
+            0 => "",
+            _ => LEGEND_ACCEPTED,
+        };
+        let _ = writeln!(out, "\n{LEGEND}{accepted}");
         if self.options.only_failing {
             let _ = writeln!(
                 out,

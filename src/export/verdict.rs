@@ -26,7 +26,7 @@ use std::ops::Range;
 use super::Options;
 use crate::archive::{Archives, QuoteOutcome};
 use crate::check::Report;
-use crate::diagnostic::{Diagnostic, Location, Severity, Target};
+use crate::diagnostic::{Diagnostic, Location, Target};
 use crate::limits::Limits;
 use crate::load::{Anchor, Dataset};
 use crate::model::{Record, Source};
@@ -100,11 +100,12 @@ pub struct Verdict<'r> {
 }
 
 impl Verdict<'_> {
-    /// The worst of its findings and checks.
+    /// The worst of its findings and checks; a finding accepted in factkit.toml counts for
+    /// nothing here (it is shown with its reason).
     pub fn status(&self) -> Status {
-        if self.findings.iter().any(|d| d.severity == Severity::Error) {
+        if self.findings.iter().any(|d| d.is_error()) {
             Status::Failed
-        } else if !self.findings.is_empty() {
+        } else if self.is_failing() {
             Status::Warning
         } else if !self.not_verified.is_empty() {
             Status::NotVerified
@@ -113,9 +114,9 @@ impl Verdict<'_> {
         }
     }
 
-    /// Whether errors or warnings are reported on it (`--only failing`).
+    /// Whether errors or warnings that are not accepted are reported on it (`--only failing`).
     pub fn is_failing(&self) -> bool {
-        !self.findings.is_empty()
+        self.findings.iter().any(|d| !d.is_accepted())
     }
 }
 

@@ -20,6 +20,7 @@ pub mod quote_in_source;
 pub mod ratio;
 pub mod read;
 pub mod schema;
+pub mod stale_accept;
 pub mod sum;
 pub mod syntax;
 pub mod unknown_reference;
@@ -78,7 +79,8 @@ macro_rules! rule {
     };
 }
 
-/// Every built-in rule, in the order of PRODUCT.md section 4, then `read` and `limit`.
+/// Every built-in rule, in the order of PRODUCT.md section 4, then `read`, `limit` and
+/// `stale-accept`.
 pub static RULES: &[Rule] = &[
     rule!("syntax", Error, "syntax.rs", None),
     rule!("schema", Error, "schema.rs", None),
@@ -141,6 +143,8 @@ pub static RULES: &[Rule] = &[
     // Not in PRODUCT.md section 4: produced while loading, by issue 8 (hostile input).
     rule!("read", Error, "read.rs", None),
     rule!("limit", Error, "limit.rs", None),
+    // Not in PRODUCT.md section 4: produced by `check` from `[[accept]]`, by issue 14.
+    rule!("stale-accept", Error, "stale_accept.rs", None),
 ];
 
 /// The built-in rule with this id.
