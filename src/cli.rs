@@ -137,8 +137,13 @@ impl DataFormat {
 
 fn parse_kind(text: &str) -> Result<Kind, Error> {
     Kind::parse(text).ok_or_else(|| {
-        let kinds = Kind::ALL.map(Kind::as_str).join(", ");
-        Error::Usage(format!("`{text}` is not a kind: use one of {kinds}"))
+        let kinds = Kind::ALL.map(Kind::as_str);
+        let hint = schema::suggest::closest(text, &kinds)
+            .map_or_else(String::new, |near| format!("did you mean `{near}`? "));
+        Error::Usage(format!(
+            "`{text}` is not a kind: {hint}use one of {}",
+            kinds.join(", ")
+        ))
     })
 }
 
@@ -661,8 +666,11 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
 fn run_schema(name: &str) -> Result<ExitCode, Failure> {
     let Some(text) = schema::bundled_file(name) else {
         let kinds = Kind::ALL.map(Kind::as_str).join(", ");
+        let names: Vec<&str> = schema::FILES.iter().map(|(n, _)| *n).collect();
+        let hint = schema::suggest::closest(name, &names)
+            .map_or_else(String::new, |near| format!("did you mean `{near}`? "));
         return Err(Error::Usage(format!(
-            "`{name}` is not a kind: use one of {kinds}, defs, record or file"
+            "`{name}` is not a kind: {hint}use one of {kinds}, defs, record or file"
         ))
         .into());
     };
@@ -783,10 +791,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
     let kind = match args.kind.as_deref() {
         None => None,
-        Some(name) => Some(Kind::parse(name).ok_or_else(|| {
-            let kinds = Kind::ALL.map(Kind::as_str).join(", ");
-            Error::Usage(format!("`{name}` is not a kind: use one of {kinds}"))
-        })?),
+        Some(name) => Some(parse_kind(name)?),
     };
     if args.bom && format != export::Format::Csv {
         return Err(Error::Usage(format!(

@@ -14,6 +14,7 @@
 //! instance path so that output is stable and follows the document.
 
 pub mod file;
+pub mod suggest;
 pub mod user;
 pub mod validator;
 
@@ -210,16 +211,20 @@ impl Schemas {
             Some(k) => match k.as_str().and_then(Kind::parse) {
                 Some(kind) => kind,
                 None => {
+                    let hint = k
+                        .as_str()
+                        .and_then(|s| suggest::closest(s, &Kind::ALL.map(Kind::as_str)))
+                        .map_or_else(String::new, |near| format!("; did you mean `{near}`?"));
                     return (
                         None,
                         vec![Violation {
                             pointer: "/kind".into(),
                             keyword: "enum".into(),
-                            message: format!("{} is not a kind of record", brief(k)),
+                            message: format!("{} is not a kind of record{hint}", brief(k)),
                             expected: Some(format!("one of {kinds}")),
                             found: Some(brief(k)),
                         }],
-                    )
+                    );
                 }
             },
         };
