@@ -114,6 +114,7 @@ pub fn check_with(
     };
     let mut options = options.clone();
     options.limits = config.limits.clone();
+    options.csv_delimiter = options.csv_delimiter.or(config.csv_delimiter);
     // Schema files that factkit.toml names are not records, even inside the dataset.
     options.skip.extend(
         config

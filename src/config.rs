@@ -26,6 +26,9 @@
 //! [jsonld]
 //! base_url = "https://desk.example.org/facts/"
 //!
+//! [csv]
+//! delimiter = ";"                       # `,`, `;` or "\t"; default: sniffed from the header row
+//!
 //! [limits]                              # resource ceilings: see `limits`
 //! max_file_size = 104857600             # bytes; default 100 MiB
 //! max_depth = 128                       # nesting of a record; default and most 128
@@ -95,6 +98,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Resource ceilings (`[limits]`; see [`crate::limits`]).
     pub limits: crate::limits::Limits,
+    /// The byte between the cells of CSV files (`[csv] delimiter`); `None` sniffs it from
+    /// each file's header row.
+    pub csv_delimiter: Option<u8>,
 }
 
 impl Default for Config {
@@ -108,6 +114,7 @@ impl Default for Config {
             custom_rules: Vec::new(),
             path: None,
             limits: crate::limits::Limits::default(),
+            csv_delimiter: None,
         }
     }
 }
@@ -222,6 +229,20 @@ impl Config {
                 ));
             }
             config.about_tolerance = tolerance.to_rational();
+        }
+        if let Some(delimiter) = raw.csv.and_then(|c| c.delimiter) {
+            let span = delimiter.span();
+            config.csv_delimiter = Some(match delimiter.into_inner().as_str() {
+                "," => b',',
+                ";" => b';',
+                "\t" => b'\t',
+                other => {
+                    return Err(fail(
+                        span,
+                        format!("`delimiter` `{other}` is not one of `,`, `;` or a tab: write e.g. `delimiter = \";\"` (a tab is `\"\\t\"`)"),
+                    ))
+                }
+            });
         }
         if let Some(jsonld) = raw.jsonld {
             if let Some(url) = jsonld.base_url {
@@ -566,6 +587,13 @@ struct Raw {
     #[serde(default, rename = "rule")]
     custom: Vec<RawRule>,
     limits: Option<crate::limits::RawLimits>,
+    csv: Option<RawCsv>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsv {
+    delimiter: Option<Spanned<String>>,
 }
 
 /// A value of `[schemas]`: a kind's extra schema files, the `refs` table or `assert_format`.

@@ -1134,3 +1134,25 @@ fn check_jsonschema_accepts_the_bundled_schemas_offline() {
     );
     assert!(ok, "{out}");
 }
+
+/// Issue 14: `[csv] delimiter` in factkit.toml overrides what the header row shows.
+#[test]
+fn csv_delimiter_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("entities.csv"),
+        "kind;id;type;name\nentity;m;organization;Ministry, of Finance\n",
+    )
+    .unwrap();
+    let out = run_in(d, &["check", "."], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    std::fs::write(d.join("factkit.toml"), "[csv]\ndelimiter = \",\"\n").unwrap();
+    let out = run_in(d, &["check", "."], None);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(out.contains("no `id` column"), "{out}");
+    assert!(out.contains("`delimiter = \";\"`"), "{out}");
+    std::fs::write(d.join("factkit.toml"), "[csv]\ndelimiter = \";\"\n").unwrap();
+    let out = run_in(d, &["check", "."], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+}

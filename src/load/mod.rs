@@ -193,6 +193,8 @@ pub struct Options {
     /// Follow symbolic links inside a dataset folder that lead outside it
     /// (`--follow-links`); by default such a link is a `read` finding and is not read.
     pub follow_links: bool,
+    /// The byte between CSV cells (`[csv] delimiter`); `None` sniffs it per file.
+    pub csv_delimiter: Option<u8>,
 }
 
 impl Options {
@@ -503,7 +505,14 @@ pub fn load_file(
                 typing,
                 dataset: options.typing.is_none(),
             };
-            csv::load_csv(index, file, &settings, entries, findings);
+            csv::load_csv(
+                index,
+                file,
+                &settings,
+                options.csv_delimiter,
+                entries,
+                findings,
+            );
         }
     }
 }
