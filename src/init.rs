@@ -54,6 +54,11 @@ pub const CONFIG: &str = r#"# factkit.toml: the settings of this dataset. Every 
 # URI prefixes of `$ref`s read from local files (nothing is fetched from the network).
 # "https://desk.example/schemas/" = "schemas/"
 
+[csv]
+# The character between the cells of CSV files: "," ";" or "\t" (default: sniffed from
+# each file's header row).
+# delimiter = ";"
+
 [limits]
 # Resource ceilings.
 # max_file_size = 104857600          # bytes per file; default 100 MiB
@@ -291,6 +296,7 @@ mod tests {
             "rules",
             "schemas",
             "limits",
+            "csv",
             "jsonld",
             "rule",
             "accept",

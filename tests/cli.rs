@@ -1156,3 +1156,20 @@ fn csv_delimiter_from_the_configuration() {
     let out = run_in(d, &["check", "."], None);
     assert!(out.starts_with("exit: 0\n"), "{out}");
 }
+
+/// Issue 14: checking one file of a dataset says once that the records it names may be in
+/// the dataset's other files; checking the folder does not.
+#[test]
+fn one_file_of_a_dataset_notes_the_other_files() {
+    let dir = copy_example("kazakhstan-2025");
+    let out = run_in(dir.path(), &["check", "statistics.json"], None);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert_eq!(
+        out.matches("only the files named were checked and 7 references name no record in them: the records may be in other files of the dataset; check the whole folder: `factkit check .`").count(),
+        1,
+        "{out}"
+    );
+    let out = run_in(dir.path(), &["check", "."], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(!out.contains("only the files named"), "{out}");
+}
