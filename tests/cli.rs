@@ -1015,14 +1015,12 @@ fn schema_write_places_every_schema() {
              "value": {"amount": "1", "currency": "KZT"}}]"#,
     )
     .unwrap();
-    for schema in ["s/file.json"] {
-        let out = run_in(
-            dir.path(),
-            &["check", "--schema", schema, "records.json"],
-            None,
-        );
-        assert!(out.starts_with("exit: 0\n"), "{schema}: {out}");
-    }
+    let out = run_in(
+        dir.path(),
+        &["check", "--schema", "s/file.json", "records.json"],
+        None,
+    );
+    assert!(out.starts_with("exit: 0\n"), "{out}");
     std::fs::write(
         dir.path().join("records.json"),
         r#"[{"kind": "statistic", "id": "s", "label": "L", "source": "x",
