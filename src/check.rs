@@ -128,6 +128,7 @@ pub fn check_with(
     let mut options = options.clone();
     options.limits = config.limits.clone();
     config.select(&mut options.selection)?;
+    options.csv_delimiter = options.csv_delimiter.or(config.csv_delimiter);
     // Schema files that factkit.toml names are not records, even inside the dataset.
     options.skip.extend(
         config
@@ -136,7 +137,42 @@ pub fn check_with(
             .filter_map(|s| std::fs::canonicalize(&s.path).ok()),
     );
     let (dataset, findings) = load::load_prepared(paths, &options, &prepare)?;
-    Ok(run_rules(dataset, findings, config))
+    let mut report = run_rules(dataset, findings, config);
+    note_partial_dataset(&mut report, paths);
+    Ok(report)
+}
+
+/// When files were named rather than the dataset's folder, the first reference to a missing
+/// record says, once, that the records may be in the files not checked.
+fn note_partial_dataset(report: &mut Report, paths: &[PathBuf]) {
+    let Some(file) = paths.iter().find(|p| p.as_os_str() != "-" && p.is_file()) else {
+        return;
+    };
+    let missing = |d: &Diagnostic| d.rule == "unknown-reference" && d.message.starts_with("no ");
+    let count = report.diagnostics.iter().filter(|d| missing(d)).count();
+    let Some(first) = report.diagnostics.iter_mut().find(|d| missing(d)) else {
+        return;
+    };
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| ".".to_owned(), |p| p.display().to_string());
+    let references = if count == 1 {
+        "this reference names no record in them".to_owned()
+    } else {
+        format!(
+            "{} references name no record in them",
+            crate::limits::thousands(count as u64)
+        )
+    };
+    let note = format!(
+        "only the files named were checked and {references}: the records may be in other files of the dataset; check the whole folder: `factkit check {folder}`"
+    );
+    first.help = Some(match first.help.take() {
+        Some(help) if help.ends_with('?') => format!("{help} {note}"),
+        Some(help) => format!("{help}; {note}"),
+        None => note,
+    });
 }
 
 /// Validates one record against its bundled schema and the configured extra schemas, and

@@ -36,11 +36,28 @@ enum Command {
     /// Check, then export records to CSV, JSON-LD, Markdown, HTML, JSON or JSON Lines.
     #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
-    /// Print the bundled JSON Schema of a kind (or of any record).
+    /// Print the bundled JSON Schema of a kind (or of any record), or write them all to a folder.
     Schema {
-        /// entity, source, statement, proposal, statistic, exchange_rate, review, defs or record.
+        /// entity, source, statement, proposal, statistic, exchange_rate, review, defs, record
+        /// (one record of any kind) or file (a file of records: an array of records or one).
         #[arg(default_value = "record")]
         kind: String,
+        /// Write every bundled schema into this folder (created if needed; the bundled files
+        /// there are replaced) instead of printing one. Their `$ref`s name each other by file
+        /// name, so the folder works offline in editors and other validators.
+        #[arg(long, value_name = "DIR", conflicts_with = "kind")]
+        write: Option<PathBuf>,
+    },
+    /// Start a dataset: factkit.toml, one template record of each kind, the schemas and
+    /// editor settings.
+    #[command(after_help = INIT_HELP)]
+    Init {
+        /// The dataset folder (created if needed; default: the current directory).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Explain a rule: what it checks, why, and a failing and a passing example.
     Explain {
@@ -120,8 +137,13 @@ impl DataFormat {
 
 fn parse_kind(text: &str) -> Result<Kind, Error> {
     Kind::parse(text).ok_or_else(|| {
-        let kinds = Kind::ALL.map(Kind::as_str).join(", ");
-        Error::Usage(format!("`{text}` is not a kind: use one of {kinds}"))
+        let kinds = Kind::ALL.map(Kind::as_str);
+        let hint = schema::suggest::closest(text, &kinds)
+            .map_or_else(String::new, |near| format!("did you mean `{near}`? "));
+        Error::Usage(format!(
+            "`{text}` is not a kind: {hint}use one of {}",
+            kinds.join(", ")
+        ))
     })
 }
 
@@ -310,7 +332,11 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Export(args) => run_export(args),
-        Command::Schema { kind } => run_schema(&kind),
+        Command::Schema { kind, write } => match write {
+            Some(dir) => run_schema_write(&dir),
+            None => run_schema(&kind),
+        },
+        Command::Init { dir, force } => run_init(&dir, force),
         Command::Explain { rule, config } => run_explain(&rule, config.as_deref()),
         Command::Convert(args) => run_convert(args),
     };
@@ -726,21 +752,46 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
 }
 
 fn run_schema(name: &str) -> Result<ExitCode, Failure> {
-    let text = match name {
-        "record" => schema::bundled_text(None),
-        "defs" => schema::FILES[0].1,
-        other => match Kind::parse(other) {
-            Some(kind) => schema::bundled_text(Some(kind)),
-            None => {
-                let kinds = Kind::ALL.map(Kind::as_str).join(", ");
-                return Err(Error::Usage(format!(
-                    "`{other}` is not a kind: use one of {kinds}, defs or record"
-                ))
-                .into());
-            }
-        },
+    let Some(text) = schema::bundled_file(name) else {
+        let kinds = Kind::ALL.map(Kind::as_str).join(", ");
+        let names: Vec<&str> = schema::FILES.iter().map(|(n, _)| *n).collect();
+        let hint = schema::suggest::closest(name, &names)
+            .map_or_else(String::new, |near| format!("did you mean `{near}`? "));
+        return Err(Error::Usage(format!(
+            "`{name}` is not a kind: {hint}use one of {kinds}, defs, record or file"
+        ))
+        .into());
     };
     out(text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_schema_write(dir: &Path) -> Result<ExitCode, Failure> {
+    let written = schema::write_all(dir)?;
+    eprintln!(
+        "wrote {} schemas to {}",
+        written.len(),
+        clean(&dir.display().to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+const INIT_HELP: &str = "Writes factkit.toml (every key commented), data/ with one template \
+record of each kind (consistent references; `factkit check` passes), .factkit/schemas/ (as \
+`factkit schema --write`) and .vscode/settings.json (json.schemas and yaml.schemas map the \
+record files to the schemas, so editors complete and check fields). Files that exist are \
+named and left alone (exit 2) unless --force.";
+
+fn run_init(dir: &Path, force: bool) -> Result<ExitCode, Failure> {
+    let written = factkit::init::write(dir, force)?;
+    for path in &written {
+        eprintln!("wrote {}", clean(&path.display().to_string()));
+    }
+    eprintln!(
+        "next: edit the records under {}, then run `factkit check {}`",
+        clean(&dir.join(factkit::init::DATA_DIR).display().to_string()),
+        clean(&dir.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -828,10 +879,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
     let kind = match args.kind.as_deref() {
         None => None,
-        Some(name) => Some(Kind::parse(name).ok_or_else(|| {
-            let kinds = Kind::ALL.map(Kind::as_str).join(", ");
-            Error::Usage(format!("`{name}` is not a kind: use one of {kinds}"))
-        })?),
+        Some(name) => Some(parse_kind(name)?),
     };
     if args.bom && format != export::Format::Csv {
         return Err(Error::Usage(format!(

@@ -28,6 +28,9 @@
 //! [jsonld]
 //! base_url = "https://desk.example.org/facts/"
 //!
+//! [csv]
+//! delimiter = ";"                       # `,`, `;` or "\t"; default: sniffed from the header row
+//!
 //! [limits]                              # resource ceilings: see `limits`
 //! max_file_size = 104857600             # bytes; default 100 MiB
 //! max_depth = 128                       # nesting of a record; default and most 128
@@ -111,6 +114,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Accepted findings (`[[accept]]`; see [`crate::accept`]).
     pub accepts: crate::accept::Acceptances,
+    /// The byte between the cells of CSV files (`[csv] delimiter`); `None` sniffs it from
+    /// each file's header row.
+    pub csv_delimiter: Option<u8>,
 }
 
 impl Default for Config {
@@ -127,6 +133,7 @@ impl Default for Config {
             include: Vec::new(),
             exclude: Vec::new(),
             accepts: crate::accept::Acceptances::default(),
+            csv_delimiter: None,
         }
     }
 }
@@ -271,6 +278,20 @@ impl Config {
                 ));
             }
             config.about_tolerance = tolerance.to_rational();
+        }
+        if let Some(delimiter) = raw.csv.and_then(|c| c.delimiter) {
+            let span = delimiter.span();
+            config.csv_delimiter = Some(match delimiter.into_inner().as_str() {
+                "," => b',',
+                ";" => b';',
+                "\t" => b'\t',
+                other => {
+                    return Err(fail(
+                        span,
+                        format!("`delimiter` `{other}` is not one of `,`, `;` or a tab: write e.g. `delimiter = \";\"` (a tab is `\"\\t\"`)"),
+                    ))
+                }
+            });
         }
         if let Some(jsonld) = raw.jsonld {
             if let Some(url) = jsonld.base_url {
@@ -723,6 +744,7 @@ struct Raw {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     accept: Vec<Spanned<RawAccept>>,
+    csv: Option<RawCsv>,
 }
 
 #[derive(Deserialize)]
@@ -732,6 +754,12 @@ struct RawAccept {
     record: Option<Spanned<String>>,
     reason: Option<Spanned<String>>,
     file: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsv {
+    delimiter: Option<Spanned<String>>,
 }
 
 /// A value of `[schemas]`: a kind's extra schema files, the `refs` table or `assert_format`.

@@ -36,6 +36,7 @@ pub mod export;
 pub mod format;
 pub mod fuzzing;
 pub mod generic;
+pub mod init;
 pub mod limits;
 pub mod load;
 pub mod model;

@@ -1,16 +1,20 @@
 //! The bundled JSON Schemas: embedded, compiled once, and their errors turned into diagnostics.
 //!
-//! Each kind has a draft 2020-12 schema in `schemas/` with an `$id` under
-//! `https://schemas.factkit.example/v1/`; the ids are names, never fetched. All schemas are
-//! registered in one offline registry (jsonschema is built without its HTTP resolver), so
-//! relative `$ref`s such as `defs.json#/$defs/quantity` resolve with no network and no file
-//! paths. Two custom formats check what a pattern cannot: `factkit-date` (the calendar) and
+//! Each kind has a draft 2020-12 schema in `schemas/`, with `record.json` (any record) and
+//! `file.json` (a file of records: an array of records or one) beside them. The files have no
+//! `$id`: every `$ref` is a file name such as `defs.json#/$defs/quantity`, resolved beside the
+//! file that holds it, so the same files work outside factkit (an editor, check-jsonschema,
+//! `factkit check --schema`) from any folder, offline. Here they are registered in one
+//! offline registry under `https://schemas.factkit.example/v1/` (a name, never fetched:
+//! jsonschema is built without its HTTP resolver), and each is compiled with its own name as
+//! base URI, so the relative `$ref`s resolve with no network and no file paths. Two custom formats check what a pattern cannot: `factkit-date` (the calendar) and
 //! `factkit-period` (both ends and their order).
 //!
 //! jsonschema reports errors in schema order; [`Schemas::validate`] returns them sorted by
 //! instance path so that output is stable and follows the document.
 
 pub mod file;
+pub mod suggest;
 pub mod user;
 pub mod validator;
 
@@ -26,7 +30,7 @@ use crate::model::{Kind, PartialDate, Period};
 const BASE: &str = "https://schemas.factkit.example/v1/";
 
 /// The bundled schema files: name and text.
-pub const FILES: [(&str, &str); 9] = [
+pub const FILES: [(&str, &str); 10] = [
     ("defs", include_str!("../schemas/defs.json")),
     ("entity", include_str!("../schemas/entity.json")),
     ("source", include_str!("../schemas/source.json")),
@@ -39,7 +43,38 @@ pub const FILES: [(&str, &str); 9] = [
     ),
     ("review", include_str!("../schemas/review.json")),
     ("record", include_str!("../schemas/record.json")),
+    ("file", include_str!("../schemas/file.json")),
 ];
+
+/// The text of the bundled schema file `name` (`statistic`, `defs`, `record`, `file`…).
+pub fn bundled_file(name: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
+/// The bundled schema files as they are placed in a folder `dir`: `dir/NAME.json` and text.
+/// `factkit schema --write` and `factkit init` both place them with this.
+pub fn files_in(dir: &std::path::Path) -> Vec<(std::path::PathBuf, &'static str)> {
+    FILES
+        .iter()
+        .map(|(name, text)| (dir.join(format!("{name}.json")), *text))
+        .collect()
+}
+
+/// Writes every bundled schema file into `dir` as `NAME.json` (creating `dir`), each
+/// atomically; returns the paths written. Files already there are replaced.
+pub fn write_all(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let files = files_in(dir);
+    let paths: Vec<_> = files.iter().map(|(p, _)| p.clone()).collect();
+    crate::atomic::write_files(&paths, |i, out| out.write_all(files[i].1.as_bytes()))?;
+    Ok(paths)
+}
 
 /// The text of a bundled schema: a kind's, or `record` (any record) for `None`.
 pub fn bundled_text(kind: Option<Kind>) -> &'static str {
@@ -124,6 +159,7 @@ impl Schemas {
         for kind in Kind::ALL {
             let schema = parse_bundled(kind.as_str(), bundled_text(Some(kind)))?;
             let validator = with_formats(jsonschema::options().with_draft(Draft::Draft202012))
+                .with_base_uri(format!("{BASE}{kind}.json"))
                 .should_validate_formats(true)
                 .with_registry(&registry)
                 .build(&schema)
@@ -175,16 +211,20 @@ impl Schemas {
             Some(k) => match k.as_str().and_then(Kind::parse) {
                 Some(kind) => kind,
                 None => {
+                    let hint = k
+                        .as_str()
+                        .and_then(|s| suggest::closest(s, &Kind::ALL.map(Kind::as_str)))
+                        .map_or_else(String::new, |near| format!("; did you mean `{near}`?"));
                     return (
                         None,
                         vec![Violation {
                             pointer: "/kind".into(),
                             keyword: "enum".into(),
-                            message: format!("{} is not a kind of record", brief(k)),
+                            message: format!("{} is not a kind of record{hint}", brief(k)),
                             expected: Some(format!("one of {kinds}")),
                             found: Some(brief(k)),
                         }],
-                    )
+                    );
                 }
             },
         };

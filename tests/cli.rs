@@ -175,10 +175,9 @@ fn schema_prints_a_bundled_schema() {
         .next()
         .unwrap();
     let schema: serde_json::Value = serde_json::from_str(body).unwrap();
-    assert_eq!(
-        schema["$id"],
-        "https://schemas.factkit.example/v1/statistic.json"
-    );
+    assert_eq!(schema["title"], "factkit statistic");
+    // No `$id`: the `$ref`s are file names, resolved beside the file wherever it is put.
+    assert!(schema.get("$id").is_none());
     insta::assert_snapshot!(run(&["schema", "statistics"]));
 }
 
@@ -915,4 +914,260 @@ fn generic_mode_yaml_and_csv() {
         "tests/fixtures/generic/person.yaml",
         "tests/fixtures/generic/people.csv",
     ]));
+}
+
+/// Issue 14: `factkit init d && factkit check d` passes; a second `init` names the files it
+/// would replace and writes nothing (exit 2) unless `--force`.
+#[test]
+fn init_then_check_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "d"], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let d = dir.path().join("d");
+    for file in [
+        "factkit.toml",
+        "data/statistics.json",
+        "data/reviews.yaml",
+        ".factkit/schemas/file.json",
+        ".factkit/schemas/defs.json",
+        ".vscode/settings.json",
+    ] {
+        assert!(d.join(file).is_file(), "{file} missing: {out}");
+    }
+    let out = run_in(dir.path(), &["check", "d", "--deny-warnings"], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(out.contains(": 0 errors, 0 warnings"), "{out}");
+    // Seven kinds, each with a record.
+    let report = run_in(dir.path(), &["export", "--to", "json", "d"], None);
+    for kind in [
+        "entity",
+        "source",
+        "statement",
+        "proposal",
+        "statistic",
+        "exchange_rate",
+        "review",
+    ] {
+        assert!(
+            report.contains(&format!("\"kind\": \"{kind}\""))
+                || report.contains(&format!("\"kind\":\"{kind}\"")),
+            "no {kind}: {report}"
+        );
+    }
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join(".vscode/settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        settings["json.schemas"][0]["url"],
+        "./.factkit/schemas/file.json"
+    );
+    assert!(settings["yaml.schemas"]["./.factkit/schemas/file.json"].is_array());
+
+    std::fs::write(d.join("data/statistics.json"), "[]").unwrap();
+    let again = run_in(dir.path(), &["init", "d"], None);
+    assert!(again.starts_with("exit: 2\n"), "{again}");
+    assert!(again.contains("`d/factkit.toml`"), "{again}");
+    assert!(again.contains("pass `--force`"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("data/statistics.json")).unwrap(),
+        "[]"
+    );
+    let forced = run_in(dir.path(), &["init", "d", "--force"], None);
+    assert!(forced.starts_with("exit: 0\n"), "{forced}");
+    assert_ne!(
+        std::fs::read_to_string(d.join("data/statistics.json")).unwrap(),
+        "[]"
+    );
+}
+
+/// `schema --write DIR` places every bundled schema; `check --schema` reads them from there,
+/// the `$ref`s resolved beside each other, offline.
+#[test]
+fn schema_write_places_every_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["schema", "--write", "s"], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(out.contains("wrote 10 schemas to s"), "{out}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("s"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "defs.json",
+            "entity.json",
+            "exchange_rate.json",
+            "file.json",
+            "proposal.json",
+            "record.json",
+            "review.json",
+            "source.json",
+            "statement.json",
+            "statistic.json"
+        ]
+    );
+    std::fs::write(
+        dir.path().join("records.json"),
+        r#"[{"kind": "entity", "id": "e", "type": "person", "name": "N"},
+            {"kind": "statistic", "id": "s", "label": "L", "source": "x",
+             "value": {"amount": "1", "currency": "KZT"}}]"#,
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["check", "--schema", "s/file.json", "records.json"],
+        None,
+    );
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    std::fs::write(
+        dir.path().join("records.json"),
+        r#"[{"kind": "statistic", "id": "s", "label": "L", "source": "x",
+             "value": {"amount": "1", "currency": "kzt"}}]"#,
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["check", "--schema", "s/file.json", "records.json"],
+        None,
+    );
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+}
+
+/// check-jsonschema (Python), in a virtual environment under `target/`, installed once with
+/// pip; `None`, with the reason printed, when it cannot be installed.
+fn check_jsonschema() -> Option<std::path::PathBuf> {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-jsonschema-venv");
+    let tool = venv.join("bin").join("check-jsonschema");
+    if tool.exists() {
+        return Some(tool);
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let installed = made
+        && Command::new(venv.join("bin").join("pip"))
+            .args([
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "check-jsonschema",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if installed && tool.exists() {
+        Some(tool)
+    } else {
+        eprintln!(
+            "skipped: check-jsonschema could not be installed with pip (python3 -m venv, PyPI)"
+        );
+        None
+    }
+}
+
+/// Issue 14: `check-jsonschema --schemafile schemas/statistic.json` accepts the template
+/// statistic of `factkit init`, offline (in a network namespace of its own when `unshare`
+/// allows it), and refuses a broken one.
+#[test]
+fn check_jsonschema_accepts_the_bundled_schemas_offline() {
+    let Some(tool) = check_jsonschema() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "d"], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let records: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("d/data/statistics.json")).unwrap(),
+    )
+    .unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, records[0].to_string()).unwrap();
+    let mut bad = records[0].clone();
+    bad["value"]["currency"] = "kzt".into();
+    let bad_path = dir.path().join("bad.json");
+    std::fs::write(&bad_path, bad.to_string()).unwrap();
+    let offline = Command::new("unshare")
+        .args(["-n", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let validate = |schema: &Path, instance: &Path| {
+        let mut command = if offline {
+            let mut c = Command::new("unshare");
+            c.arg("-n").arg(&tool);
+            c
+        } else {
+            Command::new(&tool)
+        };
+        let out = command
+            .arg("--schemafile")
+            .arg(schema)
+            .arg(instance)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    for schema in [
+        root().join("schemas/statistic.json"),
+        dir.path().join("d/.factkit/schemas/statistic.json"),
+        dir.path().join("d/.factkit/schemas/file.json"),
+    ] {
+        let (ok, out) = validate(&schema, &good);
+        assert!(ok, "{}: {out}", schema.display());
+        let (ok, out) = validate(&schema, &bad_path);
+        assert!(!ok, "{}: {out}", schema.display());
+    }
+    let (ok, out) = validate(
+        &dir.path().join("d/.factkit/schemas/file.json"),
+        &dir.path().join("d/data/reviews.yaml"),
+    );
+    assert!(ok, "{out}");
+}
+
+/// Issue 14: `[csv] delimiter` in factkit.toml overrides what the header row shows.
+#[test]
+fn csv_delimiter_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("entities.csv"),
+        "kind;id;type;name\nentity;m;organization;Ministry, of Finance\n",
+    )
+    .unwrap();
+    let out = run_in(d, &["check", "."], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    std::fs::write(d.join("factkit.toml"), "[csv]\ndelimiter = \",\"\n").unwrap();
+    let out = run_in(d, &["check", "."], None);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(out.contains("no `id` column"), "{out}");
+    assert!(out.contains("`delimiter = \";\"`"), "{out}");
+    std::fs::write(d.join("factkit.toml"), "[csv]\ndelimiter = \";\"\n").unwrap();
+    let out = run_in(d, &["check", "."], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+}
+
+/// Issue 14: checking one file of a dataset says once that the records it names may be in
+/// the dataset's other files; checking the folder does not.
+#[test]
+fn one_file_of_a_dataset_notes_the_other_files() {
+    let dir = copy_example("kazakhstan-2025");
+    let out = run_in(dir.path(), &["check", "statistics.json"], None);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert_eq!(
+        out.matches("only the files named were checked and 7 references name no record in them: the records may be in other files of the dataset; check the whole folder: `factkit check .`").count(),
+        1,
+        "{out}"
+    );
+    let out = run_in(dir.path(), &["check", "."], None);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(!out.contains("only the files named"), "{out}");
 }

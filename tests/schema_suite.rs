@@ -563,7 +563,7 @@ fn offline_references_from_the_command_line() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("missing required property `name`"), "{text}");
 
-    // The bundled schemas, whose `$ref`s name `https://schemas.factkit.example/v1/defs.json`.
+    // The bundled schemas, whose `$ref`s are file names beside them (no `$id`).
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/statistic.json");
     let bundled = bundled.to_str().unwrap();
     files(

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use super::{Anchor, Entry, SourceFile, TypingFor};
 use crate::diagnostic::{Cell, Diagnostic, Location, Severity};
-use crate::format::csv::read::{fields, row_record, scan_row, split_rows, unclosed};
+use crate::format::csv::read::{
+    fields_with, row_record, scan_row_with, sniff_delimiter, split_rows_with, unclosed,
+};
 use crate::format::csv::{restore, CellError, Header, RawRow};
 use crate::model::Kind;
 
@@ -61,26 +63,87 @@ fn cell_diagnostic(
 }
 
 /// The cells of `row`, or why they cannot be read (an unclosed quote, a malformed field).
-fn row_cells(file: &SourceFile, row: &RawRow) -> Result<Vec<String>, CellError> {
+fn row_cells(file: &SourceFile, row: &RawRow, delimiter: u8) -> Result<Vec<String>, CellError> {
     if row.unclosed_quote {
         return Err(unclosed(row));
     }
-    fields(&file.text()[row.range.clone()]).map_err(|message| CellError {
+    fields_with(&file.text()[row.range.clone()], delimiter).map_err(|message| CellError {
         column: None,
         message,
         help: String::new(),
     })
 }
 
-/// Reads the header row `row` (spreadsheet row `number`) of `file`.
+/// Reads the header row `row` (spreadsheet row `number`) of a comma-separated `file`, as
+/// `convert` reads it (no check of the columns' names: the records' schema does that).
 pub fn read_header(
     file: &SourceFile,
     row: &RawRow,
     number: usize,
     settings: &Settings<'_>,
 ) -> Result<Arc<Header>, Box<Diagnostic>> {
-    let header = row_cells(file, row).and_then(Header::new);
-    let header = header.map_err(|e| Box::new(cell_diagnostic(file, row, number, None, e)))?;
+    read_header_in(file, row, number, b',', settings, None).map(|(header, _)| header)
+}
+
+/// Reads the header row `row` (spreadsheet row `number`) of `file`, whose cells are
+/// separated by `delimiter`. In a dataset, with `findings`, a column that names no field of any kind the
+/// rows may have is one finding at its header cell, pushed to `findings`: its cells are
+/// read as the field it most likely means (`value.ammount` as `value.amount`, so the
+/// amounts are still checked), or not read at all when nothing is close; either way no row
+/// repeats the finding. Returns the header and the columns whose cells are not read.
+pub fn read_header_in(
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    delimiter: u8,
+    settings: &Settings<'_>,
+    findings: Option<&mut Vec<Diagnostic>>,
+) -> Result<(Arc<Header>, Vec<usize>), Box<Diagnostic>> {
+    let mut skipped = Vec::new();
+    let header = row_cells(file, row, delimiter).and_then(|names| {
+        let Some(findings) = findings.filter(|_| settings.dataset) else {
+            return Header::new(names);
+        };
+        let original = Header::new(names.clone())?;
+        if !original.has("id") || (!original.has("kind") && settings.kind.is_none()) {
+            // Not a header of records: that one finding (below) says so.
+            return Ok(original);
+        }
+        let kinds = settings.kind.map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]);
+        let mut read_as = names.clone();
+        for (i, name) in original.names().iter().enumerate() {
+            let Some(near) = unknown_column(name, &kinds, original.names()) else {
+                continue;
+            };
+            let what = match &near {
+                Some(near) => {
+                    read_as[i] = near.clone();
+                    format!("did you mean `{near}`? its cells were read as `{near}` to check them")
+                }
+                None => {
+                    skipped.push(i);
+                    "its cells were not read".to_owned()
+                }
+            };
+            findings.push(
+                Diagnostic::new(
+                    "schema",
+                    Severity::Error,
+                    format!("the column `{name}` names no field of {}; {what}", kinds_text(&kinds)),
+                )
+                .expected("a field of the record; nested fields are written with dots, such as `value.amount`")
+                .found(format!("`{name}`"))
+                .help("rename the column in the header row (`factkit schema KIND` lists the fields)")
+                .with_location(at_cell(file, row, Some(i), number, Some(&original))),
+            );
+        }
+        // A renamed column's cells go where they were read as (its rows' findings name that
+        // field); should the names then clash, the header is kept as written.
+        Header::new(read_as).or(Ok(original))
+    });
+    let header = header
+        .map(|h| h.with_delimiter(delimiter))
+        .map_err(|e| Box::new(cell_diagnostic(file, row, number, None, e)))?;
     if settings.dataset {
         let missing = if !header.has("id") {
             Some(("the first row is the header, and it has no `id` column: is the header row missing?", "add a header row naming the columns: `kind,id,…`"))
@@ -93,6 +156,12 @@ pub fn read_header(
             None
         };
         if let Some((message, help)) = missing {
+            // One column: the cells may be separated by a character that was not sniffed.
+            let help = if header.names().len() > 1 {
+                help.to_owned()
+            } else {
+                format!("{help}; if the cells are separated by another character, set it in factkit.toml: `[csv]` `delimiter = \";\"`")
+            };
             return Err(Box::new(
                 Diagnostic::new("syntax", Severity::Error, message)
                     .help(help)
@@ -100,7 +169,67 @@ pub fn read_header(
             ));
         }
     }
-    Ok(Arc::new(header))
+    Ok((Arc::new(header), skipped))
+}
+
+/// "an entity", or "any kind of record".
+fn kinds_text(kinds: &[Kind]) -> String {
+    match kinds {
+        [kind] => {
+            let noun = kind.as_str().replace('_', " ");
+            let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {noun}")
+        }
+        _ => "any kind of record".to_owned(),
+    }
+}
+
+/// `None` when the column `name` names a field of one of `kinds`; else `Some` of the column
+/// it most likely means (a close field at the same place, not already a column of
+/// `columns`), if any.
+fn unknown_column(name: &str, kinds: &[Kind], columns: &[String]) -> Option<Option<String>> {
+    use crate::schema::suggest::{closest, fields_at};
+    let parts: Vec<&str> = name.split('.').collect();
+    // The longest prefix of the path that some kind allows, and the fields allowed there.
+    let mut best: (usize, Vec<&'static str>) = (0, Vec::new());
+    for &kind in kinds {
+        let mut pointer = String::new();
+        for (depth, part) in parts.iter().enumerate() {
+            let fields = fields_at(kind, &pointer);
+            if !fields.contains(part) {
+                if depth >= best.0 && !fields.is_empty() {
+                    if depth > best.0 {
+                        best = (depth, Vec::new());
+                    }
+                    for field in fields {
+                        if !best.1.contains(&field) {
+                            best.1.push(field);
+                        }
+                    }
+                }
+                break;
+            }
+            if depth + 1 == parts.len() {
+                return None;
+            }
+            pointer.push('/');
+            pointer.push_str(part);
+        }
+    }
+    let (depth, fields) = best;
+    let prefix = parts[..depth].join(".");
+    let near = closest(parts[depth], &fields).map(|f| {
+        if prefix.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{prefix}.{f}")
+        }
+    });
+    Some(near.filter(|n| !columns.contains(n)))
 }
 
 /// Reads data row `row` (spreadsheet row `number`) of `file` into an entry; `None` for a
@@ -113,8 +242,27 @@ pub fn row_entry(
     header: &Arc<Header>,
     settings: &Settings<'_>,
 ) -> Result<Option<Entry>, Box<Diagnostic>> {
-    let result = row_cells(file, row)
-        .and_then(|cells| row_record(header, &cells, settings.kind, settings.typing));
+    row_entry_in(file_index, file, row, number, header, &[], settings)
+}
+
+/// [`row_entry`], leaving out the cells of the columns `skipped` (named no field).
+pub fn row_entry_in(
+    file_index: usize,
+    file: &SourceFile,
+    row: &RawRow,
+    number: usize,
+    header: &Arc<Header>,
+    skipped: &[usize],
+    settings: &Settings<'_>,
+) -> Result<Option<Entry>, Box<Diagnostic>> {
+    let result = row_cells(file, row, header.delimiter()).and_then(|mut cells| {
+        for &i in skipped {
+            if let Some(cell) = cells.get_mut(i) {
+                cell.clear();
+            }
+        }
+        row_record(header, &cells, settings.kind, settings.typing)
+    });
     match result {
         Ok(Some(value)) => Ok(Some(Entry::new(
             file_index,
@@ -136,15 +284,18 @@ pub fn row_entry(
     }
 }
 
-/// Reads a `.csv` file into entries.
+/// Reads a `.csv` file into entries; its cells are separated by `delimiter` (`[csv]
+/// delimiter`), else by what the header row shows ([`sniff_delimiter`]).
 pub(super) fn load_csv(
     file_index: usize,
     file: &SourceFile,
     settings: &Settings<'_>,
+    delimiter: Option<u8>,
     entries: &mut Vec<Entry>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    let mut rows = split_rows(file.text())
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(file.text()));
+    let mut rows = split_rows_with(file.text(), delimiter)
         .enumerate()
         .filter(|(_, row)| !row.is_blank());
     let Some((head_index, head)) = rows.next() else {
@@ -155,7 +306,15 @@ pub(super) fn load_csv(
         );
         return;
     };
-    let header = match read_header(file, &head, head_index + 1, settings) {
+    let head = read_header_in(
+        file,
+        &head,
+        head_index + 1,
+        delimiter,
+        settings,
+        Some(findings),
+    );
+    let (header, skipped) = match head {
         Ok(h) => h,
         Err(d) => {
             findings.push(*d);
@@ -163,7 +322,7 @@ pub(super) fn load_csv(
         }
     };
     for (n, row) in rows {
-        match row_entry(file_index, file, &row, n + 1, &header, settings) {
+        match row_entry_in(file_index, file, &row, n + 1, &header, &skipped, settings) {
             Ok(Some(entry)) => entries.push(entry),
             Ok(None) => {}
             Err(d) => findings.push(*d),
@@ -186,7 +345,7 @@ pub(crate) fn locate(
     header: &Header,
     pointer: &str,
 ) -> Option<(Range<usize>, Cell)> {
-    let (raw, _) = scan_row(text, row.start);
+    let (raw, _) = scan_row_with(text, row.start, header.delimiter());
     let tokens = crate::typing::tokens(pointer);
     let Some((column, covered)) = header.column_of(&tokens) else {
         return Some((
@@ -250,6 +409,7 @@ fn inside(text: &str, span: Range<usize>, inner: &[String]) -> Option<Range<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::csv::read::split_rows;
 
     fn header(names: &[&str]) -> Header {
         Header::new(names.iter().map(|s| s.to_string()).collect()).unwrap()

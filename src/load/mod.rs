@@ -199,6 +199,8 @@ pub struct Options {
     /// Which files found in a folder are records: `include` and `exclude` of factkit.toml,
     /// `--exclude`, and the ignore files unless `--no-ignore` (see [`Selection`]).
     pub selection: Selection,
+    /// The byte between CSV cells (`[csv] delimiter`); `None` sniffs it per file.
+    pub csv_delimiter: Option<u8>,
 }
 
 impl Options {
@@ -514,7 +516,14 @@ pub fn load_file(
                 typing,
                 dataset: options.typing.is_none(),
             };
-            csv::load_csv(index, file, &settings, entries, findings);
+            csv::load_csv(
+                index,
+                file,
+                &settings,
+                options.csv_delimiter,
+                entries,
+                findings,
+            );
         }
     }
 }

@@ -14,7 +14,8 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
 use serde_json::Value;
 
-use super::{brief, names, Violation};
+use super::suggest::{closest, fields_at};
+use super::{brief, names, Violation, LISTED};
 use crate::model::{Kind, PartialDate, Period};
 
 /// Whose words a schema's errors are put in.
@@ -163,16 +164,18 @@ fn bundled(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violation {
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            let pointer = first_unknown(&pointer, unexpected);
+            let parent = pointer;
+            let pointer = first_unknown(&parent, unexpected);
             let names = names(unexpected);
             let what = if pointer.matches('/').count() == 1 {
                 a_kind(kind)
             } else {
                 "this object".into()
             };
+            let hint = unknown_field_hint(kind, &parent, instance, unexpected);
             (
                 pointer,
-                format!("unknown field {names}: {what} does not have it"),
+                format!("unknown field {names}: {what} does not have it{hint}"),
                 Some(format!("the fields listed by `factkit schema {kind}`")),
                 None,
             )
@@ -194,10 +197,29 @@ fn bundled(kind: Kind, error: &jsonschema::ValidationError<'_>) -> Violation {
                     list.len()
                 )
             };
+            let allowed: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+            let hint = instance
+                .as_str()
+                .and_then(|s| closest(s, &allowed))
+                .map_or_else(String::new, |near| format!("; did you mean `{near}`?"));
             (
                 pointer,
-                format!("{} is not {expected}", brief(instance)),
+                format!("{} is not {expected}{hint}", brief(instance)),
                 Some(expected),
+                found,
+            )
+        }
+        ValidationErrorKind::Type { kind: types }
+            if instance.is_number() && wants_string(types) =>
+        {
+            let text = instance.to_string();
+            (
+                pointer,
+                format!(
+                    "{} is a number, but `{field}` is text; did you mean `\"{text}\"` (in quotes)?",
+                    brief(instance)
+                ),
+                Some("a string, written in quotes".into()),
                 found,
             )
         }
@@ -325,6 +347,43 @@ const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 /// The pattern of a source's `archive` in `schemas/source.json`: no leading `/` or `\`, no
 /// drive letter.
 const ARCHIVE_PATTERN: &str = r"^([^/\\A-Za-z]|[A-Za-z]([^:]|$))";
+
+/// Whether a `type` constraint allows strings.
+fn wants_string(types: &jsonschema::error::TypeKind) -> bool {
+    use jsonschema::error::TypeKind;
+    use jsonschema::JsonType;
+    match types {
+        TypeKind::Single(t) => *t == JsonType::String,
+        TypeKind::Multiple(set) => set.contains(JsonType::String),
+    }
+}
+
+/// "; did you mean `affiliation`?" for unknown fields close to a field the object at
+/// `parent` may have and does not: one name, or pairs for several (at most [`LISTED`]).
+fn unknown_field_hint(kind: Kind, parent: &str, object: &Value, unexpected: &[String]) -> String {
+    let present = |name: &str| object.get(name).is_some();
+    let allowed: Vec<&str> = fields_at(kind, parent)
+        .into_iter()
+        .filter(|f| !present(f))
+        .collect();
+    let pairs: Vec<(&String, &str)> = unexpected
+        .iter()
+        .take(LISTED)
+        .filter_map(|u| closest(u, &allowed).map(|near| (u, near)))
+        .collect();
+    match pairs.as_slice() {
+        [] => String::new(),
+        [(_, near)] if unexpected.len() == 1 => format!("; did you mean `{near}`?"),
+        _ => format!(
+            "; did you mean {}?",
+            pairs
+                .iter()
+                .map(|(u, near)| format!("`{near}` for `{u}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
 
 /// "a statistic", "an entity", "an exchange rate".
 fn a_kind(kind: Kind) -> String {

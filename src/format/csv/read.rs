@@ -59,6 +59,8 @@ pub struct Header {
     paths: Vec<Vec<String>>,
     kind_column: Option<usize>,
     tree: PathTree,
+    /// The byte between cells of the file (`,` unless sniffed or set otherwise).
+    delimiter: u8,
 }
 
 /// The columns' paths as a tree of their parts, so that checking a new column against the
@@ -209,7 +211,19 @@ impl Header {
             paths,
             kind_column,
             tree,
+            delimiter: b',',
         })
+    }
+
+    /// The header of a file whose cells are separated by `delimiter`.
+    pub fn with_delimiter(mut self, delimiter: u8) -> Header {
+        self.delimiter = delimiter;
+        self
+    }
+
+    /// The byte between cells: `,`, `;` or tab.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
     }
 
     /// The column names, in order.
@@ -325,12 +339,17 @@ enum Byte {
 
 impl Quoting {
     fn step(&mut self, b: u8) -> Byte {
+        self.step_with(b, b',')
+    }
+
+    /// [`Quoting::step`] for cells separated by `delimiter`.
+    fn step_with(&mut self, b: u8, delimiter: u8) -> Byte {
         match (*self, b) {
             (Quoting::Quoted, b'"') => *self = Quoting::QuoteInQuoted,
             (Quoting::Quoted, _) => {}
             (Quoting::QuoteInQuoted, b'"') => *self = Quoting::Quoted,
             (Quoting::Start, b'"') => *self = Quoting::Quoted,
-            (_, b',') => {
+            (_, d) if d == delimiter => {
                 *self = Quoting::Start;
                 return Byte::Comma;
             }
@@ -352,6 +371,11 @@ fn after_break(bytes: &[u8], at: usize) -> usize {
 
 /// The row starting at byte `start` of `text`, and where the next one starts.
 pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
+    scan_row_with(text, start, b',')
+}
+
+/// [`scan_row`] for cells separated by `delimiter`.
+pub fn scan_row_with(text: &str, start: usize, delimiter: u8) -> (RawRow, usize) {
     let bytes = text.as_bytes();
     let mut cells = Vec::new();
     let mut cell_start = start;
@@ -361,7 +385,7 @@ pub fn scan_row(text: &str, start: usize) -> (RawRow, usize) {
         let Some(&b) = bytes.get(at) else {
             break (at, at);
         };
-        match state.step(b) {
+        match state.step_with(b, delimiter) {
             Byte::Cell => {}
             Byte::Comma => {
                 cells.push(cell_start..at);
@@ -541,12 +565,17 @@ pub fn row_start(text: &str) -> usize {
 /// Every row of `text` in order, blank lines included (as rows with an empty range): a
 /// spreadsheet numbers them too.
 pub fn split_rows(text: &str) -> impl Iterator<Item = RawRow> + '_ {
+    split_rows_with(text, b',')
+}
+
+/// [`split_rows`] for cells separated by `delimiter`.
+pub fn split_rows_with(text: &str, delimiter: u8) -> impl Iterator<Item = RawRow> + '_ {
     let mut at = row_start(text);
     std::iter::from_fn(move || {
         if at >= text.len() {
             return None;
         }
-        let (row, next) = scan_row(text, at);
+        let (row, next) = scan_row_with(text, at, delimiter);
         at = next.max(at + 1);
         Some(row)
     })
@@ -564,12 +593,25 @@ impl RawRow {
 /// compiles its state machine, which cost about 30 µs a row (a second per megabyte of short
 /// rows) when it was built anew for each one.
 pub fn fields(row: &str) -> Result<Vec<String>, String> {
+    fields_with(row, b',')
+}
+
+/// [`fields`] for cells separated by `delimiter`.
+pub fn fields_with(row: &str, delimiter: u8) -> Result<Vec<String>, String> {
     thread_local! {
-        static CORE: std::cell::RefCell<csv_core::Reader> =
-            std::cell::RefCell::new(csv_core::Reader::new());
+        /// The parser of the last delimiter used on this thread.
+        static CORE: std::cell::RefCell<(u8, csv_core::Reader)> =
+            std::cell::RefCell::new((b',', csv_core::Reader::new()));
     }
     CORE.with(|core| {
         let mut core = core.borrow_mut();
+        if core.0 != delimiter {
+            *core = (
+                delimiter,
+                csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            );
+        }
+        let core = &mut core.1;
         core.reset();
         let mut input = row.as_bytes();
         // A cell is never longer than the row: unquoting only removes bytes.
@@ -686,6 +728,36 @@ fn insert(object: &mut Map<String, Value>, path: &[String], value: Value) {
     }
 }
 
+/// The delimiters a CSV file may use, as [`sniff_delimiter`] tries them.
+pub const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// The delimiter of a CSV text, guessed from its header row: the one of `,`, `;` and tab
+/// found most often outside quotes before the first line break outside quotes (`,` on a
+/// tie or when there is none). Spreadsheets in much of Europe save `;`-separated files.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for &b in text.as_bytes()[row_start(text)..].iter() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut best = 0;
+    for i in 1..DELIMITERS.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    DELIMITERS[best]
+}
+
 /// The last cell of a row that ends inside quotes is the one never closed.
 pub(crate) fn unclosed(row: &RawRow) -> CellError {
     CellError {
@@ -698,6 +770,20 @@ pub(crate) fn unclosed(row: &RawRow) -> CellError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sniffs_the_delimiter_of_the_header_row() {
+        assert_eq!(sniff_delimiter("kind,id,label\n"), b',');
+        assert_eq!(sniff_delimiter("kind;id;label\na,b,c,d,e\n"), b';');
+        assert_eq!(sniff_delimiter("\u{feff}kind\tid\tlabel"), b'\t');
+        assert_eq!(sniff_delimiter("\"a;b;c\",kind\n"), b',');
+        assert_eq!(sniff_delimiter("kind\n"), b',');
+        let text = "a;\"x\ny\";b\n1;2;3\n";
+        let rows: Vec<_> = split_rows_with(text, b';').collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells.len(), 3);
+        assert_eq!(fields_with("1;\"2;3\";4", b';').unwrap(), ["1", "2;3", "4"]);
+    }
     use crate::format::csv::codec::neutralise;
     use crate::format::csv::write::cell_text;
     use proptest::prelude::*;
