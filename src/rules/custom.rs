@@ -722,6 +722,33 @@ fn display(value: &Value) -> String {
 
 /// A CEL type name (`string`, `int`, `list`) with its article, as a user reads it.
 fn type_words(name: &str) -> String {
+    // The cel crate names some types the Rust way (`Int(1)`, `Arc<String>`,
+    // `alloc::string::String`): read them as the CEL type they stand for.
+    let lower = name.to_ascii_lowercase();
+    let rust = name.contains(['(', '<', ':']) || name.starts_with(char::is_uppercase);
+    let name = if !rust {
+        name
+    } else if lower.contains("uint") || lower.contains("u64") {
+        "uint"
+    } else if lower.starts_with("int") || lower.contains("i64") {
+        "int"
+    } else if lower.contains("float") || lower.contains("f64") || lower.contains("double") {
+        "double"
+    } else if lower.contains("str") {
+        "string"
+    } else if lower.contains("bool") {
+        "bool"
+    } else if lower.contains("bytes") || lower.contains("u8") {
+        "bytes"
+    } else if lower.contains("list") || lower.contains("vec") {
+        "list"
+    } else if lower.contains("map") {
+        "map"
+    } else if lower.contains("null") {
+        "null"
+    } else {
+        return "a value of another type".into();
+    };
     match name {
         "int" => "an integer".into(),
         "uint" => "an unsigned integer".into(),
@@ -970,6 +997,17 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rust_type_names_are_read_as_cel_types() {
+        assert_eq!(type_words("Int(1)"), "an integer");
+        assert_eq!(type_words("Arc<String>"), "a string");
+        assert_eq!(type_words("alloc::string::String"), "a string");
+        assert_eq!(type_words("Vec<Value>"), "a list");
+        assert_eq!(type_words("SomethingElse<X>"), "a value of another type");
+        assert_eq!(type_words("int"), "an integer");
+        assert_eq!(type_words("timestamp"), "a timestamp");
+    }
+
     use super::*;
 
     fn def(expr: &str, message: &str) -> Definition {
