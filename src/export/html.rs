@@ -43,7 +43,6 @@ use super::{kinds, markdown, records, Options};
 use crate::archive::{Change, Passage, QuoteOutcome};
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::decimal::format_significant;
 use crate::model::{EntityType, Kind, ProposalStatus, Record, Source, Statement, Statistic};
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -583,28 +582,7 @@ impl<'r> Page<'r> {
     }
 
     fn statistic_cells(&self, r: &Statistic) -> Vec<String> {
-        let mut value = text(&r.value.to_string());
-        let tolerance = &self.options.about_tolerance;
-        for eq in &r.equivalents {
-            let _ = write!(value, "<br>= {}", text(&eq.to_string()));
-            let (Some(from), Some(to)) = (r.value.currency.as_deref(), eq.currency.as_deref())
-            else {
-                continue;
-            };
-            if from == to {
-                continue;
-            }
-            if let Some(rate) = r.value.interval(tolerance).div(&eq.interval(tolerance)) {
-                let _ = write!(
-                    value,
-                    " (implies {} to {} {} per {})",
-                    format_significant(&rate.lo, 4),
-                    format_significant(&rate.hi, 4),
-                    text(from),
-                    text(to)
-                );
-            }
-        }
+        let value = super::figure_with_equivalents(r, &self.options.about_tolerance, text);
         vec![
             format!("<code>{}</code>", escape(&r.id)),
             text(&r.label),

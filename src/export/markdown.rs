@@ -72,7 +72,6 @@ use super::verdict::{Verdict, Verdicts};
 use super::{kinds, records, Options};
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::decimal::format_significant;
 use crate::model::{
     Entity, EntityType, ExchangeRate, Kind, Proposal, ProposalStatus, Record, Review, Source,
     Statement, Statistic,
@@ -409,28 +408,7 @@ impl<'r> Tables<'r> {
     }
 
     fn statistic_cells(&self, r: &Statistic) -> Vec<String> {
-        let mut value = escape(&r.value.to_string());
-        let tolerance = &self.options.about_tolerance;
-        for eq in &r.equivalents {
-            let _ = write!(value, "<br>= {}", escape(&eq.to_string()));
-            let (Some(from), Some(to)) = (r.value.currency.as_deref(), eq.currency.as_deref())
-            else {
-                continue;
-            };
-            if from == to {
-                continue;
-            }
-            if let Some(rate) = r.value.interval(tolerance).div(&eq.interval(tolerance)) {
-                let _ = write!(
-                    value,
-                    " (implies {} to {} {} per {})",
-                    format_significant(&rate.lo, 4),
-                    format_significant(&rate.hi, 4),
-                    escape(from),
-                    escape(to)
-                );
-            }
-        }
+        let value = super::figure_with_equivalents(r, &self.options.about_tolerance, escape);
         vec![
             code(&r.id),
             escape(&r.label),

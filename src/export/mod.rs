@@ -160,6 +160,38 @@ impl fmt::Display for Note {
     }
 }
 
+/// A statistic's figure for a fact-check table (Markdown and HTML, each with its own
+/// `escape`): the value, then each equivalent on a line of its own (`<br>`), with the rate
+/// it implies when it is in another currency, so an editor sees the conversion at a glance.
+fn figure_with_equivalents(
+    r: &crate::model::Statistic,
+    tolerance: &BigRational,
+    escape: impl Fn(&str) -> String,
+) -> String {
+    use std::fmt::Write as _;
+    let mut value = escape(&r.value.to_string());
+    for eq in &r.equivalents {
+        let _ = write!(value, "<br>= {}", escape(&eq.to_string()));
+        let (Some(from), Some(to)) = (r.value.currency.as_deref(), eq.currency.as_deref()) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        if let Some(rate) = r.value.interval(tolerance).div(&eq.interval(tolerance)) {
+            let _ = write!(
+                value,
+                " (implies {} to {} {} per {})",
+                crate::model::decimal::format_significant(&rate.lo, 4),
+                crate::model::decimal::format_significant(&rate.hi, 4),
+                escape(from),
+                escape(to)
+            );
+        }
+    }
+    value
+}
+
 /// The typed records selected by `options`, with their entry index, in dataset order.
 pub fn records<'r>(
     report: &'r Report,
