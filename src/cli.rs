@@ -225,8 +225,9 @@ struct ExportArgs {
     /// exchange_rate, review).
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
-    /// Export even when the check finds errors; records that failed their schema are left
-    /// out (CSV, Markdown, JSON-LD) or written as read (JSON, JSON Lines), each reported.
+    /// Export even when the check finds errors; records that failed their schema are listed
+    /// under "Could not be shown" (Markdown, HTML), left out (CSV, JSON-LD) or written as
+    /// read (JSON, JSON Lines), each reported.
     #[arg(long)]
     allow_errors: bool,
     /// JSON-LD: the absolute URL that node ids hang on (`URL#id`); default the relative `#id`.
