@@ -275,6 +275,96 @@ fn over_depth(expression: &cel::IdedExpr) -> Option<u64> {
     None
 }
 
+/// Whether `name` is a function an expression can call: factkit's own (`record`,
+/// `decimal_compare`) or one the cel crate's standard environment declares, global or as a
+/// method. The crate keeps its list private, so it is asked the way it answers a program:
+/// declaring a function of that name on a fresh context fails exactly when the standard
+/// environment has it (`Context::add_function`).
+fn is_declared(name: &str) -> bool {
+    thread_local! {
+        static PROBE: std::cell::RefCell<cel::Context<'static, 'static>> =
+            std::cell::RefCell::new(cel::Context::default());
+    }
+    matches!(name, "record" | "decimal_compare")
+        || PROBE.with(|probe| probe.borrow_mut().add_function(name, |a: i64| a).is_err())
+}
+
+/// The first call of the expression to a function no one declares, with its node id. Only
+/// plain names are judged (operators such as `_+_` and dotted names are left to the
+/// evaluation), so a rule is refused only for a call that would fail on every record.
+fn undeclared_call(expression: &cel::IdedExpr) -> Option<(u64, String)> {
+    use cel::common::ast::{EntryExpr, Expr};
+    let plain = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let mut stack = vec![expression];
+    while let Some(node) = stack.pop() {
+        match &node.expr {
+            Expr::Call(call) => {
+                if plain(&call.func_name) && !is_declared(&call.func_name) {
+                    return Some((node.id, call.func_name.clone()));
+                }
+                stack.extend(call.target.as_deref());
+                stack.extend(call.args.iter().rev());
+            }
+            Expr::Comprehension(c) => stack.extend([
+                &c.result,
+                &c.loop_step,
+                &c.loop_cond,
+                &c.accu_init,
+                &c.iter_range,
+            ]),
+            Expr::List(list) => stack.extend(list.elements.iter().rev()),
+            Expr::Map(map) => stack.extend(map.entries.iter().rev().flat_map(|e| match &e.expr {
+                EntryExpr::MapEntry(m) => vec![&m.value, &m.key],
+                EntryExpr::StructField(f) => vec![&f.value],
+            })),
+            Expr::Struct(st) => stack.extend(st.entries.iter().rev().flat_map(|e| match &e.expr {
+                EntryExpr::MapEntry(m) => vec![&m.value, &m.key],
+                EntryExpr::StructField(f) => vec![&f.value],
+            })),
+            Expr::Select(select) => stack.push(&select.operand),
+            Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
+        }
+    }
+    None
+}
+
+/// The declared function closest to a misspelt one, if one is close.
+fn closest_function(name: &str) -> Option<&'static str> {
+    const COMMON: &[&str] = &[
+        "size",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "matches",
+        "int",
+        "uint",
+        "double",
+        "string",
+        "bool",
+        "bytes",
+        "type",
+        "dyn",
+        "record",
+        "decimal_compare",
+    ];
+    COMMON
+        .iter()
+        .copied()
+        .filter(|c| is_declared(c))
+        .map(|c| {
+            (
+                strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// Parses `source` and checks the depth of what it parsed; a too-deep program is dropped
 /// here, on the thread that could build it.
 fn parse(source: &str, field: &'static str) -> Result<Program, CompileError> {
@@ -290,6 +380,30 @@ fn parse(source: &str, field: &'static str) -> Result<Program, CompileError> {
             field,
             format!("operations nest more than {MAX_DEPTH} deep here (`a + b + c` is two deep)"),
             "group a long chain in brackets, as in `(a + b) + (c + d)`, or split it into several rules",
+        ));
+    }
+    if let Some((id, name)) = undeclared_call(program.expression()) {
+        let mut offset = program
+            .source_info()
+            .offset_for(id)
+            .map_or(0, |(start, _)| usize::try_from(start).unwrap_or(0));
+        // A call's place is its `(`: point at the name before it.
+        if source
+            .get(..offset)
+            .is_some_and(|before| before.ends_with(name.as_str()))
+        {
+            offset -= name.len();
+        }
+        let message = match closest_function(&name) {
+            Some(near) => format!("`{name}` is not a CEL function; did you mean `{near}`?"),
+            None => format!("`{name}` is not a CEL function"),
+        };
+        return Err(error_at(
+            source,
+            offset,
+            field,
+            message,
+            "expressions can call `record(id)`, `decimal_compare(a, b)` and the standard CEL functions (`size`, `contains`, `startsWith`, `matches`, `int`, `string`, …)",
         ));
     }
     Ok(program)
@@ -997,6 +1111,40 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_misspelt_function_is_refused_when_the_rule_is_compiled() {
+        let e = CustomRule::compile(def("sizee(self.name) > 0", "m"))
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.message,
+            "`sizee` is not a CEL function; did you mean `size`?"
+        );
+        assert_eq!((e.field, e.line, e.column), ("expr", 1, 1));
+        let e = CustomRule::compile(def("self.name.startswit('a')", "m"))
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("did you mean `startsWith`?"),
+            "{}",
+            e.message
+        );
+        assert!(CustomRule::compile(def("frobnicate(1) == 1", "m")).is_err());
+        // Every function factkit and the standard library declare still compiles.
+        for expr in [
+            "size(self.name) > 0 && self.name.size() > 0",
+            "self.name.startsWith('a') || self.name.endsWith('b') || self.name.contains('c')",
+            "self.name.matches('^[a-z]+$') && int('1') == 1 && string(1) == '1'",
+            "double(1) > 0.5 && uint(1) == 1u && type(1) == int && dyn(1) == 1",
+            "record('x') == null && decimal_compare('1', '2') < 0",
+            "[1, 2].all(x, x > 0) && [1].exists(x, x == 1) && [1].map(x, x + 1) == [2]",
+            "[1].filter(x, x > 0).size() == 1 && [1].exists_one(x, x == 1) && has(self.name)",
+        ] {
+            let compiled = CustomRule::compile(def(expr, "m"));
+            assert!(compiled.is_ok(), "{expr}: {:?}", compiled.err());
+        }
+    }
+
     #[test]
     fn rust_type_names_are_read_as_cel_types() {
         assert_eq!(type_words("Int(1)"), "an integer");
