@@ -234,35 +234,20 @@ fn over_nesting(source: &str) -> Option<usize> {
 /// operations, walked without recursing. The root is at depth 0, so in `a + b + c`, `a` is
 /// two deep.
 fn over_depth(expression: &cel::IdedExpr) -> Option<u64> {
-    use cel::common::ast::{EntryExpr, Expr};
     let mut stack = vec![(expression, 0usize)];
     while let Some((node, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             return Some(node.id);
         }
-        let children: Vec<&cel::IdedExpr> = match &node.expr {
-            Expr::Call(call) => call
-                .target
-                .as_deref()
-                .into_iter()
-                .chain(&call.args)
-                .collect(),
-            Expr::Comprehension(c) => vec![
-                &c.iter_range,
-                &c.accu_init,
-                &c.loop_cond,
-                &c.loop_step,
-                &c.result,
-            ],
-            Expr::List(list) => list.elements.iter().collect(),
-            Expr::Map(map) => entries(&map.entries),
-            Expr::Struct(s) => entries(&s.entries),
-            Expr::Select(select) => vec![&*select.operand],
-            Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => Vec::new(),
-        };
         // Pushed in reverse, so the walk visits children left to right.
-        stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+        stack.extend(children(node).into_iter().rev().map(|c| (c, depth + 1)));
     }
+    None
+}
+
+/// The expressions directly under `node`, left to right.
+fn children(node: &cel::IdedExpr) -> Vec<&cel::IdedExpr> {
+    use cel::common::ast::{EntryExpr, Expr};
     fn entries(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::IdedExpr> {
         entries
             .iter()
@@ -272,7 +257,38 @@ fn over_depth(expression: &cel::IdedExpr) -> Option<u64> {
             })
             .collect()
     }
-    None
+    match &node.expr {
+        Expr::Call(call) => call
+            .target
+            .as_deref()
+            .into_iter()
+            .chain(&call.args)
+            .collect(),
+        Expr::Comprehension(c) => vec![
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ],
+        Expr::List(list) => list.elements.iter().collect(),
+        Expr::Map(map) => entries(&map.entries),
+        Expr::Struct(s) => entries(&s.entries),
+        Expr::Select(select) => vec![&*select.operand],
+        Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => Vec::new(),
+    }
+}
+
+/// Every expression of the program, parents before children, left to right; iterative,
+/// so a deep program (already bounded by [`over_depth`]) costs no stack.
+fn nodes(expression: &cel::IdedExpr) -> Vec<&cel::IdedExpr> {
+    let mut out = Vec::new();
+    let mut stack = vec![expression];
+    while let Some(node) = stack.pop() {
+        out.push(node);
+        stack.extend(children(node).into_iter().rev());
+    }
+    out
 }
 
 /// Whether `name` is a function an expression can call: factkit's own (`record`,
@@ -293,42 +309,45 @@ fn is_declared(name: &str) -> bool {
 /// plain names are judged (operators such as `_+_` and dotted names are left to the
 /// evaluation), so a rule is refused only for a call that would fail on every record.
 fn undeclared_call(expression: &cel::IdedExpr) -> Option<(u64, String)> {
-    use cel::common::ast::{EntryExpr, Expr};
     let plain = |name: &str| {
         name.starts_with(|c: char| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    let mut stack = vec![expression];
-    while let Some(node) = stack.pop() {
-        match &node.expr {
-            Expr::Call(call) => {
-                if plain(&call.func_name) && !is_declared(&call.func_name) {
-                    return Some((node.id, call.func_name.clone()));
-                }
-                stack.extend(call.target.as_deref());
-                stack.extend(call.args.iter().rev());
+    nodes(expression)
+        .into_iter()
+        .find_map(|node| match &node.expr {
+            cel::common::ast::Expr::Call(call)
+                if plain(&call.func_name) && !is_declared(&call.func_name) =>
+            {
+                Some((node.id, call.func_name.clone()))
             }
-            Expr::Comprehension(c) => stack.extend([
-                &c.result,
-                &c.loop_step,
-                &c.loop_cond,
-                &c.accu_init,
-                &c.iter_range,
-            ]),
-            Expr::List(list) => stack.extend(list.elements.iter().rev()),
-            Expr::Map(map) => stack.extend(map.entries.iter().rev().flat_map(|e| match &e.expr {
-                EntryExpr::MapEntry(m) => vec![&m.value, &m.key],
-                EntryExpr::StructField(f) => vec![&f.value],
-            })),
-            Expr::Struct(st) => stack.extend(st.entries.iter().rev().flat_map(|e| match &e.expr {
-                EntryExpr::MapEntry(m) => vec![&m.value, &m.key],
-                EntryExpr::StructField(f) => vec![&f.value],
-            })),
-            Expr::Select(select) => stack.push(&select.operand),
-            Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
-        }
+            _ => None,
+        })
+}
+
+/// The first `self.FIELD` of the expression that the bundled schema of `kind` does not
+/// allow (records are validated before custom rules see them, and the bundled schemas
+/// allow no other field), with its node id and the allowed fields.
+fn unknown_field(
+    expression: &cel::IdedExpr,
+    kind: Kind,
+) -> Option<(u64, String, Vec<&'static str>)> {
+    use cel::common::ast::Expr;
+    let allowed = crate::schema::suggest::fields_at(kind, "");
+    if allowed.is_empty() {
+        return None;
     }
-    None
+    nodes(expression)
+        .into_iter()
+        .find_map(|node| match &node.expr {
+            Expr::Select(select)
+                if matches!(&select.operand.expr, Expr::Ident(name) if name == "self")
+                    && !allowed.contains(&select.field.as_str()) =>
+            {
+                Some((node.id, select.field.clone(), allowed.clone()))
+            }
+            _ => None,
+        })
 }
 
 /// The declared function closest to a misspelt one, if one is close.
@@ -709,6 +728,32 @@ impl CustomRule {
     /// Compiles the expression and the message template.
     pub fn compile(definition: Definition) -> Result<CustomRule, CompileError> {
         let program = compile_cel(&definition.expr, "expr")?;
+        if let Some((id, field, allowed)) = unknown_field(program.expression(), definition.kind) {
+            let source = &definition.expr;
+            let offset = program
+                .source_info()
+                .offset_for(id)
+                .map_or(0, |(start, _)| usize::try_from(start).unwrap_or(0));
+            // A field's place is the `.` before it, or its name: point at the name.
+            let offset = source
+                .get(offset..)
+                .and_then(|rest| rest.find(field.as_str()))
+                .map_or(offset, |at| offset + at);
+            let kind = definition.kind;
+            let message = match crate::schema::suggest::closest(&field, &allowed) {
+                Some(near) => {
+                    format!("a `{kind}` record has no field `{field}`; did you mean `{near}`?")
+                }
+                None => format!("a `{kind}` record has no field `{field}`"),
+            };
+            return Err(error_at(
+                source,
+                offset,
+                "expr",
+                message,
+                &format!("`factkit schema {kind}` lists the fields of a `{kind}` record"),
+            ));
+        }
         let message = template(&definition.message)?;
         Ok(CustomRule {
             definition,
@@ -1130,15 +1175,25 @@ mod tests {
             e.message
         );
         assert!(CustomRule::compile(def("frobnicate(1) == 1", "m")).is_err());
+        // `def` makes source rules: a misspelt field of a source is refused, with its place.
+        let e = CustomRule::compile(def("size(self.titel) > 3", "m"))
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.message,
+            "a `source` record has no field `titel`; did you mean `title`?"
+        );
+        assert_eq!(e.column, 11);
+        assert!(CustomRule::compile(def("has(self.url) && self.title != ''", "m")).is_ok());
         // Every function factkit and the standard library declare still compiles.
         for expr in [
-            "size(self.name) > 0 && self.name.size() > 0",
-            "self.name.startsWith('a') || self.name.endsWith('b') || self.name.contains('c')",
-            "self.name.matches('^[a-z]+$') && int('1') == 1 && string(1) == '1'",
+            "size(self.title) > 0 && self.title.size() > 0",
+            "self.title.startsWith('a') || self.title.endsWith('b') || self.title.contains('c')",
+            "self.title.matches('^[a-z]+$') && int('1') == 1 && string(1) == '1'",
             "double(1) > 0.5 && uint(1) == 1u && type(1) == int && dyn(1) == 1",
             "record('x') == null && decimal_compare('1', '2') < 0",
             "[1, 2].all(x, x > 0) && [1].exists(x, x == 1) && [1].map(x, x + 1) == [2]",
-            "[1].filter(x, x > 0).size() == 1 && [1].exists_one(x, x == 1) && has(self.name)",
+            "[1].filter(x, x > 0).size() == 1 && [1].exists_one(x, x == 1) && has(self.title)",
         ] {
             let compiled = CustomRule::compile(def(expr, "m"));
             assert!(compiled.is_ok(), "{expr}: {:?}", compiled.err());
@@ -1206,7 +1261,7 @@ mod tests {
             ("ternary", |n| format!("{}true", "true?false:".repeat(n))),
             ("not", |n| format!("{}true", "!".repeat(n))),
             ("minus", |n| format!("{}1 > 0", "-".repeat(n))),
-            ("select", |n| format!("self{} == 1", ".a".repeat(n))),
+            ("select", |n| format!("self.title{} == 1", ".a".repeat(n))),
             ("index", |n| format!("[1]{} == 1", "[0]".repeat(n))),
             ("methods", |n| format!("'x'{} > 0", ".size()".repeat(n))),
             ("mixed", |n| {
