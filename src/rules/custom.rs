@@ -325,6 +325,53 @@ fn undeclared_call(expression: &cel::IdedExpr) -> Option<(u64, String)> {
         })
 }
 
+/// The first name the expression uses that nothing defines: not `self`, not a name a
+/// macro binds (`x` in `tags.all(x, …)`), not a type name (`int`, `string`, …).
+fn undefined_name(expression: &cel::IdedExpr) -> Option<(u64, String)> {
+    use cel::common::ast::Expr;
+    const TYPES: &[&str] = &[
+        "int",
+        "uint",
+        "double",
+        "bool",
+        "string",
+        "bytes",
+        "list",
+        "map",
+        "null_type",
+        "type",
+        "dyn",
+        "timestamp",
+        "duration",
+    ];
+    let all = nodes(expression);
+    let bound: Vec<&str> = all
+        .iter()
+        .filter_map(|node| match &node.expr {
+            Expr::Comprehension(c) => Some(c),
+            _ => None,
+        })
+        .flat_map(|c| {
+            [
+                Some(c.iter_var.as_str()),
+                c.iter_var2.as_deref(),
+                Some(c.accu_var.as_str()),
+            ]
+        })
+        .flatten()
+        .collect();
+    all.into_iter().find_map(|node| match &node.expr {
+        Expr::Ident(name)
+            if name != "self"
+                && !bound.contains(&name.as_str())
+                && !TYPES.contains(&name.as_str()) =>
+        {
+            Some((node.id, name.clone()))
+        }
+        _ => None,
+    })
+}
+
 /// The first `self.FIELD` of the expression that the bundled schema of `kind` does not
 /// allow (records are validated before custom rules see them, and the bundled schemas
 /// allow no other field), with its node id and the allowed fields.
@@ -399,6 +446,23 @@ fn parse(source: &str, field: &'static str) -> Result<Program, CompileError> {
             field,
             format!("operations nest more than {MAX_DEPTH} deep here (`a + b + c` is two deep)"),
             "group a long chain in brackets, as in `(a + b) + (c + d)`, or split it into several rules",
+        ));
+    }
+    if let Some((id, name)) = undefined_name(program.expression()) {
+        let offset = program
+            .source_info()
+            .offset_for(id)
+            .map_or(0, |(start, _)| usize::try_from(start).unwrap_or(0));
+        let message = match crate::schema::suggest::closest(&name, &["self"]) {
+            Some(near) => format!("`{name}` is not defined; did you mean `{near}`?"),
+            None => format!("`{name}` is not defined"),
+        };
+        return Err(error_at(
+            source,
+            offset,
+            field,
+            message,
+            "an expression sees the record as `self`, other records through `record(id)`, and the names it binds itself, as `t` in `self.tags.all(t, t != '')`",
         ));
     }
     if let Some((id, name)) = undeclared_call(program.expression()) {
@@ -1185,6 +1249,13 @@ mod tests {
         );
         assert_eq!(e.column, 11);
         assert!(CustomRule::compile(def("has(self.url) && self.title != ''", "m")).is_ok());
+        let e = CustomRule::compile(def("selff.title != ''", "m"))
+            .err()
+            .unwrap();
+        assert_eq!(e.message, "`selff` is not defined; did you mean `self`?");
+        assert_eq!(e.column, 1);
+        let tags = "!has(self.tags) || self.tags.all(t, t != '') && type(1) == int";
+        assert!(CustomRule::compile(def(tags, "m")).is_ok());
         // Every function factkit and the standard library declare still compiles.
         for expr in [
             "size(self.title) > 0 && self.title.size() > 0",
