@@ -569,10 +569,6 @@ impl LineIndex {
     }
 
     /// Number of lines.
-    #[expect(
-        clippy::len_without_is_empty,
-        reason = "a text always has at least one line, even the empty text"
-    )]
     pub fn len(&self) -> usize {
         self.line_starts.len()
     }

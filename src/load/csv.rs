@@ -409,7 +409,7 @@ fn inside(text: &str, span: Range<usize>, inner: &[String]) -> Option<Range<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::csv::read::split_rows;
+    use crate::format::csv::read::split_rows_with;
 
     fn header(names: &[&str]) -> Header {
         Header::new(names.iter().map(|s| s.to_string()).collect()).unwrap()
@@ -419,8 +419,8 @@ mod tests {
     fn locate_inside_a_list_cell() {
         let text = "kind,id,equivalents\nstatistic,x,\"[{\"\"amount\"\":\"\"26.2\"\"}]\"\n";
         let h = header(&["kind", "id", "equivalents"]);
-        let row = split_rows(text).nth(1).unwrap().range;
-        assert_eq!(split_rows(text).count(), 2);
+        let row = split_rows_with(text, b',').nth(1).unwrap().range;
+        assert_eq!(split_rows_with(text, b',').count(), 2);
         let (span, cell) = locate(text, &row, 2, &h, "/equivalents/0/amount").unwrap();
         assert_eq!(&text[span], "\"\"26.2\"\"");
         assert_eq!(cell.column, Some(3));

@@ -10,6 +10,6 @@ pub mod codec;
 pub mod read;
 pub mod write;
 
-pub use codec::{neutralise, restore};
-pub use read::{CellError, Header, RawRow, RowReader};
-pub use write::{cell_text, Columns, Problem, RowWriter};
+pub use codec::restore;
+pub use read::{CellError, Header, RawRow};
+pub use write::{Columns, Problem, RowWriter};

@@ -34,7 +34,7 @@
 //!   than the header, an unclosed quote, an empty or repeated header name, and a dataset file
 //!   without an `id` column (a missing header row) are errors that name the row.
 //!
-//! **Positions.** The csv crate parses each row; a small scanner ([`split_rows`], and
+//! **Positions.** The csv crate parses each row; a small scanner ([`split_rows_with`], and
 //! [`RowReader`] for a stream, whose rows [`Rows`] hands on with where each starts) finds the byte span of each row and cell, which the crate does
 //! not report, so the dataset layer ([`crate::load::csv`]) can point a finding at the cell
 //! (and inside a JSON list cell, at the element).
@@ -406,7 +406,7 @@ pub fn scan_row_with(text: &str, start: usize, delimiter: u8) -> (RawRow, usize)
     )
 }
 
-/// Reads the rows of a CSV stream one at a time, split exactly where [`split_rows`] splits
+/// Reads the rows of a CSV stream one at a time, split exactly where [`split_rows_with`] splits
 /// the whole text (the same state machine), each byte looked at once: a row holding a
 /// 25,000-line quoted cell, or the rest of a file after a stray `"`, costs its length, not
 /// its length times its lines.
@@ -425,9 +425,9 @@ impl<R: std::io::BufRead> RowReader<R> {
 
     /// Appends the bytes of the next row, its line break included, to `row`; `false` at the
     /// end of the stream. The first row keeps the byte order marks before it, which
-    /// [`split_rows`] skips (one taken off by [`decode`](crate::load::decode), one by the
+    /// [`split_rows_with`] skips (one taken off by [`decode`](crate::load::decode), one by the
     /// scanner): read through [`scan_row`] (from [`row_start`] for the first row, from 0
-    /// for the others), a row's text gives the row `split_rows` gives for it in the whole
+    /// for the others), a row's text gives the row `split_rows_with` gives for it in the whole
     /// text.
     pub fn next_row(&mut self, row: &mut Vec<u8>) -> std::io::Result<bool> {
         let mut start = row.len();
@@ -442,7 +442,7 @@ impl<R: std::io::BufRead> RowReader<R> {
                     }
                     break;
                 }
-                // Byte order marks alone are no row (`split_rows` finds none there).
+                // Byte order marks alone are no row (`split_rows_with` finds none there).
                 start = row.len();
             }
         }
@@ -563,12 +563,7 @@ pub fn row_start(text: &str) -> usize {
 }
 
 /// Every row of `text` in order, blank lines included (as rows with an empty range): a
-/// spreadsheet numbers them too.
-pub fn split_rows(text: &str) -> impl Iterator<Item = RawRow> + '_ {
-    split_rows_with(text, b',')
-}
-
-/// [`split_rows`] for cells separated by `delimiter`.
+/// spreadsheet numbers them too. Cells are separated by `delimiter`.
 pub fn split_rows_with(text: &str, delimiter: u8) -> impl Iterator<Item = RawRow> + '_ {
     let mut at = row_start(text);
     std::iter::from_fn(move || {
@@ -589,14 +584,9 @@ impl RawRow {
 }
 
 /// The cells of one row, parsed by the csv crate's core parser (RFC 4180 quoting, the csv
-/// crate's defaults). One parser per thread is reset for each row: building a csv reader
+/// crate's defaults, cells separated by `delimiter`). One parser per thread is reset for each row: building a csv reader
 /// compiles its state machine, which cost about 30 µs a row (a second per megabyte of short
 /// rows) when it was built anew for each one.
-pub fn fields(row: &str) -> Result<Vec<String>, String> {
-    fields_with(row, b',')
-}
-
-/// [`fields`] for cells separated by `delimiter`.
 pub fn fields_with(row: &str, delimiter: u8) -> Result<Vec<String>, String> {
     thread_local! {
         /// The parser of the last delimiter used on this thread.
@@ -1021,7 +1011,9 @@ mod tests {
     #[test]
     fn rows_and_cells_in_the_text() {
         let text = "\u{feff}a,b\r\n\"x,\"\"y\"\"\nz\",2\n\n,\n\"open";
-        let rows: Vec<RawRow> = split_rows(text).filter(|r| !r.is_blank()).collect();
+        let rows: Vec<RawRow> = split_rows_with(text, b',')
+            .filter(|r| !r.is_blank())
+            .collect();
         assert_eq!(rows.len(), 4);
         assert_eq!(&text[rows[0].range.clone()], "a,b");
         assert_eq!(&text[rows[1].cells[0].clone()], "\"x,\"\"y\"\"\nz\"");
@@ -1029,7 +1021,7 @@ mod tests {
         assert_eq!(rows[2].cells.len(), 2);
         assert!(rows[3].unclosed_quote);
         assert_eq!(
-            fields(&text[rows[1].range.clone()]).unwrap(),
+            fields_with(&text[rows[1].range.clone()], b',').unwrap(),
             ["x,\"y\"\nz", "2"]
         );
     }
@@ -1071,7 +1063,9 @@ mod tests {
 
     fn whole_rows(raw: &str) -> Vec<(Range<usize>, Vec<Range<usize>>)> {
         let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-        split_rows(text).map(|r| (r.range, r.cells)).collect()
+        split_rows_with(text, b',')
+            .map(|r| (r.range, r.cells))
+            .collect()
     }
 
     #[test]
@@ -1103,7 +1097,7 @@ mod tests {
             let bytes = writer.into_inner().unwrap();
             let text = String::from_utf8(bytes).unwrap();
             let (raw, _) = scan_row(&text, 0);
-            let parsed = fields(&text[raw.range.clone()]).unwrap();
+            let parsed = fields_with(&text[raw.range.clone()], b',').unwrap();
             prop_assert_eq!(&parsed, &cells);
             prop_assert_eq!(raw.cells.len(), cells.len());
             for (span, cell) in raw.cells.iter().zip(&cells) {

@@ -9,5 +9,5 @@
 pub mod read;
 pub mod write;
 
-pub use read::{documents, records, Problem, Record};
+pub use read::{documents, records};
 pub use write::write_yaml;
