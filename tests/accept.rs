@@ -6,7 +6,8 @@
 //! no factkit.toml.
 
 use std::path::Path;
-use std::process::Command;
+
+mod support;
 
 use serde_json::Value;
 
@@ -45,14 +46,7 @@ fn dataset(config: &str) -> tempfile::TempDir {
 
 /// Runs factkit in `dir`: exit code, standard output, standard error.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_factkit"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_WORKSPACE")
-        .output()
-        .unwrap();
+    let out = support::factkit(dir, args, b"");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,9 +1,10 @@
 //! The command line as a user runs it: exit code, standard output and standard error,
 //! snapshotted together.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod support;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,22 +12,7 @@ fn root() -> &'static Path {
 
 /// Runs factkit in `dir` with `args` and optional standard input.
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factkit"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
+    let out = support::factkit(dir, args, stdin.unwrap_or("").as_bytes());
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
         out.status.code().map_or("signal".into(), |c| c.to_string()),

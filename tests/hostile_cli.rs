@@ -4,18 +4,12 @@
 //! finding of a long one-line file in time independent of the file's length.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod support;
 
 fn factkit(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_factkit"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_WORKSPACE")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    support::factkit(dir, args, b"")
 }
 
 /// No control character, no `##` and no line that starts with `::` but factkit's own
