@@ -38,8 +38,8 @@ pub struct Decimal {
     mantissa: BigInt,
     /// The value is `mantissa × 10^exponent`.
     exponent: i64,
-    /// Whether the text was a plain integer (no point, no exponent): then trailing zeros are
-    /// not significant unless the figure is exact.
+    /// Whether the text was a plain integer (no point, no exponent): then trailing zeros of
+    /// one of 1,000 or more are not significant unless the figure is exact.
     plain_integer: bool,
 }
 
@@ -215,7 +215,9 @@ impl Decimal {
     }
 
     /// The unit of the last significant digit: `0.1` for `26.2`, `1000` for `224000`, `1` for
-    /// `14`, `0.001` for `1.100`. Trailing zeros of a plain integer are not significant.
+    /// `14` and for `100`, `0.001` for `1.100`. Trailing zeros of a plain integer of 1,000 or
+    /// more (in magnitude) are not significant; below 1,000 every digit is (PRODUCT.md
+    /// section 3: `60` percent is [59.5, 60.5], not [55, 65]).
     pub fn precision(&self) -> BigRational {
         pow10(self.precision_exponent())
     }
@@ -223,7 +225,7 @@ impl Decimal {
     /// The power of ten of [`Decimal::precision`]; never below the exponent of the value.
     pub fn precision_exponent(&self) -> i64 {
         let mut exponent = self.exponent;
-        if self.plain_integer && !self.mantissa.is_zero() {
+        if self.plain_integer && self.mantissa.abs() >= BigInt::from(1000) {
             let ten = BigInt::from(10);
             let mut m = self.mantissa.abs();
             while (&m % &ten).is_zero() {
@@ -506,7 +508,14 @@ mod tests {
         assert_eq!(Decimal::parse("1.100").unwrap().precision(), r(1, 1000));
         assert_eq!(Decimal::parse("0").unwrap().precision(), r(1, 1));
         assert_eq!(Decimal::parse("14e12").unwrap().precision(), pow10(12));
-        assert_eq!(Decimal::parse("-500").unwrap().precision(), r(100, 1));
+        // Below 1,000 every digit of an integer counts; from 1,000 up trailing zeros do not.
+        assert_eq!(Decimal::parse("-500").unwrap().precision(), r(1, 1));
+        assert_eq!(Decimal::parse("60").unwrap().precision(), r(1, 1));
+        assert_eq!(Decimal::parse("100").unwrap().precision(), r(1, 1));
+        assert_eq!(Decimal::parse("999").unwrap().precision(), r(1, 1));
+        assert_eq!(Decimal::parse("1000").unwrap().precision(), r(1000, 1));
+        assert_eq!(Decimal::parse("-1500").unwrap().precision(), r(100, 1));
+        assert_eq!(Decimal::parse("-5000").unwrap().precision(), r(1000, 1));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Quantities and the intervals they state.
 //!
 //! A stated figure is an interval, not a point (PRODUCT.md section 3). `26.2 billion` lies in
-//! [26.15, 26.25] billion; `over 1.7 trillion` in [1.7, 1.8] trillion; `exact` is a point;
+//! [26.15, 26.25] billion; `224000` is stated to the nearest thousand, but an integer below
+//! 1,000 to its last digit (`60` percent is [59.5, 60.5], `100` is [99.5, 100.5]);
+//! `over 1.7 trillion` in [1.7, 1.8] trillion; `exact` is a point;
 //! `about` widens the rounding interval by a relative tolerance. Interval bounds are exact
 //! rationals and every comparison is exact; intervals are closed (a desk cannot tell "more
 //! than 1.7" from "at least 1.7" in a printed figure, so the boundary is included).
@@ -271,6 +273,14 @@ impl Interval {
         }
     }
 
+    /// Every difference of a value of this one and a value of `other`.
+    pub fn sub(&self, other: &Interval) -> Interval {
+        Interval {
+            lo: exact::sub(&self.lo, &other.hi),
+            hi: exact::sub(&self.hi, &other.lo),
+        }
+    }
+
     /// All products of a value of each.
     pub fn mul(&self, other: &Interval) -> Interval {
         let products = [
@@ -445,13 +455,42 @@ mod tests {
                 hi: r(224_500, 1)
             }
         );
+        // `100` is stated to its last digit (below 1,000), widened by 5% of 100.
         let about = q("100", None, "USD", Some(Qualifier::About)).interval(&tol());
         assert_eq!(
             about,
             Interval {
-                lo: r(45, 1),
-                hi: r(155, 1)
+                lo: r(189, 2),
+                hi: r(211, 2)
             }
+        );
+    }
+
+    /// PRODUCT.md section 3: trailing zeros of an integer below 1,000 are significant, so
+    /// `60` percent is [59.5, 60.5] and `100` percent [99.5, 100.5]; from 1,000 up they are not.
+    #[test]
+    fn small_integers_are_stated_to_their_last_digit() {
+        let iv = |amount: &str, qualifier| q(amount, None, "USD", qualifier).interval(&tol());
+        let between = |lo, hi| Interval { lo, hi };
+        assert_eq!(iv("60", None), between(r(119, 2), r(121, 2)));
+        assert_eq!(iv("100", None), between(r(199, 2), r(201, 2)));
+        assert_eq!(iv("8", None), between(r(15, 2), r(17, 2)));
+        assert_eq!(iv("-500", None), between(r(-1001, 2), r(-999, 2)));
+        assert_eq!(iv("1000", None), between(r(500, 1), r(1500, 1)));
+        assert_eq!(
+            iv("100", Some(Qualifier::Over)),
+            between(r(100, 1), r(101, 1))
+        );
+        assert_eq!(
+            iv("100", Some(Qualifier::Exact)),
+            Interval::point(r(100, 1))
+        );
+        // The amount as written counts, not the value with its scale: `100` billion is
+        // [99.5, 100.5] billion.
+        let billions = q("100", Some(Scale::Billion), "USD", None).interval(&tol());
+        assert_eq!(
+            billions,
+            between(r(99_500_000_000, 1), r(100_500_000_000, 1))
         );
     }
 
