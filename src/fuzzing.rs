@@ -50,6 +50,7 @@ fn dataset(format: Format, bytes: &[u8]) -> (Dataset, Vec<crate::Diagnostic>) {
         root: ".".into(),
         files: vec![file],
         entries: Vec::new(),
+        unparsed: Vec::new(),
     };
     let mut findings: Vec<crate::Diagnostic> = problem.into_iter().collect();
     if findings.is_empty() {

@@ -82,6 +82,11 @@ snapshot_case!(crlf, "crlf");
 snapshot_case!(empty, "empty");
 snapshot_case!(whitespace_only, "whitespace-only");
 snapshot_case!(truncated, "truncated");
+// Issue 15: a file that does not parse, or a record that fails its schema, gives its own
+// finding and one summary, not one unknown-reference per record that names it.
+snapshot_case!(cascade_yaml, "cascade-yaml");
+snapshot_case!(cascade_trailing_comma, "cascade-trailing-comma");
+snapshot_case!(cascade_schema, "cascade-schema");
 snapshot_case!(long_number, "long-number");
 snapshot_case!(nan_infinity, "nan-infinity");
 snapshot_case!(duplicate_keys, "duplicate-keys");

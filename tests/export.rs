@@ -1048,9 +1048,9 @@ fn markdown_blames_the_record_at_fault() {
     assert!(!check("rate-usd-kzt-2025-08-01").contains('❌'));
     // Help comes with the finding.
     assert!(check("stat-share-130").contains("; help: check the figure"));
-    // 17 errors: one ❌ per error, each on one record (the file's syntax error included), and
+    // 20 errors: one ❌ per error, each on one record (the file's syntax error included), and
     // one in the legend.
-    assert_eq!(md.matches('❌').count(), 17 + 1, "{md}");
+    assert_eq!(md.matches('❌').count(), 20 + 1, "{md}");
 }
 
 #[test]
@@ -1094,7 +1094,7 @@ fn only_failing_keeps_the_records_with_findings_and_the_summary() {
         ..Options::default()
     };
     let md = render(&report, Format::Markdown, &options);
-    assert!(md.starts_with("factkit checked 6 files, 32 records: 17 errors, 4 warnings."));
+    assert!(md.starts_with("factkit checked 7 files, 37 records: 20 errors, 4 warnings."));
     let shown: Vec<String> = tables(&md)
         .into_iter()
         .flat_map(|(_, rows)| rows)
@@ -1388,7 +1388,7 @@ fn html_in_a_browser_shows_every_record_counts_and_filters() {
     }
     assert_eq!(text_of_id(&dom, "count-unshown"), "4");
     assert_eq!(text_of_id(&dom, "shown"), typed.to_string());
-    assert!(dom.contains("factkit checked 6 files, 32 records: 17 errors, 4 warnings."));
+    assert!(dom.contains("factkit checked 7 files, 37 records: 20 errors, 4 warnings."));
     // A correct record named by a faulty one is not failed.
     let status_of = |rows: &[(String, String, bool)], id: &str| {
         rows.iter().find(|r| r.0 == id).unwrap().1.clone()

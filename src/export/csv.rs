@@ -14,7 +14,7 @@
 //! | source | `kind`, `id`, `title`, `publisher`, `url`, `published`, `retrieved`, `language`, `archive`, `notes`, `tags` |
 //! | statement | `kind`, `id`, `speaker`, `quote`, `paraphrase`, `source`, `said_on`, `about`, `language`, `notes`, `tags` |
 //! | proposal | `kind`, `id`, `title`, `proposer`, `status`, `source`, `summary`, `proposed_on`, `venue`, `supporters`, `elements`, `notes`, `tags` |
-//! | statistic | `kind`, `id`, `label`, `value.amount`, `value.scale`, `value.currency`, `value.unit`, `value.qualifier`, `value.exact`, `equivalent1.amount`, `equivalent1.scale`, `equivalent1.currency_or_unit`, `equivalent1.qualifier`, `equivalent1.exact`, the same five for `equivalent2`, `equivalents.more`, `source`, `period`, `attributed_to`, `sum_of`, `ratio_of.numerator`, `ratio_of.denominator`, `notes`, `tags` |
+//! | statistic | `kind`, `id`, `label`, `value.amount`, `value.scale`, `value.currency`, `value.unit`, `value.qualifier`, `value.exact`, `equivalent1.amount`, `equivalent1.scale`, `equivalent1.currency_or_unit`, `equivalent1.qualifier`, `equivalent1.exact`, the same five for `equivalent2`, `equivalents.more`, `source`, `period`, `attributed_to`, `sum_of`, `ratio_of.numerator`, `ratio_of.denominator`, `restates`, `change_of.from`, `change_of.to`, `notes`, `tags` |
 //! | exchange_rate | `kind`, `id`, `base`, `quote`, `rate`, `source`, `on`, `period`, `notes`, `tags` |
 //! | review | `kind`, `id`, `about`, `rating`, `reviewer`, `reviewed_on`, `explanation`, `url`, `notes`, `tags` |
 //!
@@ -146,6 +146,9 @@ pub fn columns(kind: Kind) -> &'static [&'static str] {
             "sum_of",
             "ratio_of.numerator",
             "ratio_of.denominator",
+            "restates",
+            "change_of.from",
+            "change_of.to",
             "notes",
             "tags",
         ],

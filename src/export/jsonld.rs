@@ -54,7 +54,9 @@
 //!
 //! **Left out**: `notes`, `tags`, a source's `retrieved` and `archive` (the desk's
 //! bookkeeping, not published facts); a statistic's `sum_of` and `ratio_of` (schema.org's
-//! `measurementDenominator` takes a `StatisticalVariable`, not an observation); an entity's
+//! `measurementDenominator` takes a `StatisticalVariable`, not an observation), `restates`
+//! and `change_of` (schema.org has no property relating one `Observation` to another: `sameAs`
+//! names a web page of the same thing, not a second report of a figure); an entity's
 //! `affiliation` that is a person (schema.org relates people and organisations only to an
 //! organisation; the export reports each such case). Google's fact-check markup requires a
 //! `url` on each `ClaimReview`: a review without one is exported without it (it is then not

@@ -258,6 +258,10 @@ pub struct Dataset {
     pub files: Vec<SourceFile>,
     /// Every record read, in file order.
     pub entries: Vec<Entry>,
+    /// Files with a `syntax` finding, by index in `files`, with where the first one is: the
+    /// records they hold may be missing, so references into them are not reported one by
+    /// one (`unknown-reference`).
+    pub unparsed: Vec<(usize, Option<Location>)>,
 }
 
 impl Dataset {
@@ -456,9 +460,13 @@ fn read_all(
         dataset.files.push(file);
         let file = &dataset.files[index];
         if let Some(problem) = problem {
+            if problem.rule == "syntax" {
+                dataset.unparsed.push((index, problem.location.clone()));
+            }
             findings.push(problem);
             continue;
         }
+        let before = findings.len();
         let first = dataset.entries.len();
         let format = file.format();
         match prepare {
@@ -489,6 +497,9 @@ fn read_all(
                     .limits
                     .check_records(&mut dataset, first, &mut findings);
             }
+        }
+        if let Some(d) = findings[before..].iter().find(|d| d.rule == "syntax") {
+            dataset.unparsed.push((index, d.location.clone()));
         }
         if format == Format::JsonLines && dataset.files[index].text().len() > RELEASE_TEXT_ABOVE {
             dataset.files[index].release_text();

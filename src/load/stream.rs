@@ -43,6 +43,7 @@ impl Chunk {
             root: PathBuf::from("."),
             files: vec![file],
             entries,
+            unparsed: Vec::new(),
         };
         Chunk {
             dataset,

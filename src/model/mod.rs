@@ -254,6 +254,15 @@ pub struct RatioOf {
     pub denominator: String,
 }
 
+/// The two levels a figure is the change between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOf {
+    /// Statistic id of the level before.
+    pub from: String,
+    /// Statistic id of the level after.
+    pub to: String,
+}
+
 /// A figure with its unit or currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statistic {
@@ -280,6 +289,14 @@ pub struct Statistic {
     /// This percent is numerator / denominator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio_of: Option<RatioOf>,
+    /// Statistic id of another statistic (typically from another source) stating the same
+    /// figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restates: Option<String>,
+    /// This figure is the change from one level to the other: absolute in their unit or
+    /// currency, relative in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_of: Option<ChangeOf>,
     /// Free text for the desk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -563,6 +580,25 @@ impl Record {
                     out.push(Reference {
                         pointer: "/ratio_of/denominator".into(),
                         id: &r.denominator,
+                        kinds: STATISTIC,
+                    });
+                }
+                if let Some(r) = &s.restates {
+                    out.push(Reference {
+                        pointer: "/restates".into(),
+                        id: r,
+                        kinds: STATISTIC,
+                    });
+                }
+                if let Some(c) = &s.change_of {
+                    out.push(Reference {
+                        pointer: "/change_of/from".into(),
+                        id: &c.from,
+                        kinds: STATISTIC,
+                    });
+                    out.push(Reference {
+                        pointer: "/change_of/to".into(),
+                        id: &c.to,
                         kinds: STATISTIC,
                     });
                 }

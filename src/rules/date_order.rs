@@ -1,13 +1,15 @@
 //! Dates out of order, or after the dataset's as-of date.
 //!
-//! Four checks, each on partial dates read as ranges of days (`2025-09` is all of
+//! Five checks, each on partial dates read as ranges of days (`2025-09` is all of
 //! September, so it is neither before nor after `2025-09-08`; only a date that must be out of
 //! order is reported):
 //!
 //! - a statement said (`said_on`) after its source was `published`;
+//! - a proposal put forward (`proposed_on`) after its source was `published`;
 //! - a source `retrieved` before it was `published`;
-//! - a review (`reviewed_on`) before the statement was said, the proposal proposed, or the
-//!   statistic's source published;
+//! - a review (`reviewed_on`) before the statement was said or the proposal proposed, or
+//!   before the source of what it reviews (statement, proposal or statistic) was published:
+//!   a desk cannot check words it has not read yet;
 //! - any date after the as-of date (`--as-of`, default today):
 //!   `published`, `retrieved`, `said_on`, `proposed_on`, `reviewed_on`, and an exchange
 //!   rate's `on` or `period`. A statistic's `period` is exempt: forecasts cover future years.
@@ -48,6 +50,16 @@ fn dated<'a>(cx: &Context<'a>, id: &str) -> Option<(&'a PartialDate, usize, &'st
             None => published(cx, &p.source),
         },
         Record::Statistic(s) => published(cx, &s.source),
+        _ => None,
+    }
+}
+
+/// The source id of a reviewed record.
+fn source_of<'a>(cx: &Context<'a>, id: &str) -> Option<&'a str> {
+    match cx.record(id)?.1 {
+        Record::Statement(s) => Some(&s.source),
+        Record::Proposal(p) => Some(&p.source),
+        Record::Statistic(s) => Some(&s.source),
         _ => None,
     }
 }
@@ -114,6 +126,17 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             Record::Proposal(p) => {
                 if let Some(d) = &p.proposed_on {
                     future(&mut out, i, "/proposed_on", d.first(), d.as_str());
+                    if let Some((published, j, ptr)) = published(cx, &p.source) {
+                        if d.first() > published.last() {
+                            out.push(
+                                finding(format!("proposal `{}` is dated {d}, after its source `{}` was published on {published}", p.id, p.source), i, "/proposed_on")
+                                    .expected(format!("proposed on or before {published}"))
+                                    .found(d.to_string())
+                                    .related(format!("`{}` is published on {published}", p.source), j, ptr)
+                                    .help("check `proposed_on` and the source's `published` date; a source cannot report a proposal not yet made"),
+                            );
+                        }
+                    }
                 }
             }
             Record::ExchangeRate(r) => {
@@ -150,6 +173,27 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                                 j,
                                 ptr,
                             ),
+                        );
+                        continue;
+                    }
+                }
+                if let Some((source, (d, j, ptr))) = source_of(cx, &r.about)
+                    .and_then(|source| Some((source, published(cx, source)?)))
+                {
+                    if r.reviewed_on.last() < d.first() {
+                        out.push(
+                            finding(
+                                format!(
+                                    "review `{}` is dated {}, before `{source}`, the source of `{}` it reviews, was published on {d}",
+                                    r.id, r.reviewed_on, r.about
+                                ),
+                                i,
+                                "/reviewed_on",
+                            )
+                            .expected(format!("reviewed on or after {d}"))
+                            .found(r.reviewed_on.to_string())
+                            .related(format!("`{source}` is published on {d}"), j, ptr)
+                            .help("check `reviewed_on` and the source's `published` date"),
                         );
                     }
                 }

@@ -7,6 +7,7 @@
 //! `factkit explain RULE` prints that header, so the documentation cannot drift from the code.
 //! `syntax` and `schema` are produced while loading; their files hold only the header.
 
+pub mod change;
 pub mod conversion;
 pub mod custom;
 pub mod date_order;
@@ -19,6 +20,7 @@ pub mod percent_range;
 pub mod quote_in_source;
 pub mod ratio;
 pub mod read;
+pub mod restatement;
 pub mod schema;
 pub mod stale_accept;
 pub mod sum;
@@ -30,7 +32,7 @@ use std::sync::OnceLock;
 
 use crate::archive::Archives;
 use crate::config::{Config, Level};
-use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::{Diagnostic, Location, RuleMeta, Severity};
 use crate::load::{Dataset, Entry};
 use crate::model::{ExchangeRate, Kind, Record, Source, Statistic};
 
@@ -129,6 +131,13 @@ pub static RULES: &[Rule] = &[
         Some(quote_in_source::check)
     ),
     rule!(
+        "restatement",
+        Error,
+        "restatement.rs",
+        Some(restatement::check)
+    ),
+    rule!("change", Error, "change.rs", Some(change::check)),
+    rule!(
         "figure-in-source",
         Warning,
         "figure_in_source.rs",
@@ -194,6 +203,16 @@ pub fn generic_catalog() -> Vec<RuleMeta> {
         summary,
     });
     all
+}
+
+/// A record file that could not be parsed in full (see [`Context::unparsed`]).
+pub struct Unparsed<'a> {
+    /// The file's name as findings show it.
+    pub name: &'a str,
+    /// The file's text.
+    pub text: &'a str,
+    /// Where its first `syntax` finding is.
+    pub location: Option<&'a Location>,
 }
 
 /// What every rule sees: the dataset, the settings, and an index of records by id.
@@ -289,6 +308,23 @@ impl<'a> Context<'a> {
             Record::Statistic(s) => Some((i, s)),
             _ => None,
         })
+    }
+
+    /// The record files that could not be parsed in full (a `syntax` finding), in dataset
+    /// order: the records they hold may be missing.
+    pub fn unparsed(&self) -> impl Iterator<Item = Unparsed<'a>> + 'a {
+        let files = &self.dataset.files;
+        self.dataset
+            .unparsed
+            .iter()
+            .filter_map(move |(i, location)| {
+                let file = files.get(*i)?;
+                Some(Unparsed {
+                    name: file.name(),
+                    text: file.text(),
+                    location: location.as_ref(),
+                })
+            })
     }
 
     /// Ids of every record of one of `kinds`, for suggestions.

@@ -3,8 +3,9 @@
 //! A figure in `percent` is read as a share of a whole, which cannot be negative or exceed
 //! 100: "accounts for 130% of GDP" is a slip (a misplaced digit, or a growth rate recorded as
 //! a share). The stated amount is checked, as written and scaled, for the statistic's value
-//! and each of its equivalents. A change or growth rate is not a share: give it another unit
-//! (for example `percent_change` or `percentage_points`) so this rule leaves it alone. The
+//! and each of its equivalents. A change or growth rate is not a share: a statistic with
+//! `change_of` is left alone (`change` checks it against its levels); otherwise give it
+//! another unit (for example `percent_change` or `percentage_points`). The
 //! unit may be written `percent` or `%`, in any case (`Percent`, `PERCENT`): all are
 //! percentages, here and for every other rule.
 //!
@@ -32,6 +33,9 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let hundred = BigRational::from_integer(100.into());
     let mut out = Vec::new();
     for (i, s) in cx.statistics() {
+        if s.change_of.is_some() {
+            continue;
+        }
         let quantities = std::iter::once(("/value".to_owned(), &s.value)).chain(
             s.equivalents
                 .iter()

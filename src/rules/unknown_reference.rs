@@ -7,6 +7,13 @@
 //! statistics; a review is `about` a statement, proposal or statistic. A misspelt id is the
 //! commonest slip in hand-kept data, so the finding suggests the closest existing id.
 //!
+//! Findings do not cascade. When a record file could not be parsed (a `syntax` finding), the
+//! records it holds may be missing: a reference to an id that no record has but that is
+//! written in that file (as a word of its text) is not reported one by one; one finding on the
+//! unparsed file, at its syntax error, counts those references, names their ids and lists the
+//! first of them. A missing id written in no unparsed file is reported as usual. A record that
+//! failed its schema still has its id, so references to it are not "unknown" either.
+//!
 //! Fails (`kospanoff` does not exist; did you mean `kospanov`?):
 //!
 //! ```json
@@ -19,11 +26,11 @@
 //! {"kind": "statement", "id": "s1", "speaker": "kospanov", "source": "article", "quote": "I support it"}
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::Context;
+use super::{Context, Unparsed};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Kind;
+use crate::model::{Kind, Reference};
 
 /// "a statistic", "an entity", "an exchange rate".
 fn article(noun: &str) -> String {
@@ -152,32 +159,83 @@ impl<'a> Suggestions<'a> {
     }
 }
 
+/// How many references a finding on an unparsed file lists as notes, and how many ids its
+/// message names.
+const NOTED: usize = 10;
+const NAMED: usize = 5;
+
+/// The ids of `missing` written in `text` as a word: a run of the characters an id is made of.
+fn written_in<'m>(text: &str, missing: &HashSet<&'m str>) -> HashSet<&'m str> {
+    let mut found = HashSet::new();
+    let outside_id =
+        |c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    for word in text.split(outside_id) {
+        if let Some(id) = missing.get(word) {
+            found.insert(*id);
+        }
+    }
+    found
+}
+
+/// The one finding on an unparsed file for the references that may point into it.
+fn into_unparsed(file: &Unparsed<'_>, references: &[(usize, &str, &str, String)]) -> Diagnostic {
+    let mut ids: Vec<&str> = Vec::new();
+    for (_, _, id, _) in references {
+        if !ids.contains(id) {
+            ids.push(id);
+        }
+    }
+    let mut named = ids
+        .iter()
+        .take(NAMED)
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > NAMED {
+        named.push_str(&format!(" and {} more", ids.len() - NAMED));
+    }
+    let n = references.len();
+    let counted = if n == 1 {
+        "1 reference to an id".to_owned()
+    } else {
+        format!("{} references to ids", crate::limits::thousands(n as u64))
+    };
+    let mut d = Diagnostic::new(
+        "unknown-reference",
+        Severity::Error,
+        format!(
+            "`{}` could not be parsed, so {counted} written in it ({named}) {} not reported one by one: no record has them, but they may be in this file",
+            file.name,
+            if n == 1 { "is" } else { "are" }
+        ),
+    )
+    .expected(format!("`{}` parsed, so that its records can be referred to", file.name))
+    .found(format!("{counted} written here"))
+    .help("fix the syntax error in this file and check again: the references are then checked one by one");
+    if let Some(location) = file.location {
+        d = d.with_location(location.clone());
+    }
+    for (i, record, id, pointer) in references.iter().take(NOTED) {
+        d = d.related(format!("`{record}` names `{id}`"), *i, pointer.clone());
+    }
+    d
+}
+
 /// Reports references to missing records and to records of the wrong kind.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut suggestions = Suggestions::new();
+    let unparsed: Vec<Unparsed<'_>> = cx.unparsed().collect();
+    // References to missing ids when some file could not be parsed, with their entry and
+    // record id: decided once every missing id is known.
+    let mut held: Vec<(usize, &str, Reference<'_>)> = Vec::new();
     for (i, record) in cx.records() {
         for reference in record.references() {
-            let wanted = kinds_text(reference.kinds);
             match cx.entry(reference.id) {
-                None => {
-                    let mut d = Diagnostic::new(
-                        "unknown-reference",
-                        Severity::Error,
-                        format!("no {wanted} has the id `{}`", reference.id),
-                    )
-                    .at(i, reference.pointer.clone())
-                    .expected(format!("the id of {} in the dataset", article(&wanted)))
-                    .found(format!("`{}`", reference.id));
-                    d = match suggestions.closest(cx, reference.kinds, reference.id) {
-                        Some(near) => d.help(format!("did you mean `{near}`?")),
-                        None => d.help(format!(
-                            "add the {wanted} to the dataset, or correct the id"
-                        )),
-                    };
-                    out.push(d);
-                }
+                None if !unparsed.is_empty() => held.push((i, record.id(), reference)),
+                None => out.push(missing_finding(cx, &mut suggestions, i, &reference)),
                 Some((j, target)) => {
+                    let wanted = kinds_text(reference.kinds);
                     let Some(kind) = target.kind else { continue };
                     if !reference.kinds.is_empty() && !reference.kinds.contains(&kind) {
                         out.push(
@@ -209,7 +267,53 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             }
         }
     }
+    if held.is_empty() {
+        return out;
+    }
+    let missing: HashSet<&str> = held.iter().map(|(_, _, r)| r.id).collect();
+    let mut into_some_file: HashSet<&str> = HashSet::new();
+    for file in &unparsed {
+        let written = written_in(file.text, &missing);
+        let references: Vec<(usize, &str, &str, String)> = held
+            .iter()
+            .filter(|(_, _, r)| written.contains(r.id))
+            .map(|(i, record, r)| (*i, *record, r.id, r.pointer.clone()))
+            .collect();
+        if !references.is_empty() {
+            out.push(into_unparsed(file, &references));
+        }
+        into_some_file.extend(written);
+    }
+    for (i, _, reference) in &held {
+        if !into_some_file.contains(reference.id) {
+            out.push(missing_finding(cx, &mut suggestions, *i, reference));
+        }
+    }
     out
+}
+
+/// The finding for a reference to an id no record has.
+fn missing_finding<'a>(
+    cx: &Context<'a>,
+    suggestions: &mut Suggestions<'a>,
+    i: usize,
+    reference: &Reference<'a>,
+) -> Diagnostic {
+    let wanted = kinds_text(reference.kinds);
+    let d = Diagnostic::new(
+        "unknown-reference",
+        Severity::Error,
+        format!("no {wanted} has the id `{}`", reference.id),
+    )
+    .at(i, reference.pointer.clone())
+    .expected(format!("the id of {} in the dataset", article(&wanted)))
+    .found(format!("`{}`", reference.id));
+    match suggestions.closest(cx, reference.kinds, reference.id) {
+        Some(near) => d.help(format!("did you mean `{near}`?")),
+        None => d.help(format!(
+            "add the {wanted} to the dataset, or correct the id"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -296,6 +400,16 @@ mod tests {
             closest("hospanov", candidates.neighbours("hospanov")),
             Some("kospanov")
         );
+    }
+
+    /// An id counts as written in an unparsed file only as a whole word of its text.
+    #[test]
+    fn ids_written_in_a_file_are_whole_words() {
+        let missing: HashSet<&str> = ["kospanov", "gdp.2024", "x"].into_iter().collect();
+        let text = "- id: kospanov\n  name: Kospanova\n  about: [\"gdp.2024\"]\n  note: xx\n";
+        let found = written_in(text, &missing);
+        assert_eq!(found, ["kospanov", "gdp.2024"].into_iter().collect());
+        assert!(written_in("kospanovs", &missing).is_empty());
     }
 
     #[test]
