@@ -9,7 +9,8 @@
 //! "What a figure means" in the README), so the levels give an interval for the change,
 //! computed exactly, and the stated change's interval must meet it. The two levels must be in
 //! one currency or unit; a relative change from a level stated as zero is undefined and
-//! reported. Missing ids and ids of another kind are `unknown-reference`'s to report.
+//! reported. `percent-range` leaves a statistic with `change_of` alone: a change is not a
+//! share. Missing ids and ids of another kind are `unknown-reference`'s to report.
 //!
 //! Fails (2.8 − 2.3 trillion is 400 to 600 billion, not 168.6 billion):
 //!
@@ -195,4 +196,80 @@ fn finding(
     ))
     .found(format!("{}, i.e. {stated_range}", s.value.brief()))
     .help("check the change and both levels against the source; `from` is the earlier level, `to` the later")
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::{Anchor, Dataset, Entry};
+    use crate::model::Record;
+
+    /// The records of the first ```json block of a rule's `//!` header.
+    pub(in crate::rules) fn doc_records(source: &str) -> Vec<serde_json::Value> {
+        let doc: String = source
+            .lines()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+            .collect();
+        let block = doc.split("```json\n").nth(1).unwrap();
+        let block = block.split("```").next().unwrap();
+        serde_json::Deserializer::from_str(block)
+            .into_iter::<serde_json::Value>()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    /// A dataset of typed records.
+    pub(in crate::rules) fn dataset(values: Vec<serde_json::Value>) -> Dataset {
+        let mut dataset = Dataset::default();
+        for value in values {
+            let anchor = Anchor::Json {
+                range: 0..0,
+                prefix: String::new(),
+            };
+            let mut entry = Entry::new(0, anchor, value);
+            entry.record = entry
+                .kind
+                .and_then(|kind| Record::from_value(kind, &entry.value).ok());
+            assert!(entry.record.is_some(), "{:?}", entry.value);
+            dataset.entries.push(entry);
+        }
+        dataset
+    }
+
+    fn messages(values: Vec<serde_json::Value>) -> Vec<String> {
+        let data = dataset(values);
+        let config = Config::default();
+        check(&Context::new(&data, &config))
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    /// The header's failing example fails with the numbers it gives; its passing one passes.
+    #[test]
+    fn the_documented_examples_fail_and_pass() {
+        let mut records = doc_records(include_str!("change.rs"));
+        assert_eq!(
+            messages(records.clone()),
+            ["`revenue-2026` − `revenue-2025` is 400 to 600 billion UAH (from `2.3 trillion UAH` to `2.8 trillion UAH`), but `revenue-growth` states `168.6 billion UAH`; misses by 231.4 billion UAH"]
+        );
+        records[1]["value"]["amount"] = "2.63".into();
+        assert!(messages(records).is_empty());
+    }
+
+    /// A relative change is to / from − 1: from 2.63 to 2.8 trillion is 4.36 to 8.57 percent.
+    #[test]
+    fn a_change_in_percent_is_relative() {
+        let mut records = doc_records(include_str!("change.rs"));
+        records[1]["value"]["amount"] = "2.63".into();
+        records[0]["value"] = serde_json::json!({"amount": "6.4", "unit": "percent"});
+        assert!(messages(records.clone()).is_empty());
+        records[0]["value"]["amount"] = "10".into();
+        assert_eq!(
+            messages(records),
+            ["(`revenue-2026` − `revenue-2025`) / `revenue-2025` is 4.364 to 8.571 percent (from `2.63 trillion UAH` to `2.8 trillion UAH`), but `revenue-growth` states `10 percent`; misses by 0.9286 percentage points"]
+        );
+    }
 }

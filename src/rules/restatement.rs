@@ -141,7 +141,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 "restatement",
                 Severity::Error,
                 format!(
-                    "`{}` states `{}` ({}), but `{}`, which it restates, states `{}`, {at_rate} {}; misses by {} {ours}",
+                    "`{}` states `{}` ({}), but `{}`, which it restates, states `{}`, which {at_rate} is {}; misses by {} {ours}",
                     s.id,
                     s.value.brief(),
                     range(&stated, &s.value),
@@ -199,4 +199,45 @@ fn unrelated(i: usize, s: &Statistic, t: &Statistic, j: usize, why: &str) -> Dia
         "add the figure in {} to `equivalents` as the source states it, or an `exchange_rate` record for the pair",
         t.value.measure()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::change::tests::{dataset, doc_records};
+
+    fn messages(values: Vec<serde_json::Value>) -> Vec<String> {
+        let data = dataset(values);
+        let config = Config::default();
+        check(&Context::new(&data, &config))
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    /// The header's failing example fails with both intervals and the margin; its passing
+    /// one passes.
+    #[test]
+    fn the_documented_examples_fail_and_pass() {
+        let mut records = doc_records(include_str!("restatement.rs"));
+        assert_eq!(
+            messages(records.clone()),
+            ["`revenue-rbc` states `2.6 trillion UAH` (2.55 to 2.65 trillion UAH), but `revenue-interfax`, which it restates, states `2.8 trillion UAH` (2.75 to 2.85 trillion UAH); misses by 0.1 trillion UAH"]
+        );
+        records[0]["value"]["amount"] = "2.8".into();
+        assert!(messages(records).is_empty());
+    }
+
+    /// Without a source or a period there is no date to choose a rate by: the two figures
+    /// cannot be compared, and the finding says how to make them comparable.
+    #[test]
+    fn currencies_without_a_rate_are_reported_as_not_comparable() {
+        let mut records = doc_records(include_str!("restatement.rs"));
+        records[0]["value"] =
+            serde_json::json!({"amount": "67", "scale": "billion", "currency": "USD"});
+        let found = messages(records);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("the two cannot be compared"), "{found:?}");
+    }
 }
