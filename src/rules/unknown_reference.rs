@@ -192,7 +192,10 @@ fn into_unparsed(file: &Unparsed<'_>, references: &[(usize, &str, &str, String)]
         .collect::<Vec<_>>()
         .join(", ");
     if ids.len() > NAMED {
-        named.push_str(&format!(" and {} more", ids.len() - NAMED));
+        named.push_str(&format!(
+            " and {} more",
+            crate::limits::thousands((ids.len() - NAMED) as u64)
+        ));
     }
     let n = references.len();
     let counted = if n == 1 {
@@ -400,6 +403,43 @@ mod tests {
             closest("hospanov", candidates.neighbours("hospanov")),
             Some("kospanov")
         );
+    }
+
+    /// 10,000 references to ids written in a file that did not parse give one finding there,
+    /// with ten notes; a missing id written nowhere is still reported on its own.
+    #[test]
+    fn references_into_an_unparsed_file_give_one_finding() {
+        let n = 10_000;
+        let mut data = dataset((0..n).map(|i| statistic(i, &format!("report-{}", i % 100))));
+        data.entries.push(Entry::new(
+            0,
+            Anchor::Json {
+                range: 0..0,
+                prefix: String::new(),
+            },
+            statistic(n, "report-x"),
+        ));
+        let last = data.entries.len() - 1;
+        let entry = &mut data.entries[last];
+        entry.record = Record::from_value(Kind::Statistic, &entry.value).ok();
+        let text: String = (0..100)
+            .map(|i| format!("- kind: source\n  id: report-{i}\n"))
+            .collect();
+        data.files.push(crate::load::SourceFile::new(
+            "sources.yaml".into(),
+            None,
+            text + "   title: [\n",
+            crate::load::Format::Yaml,
+        ));
+        data.unparsed.push((0, None));
+        let config = Config::default();
+        let found = check(&Context::new(&data, &config));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].message.starts_with(
+            "`sources.yaml` could not be parsed, so 10,000 references to ids written in it (`report-0`, `report-1`, `report-2`, `report-3`, `report-4` and 95 more)"
+        ), "{}", found[0].message);
+        assert_eq!(found[0].related.len(), NOTED);
+        assert_eq!(found[1].message, "no source has the id `report-x`");
     }
 
     /// An id counts as written in an unparsed file only as a whole word of its text.
