@@ -41,6 +41,7 @@
 pub mod figure;
 pub mod html;
 pub mod index;
+pub mod language;
 pub mod lines;
 pub mod quote;
 pub mod script;
@@ -64,6 +65,12 @@ use quote::{Pattern, Search};
 /// The longest passage excerpt shown, in characters.
 const EXCERPT_CHARS: usize = 200;
 
+/// How many words either side of a figure its currency sign or name may stand.
+const FIGURE_CONTEXT: usize = 3;
+
+/// How many places of one spelling of a figure are looked at for its currency.
+const FIGURE_PLACES: usize = 1000;
+
 /// The most words of one side of a change shown in a message.
 const CHANGE_WORDS: usize = 12;
 
@@ -80,6 +87,9 @@ pub struct Archive {
     map: OffsetMap,
     lines: Lines,
     index: Index,
+    /// The `language` of each source that names it (`None`: a source without one); no
+    /// entry at all tries every known language (see `language.rs`).
+    languages: Vec<Option<String>>,
 }
 
 /// A passage of an archive: where it is in the archive file, and its text.
@@ -329,6 +339,7 @@ impl Archive {
             file_text: None,
             map: OffsetMap::default(),
             index,
+            languages: Vec::new(),
         }
     }
 
@@ -344,7 +355,15 @@ impl Archive {
             file_text: Some(html),
             map,
             index,
+            languages: Vec::new(),
         }
+    }
+
+    /// The same archive, its figures looked up in the languages of the sources that name
+    /// it (BCP 47 tags; `None` for a source without `language`).
+    pub fn in_languages(mut self, languages: Vec<Option<String>>) -> Archive {
+        self.languages = languages;
+        self
     }
 
     /// The archive file as shown in reports (the dataset root joined with the `archive`).
@@ -479,17 +498,57 @@ impl Archive {
         }
     }
 
-    /// Looks for a stated figure in the spellings of `figure.rs`.
+    /// Looks for a stated figure in the spellings of `figure.rs`, in the languages of the
+    /// sources that name the archive (`language.rs`). Of the places a spelling occurs, the
+    /// first with the figure's currency sign or name within three words of it is shown
+    /// (`$4 млрд`, `4 млрд долларов`), else the first.
     pub fn find_figure(&self, quantity: &Quantity) -> FigureOutcome {
-        let tried = figure::forms(quantity);
+        let tags: Vec<Option<&str>> = self.languages.iter().map(Option::as_deref).collect();
+        let languages = language::languages(&tags);
+        let tried = figure::forms_in(quantity, &languages);
+        let currency: Vec<index::Id> = match quantity.currency.as_deref() {
+            Some(code) => {
+                let mut ids = Vec::new();
+                for l in &languages {
+                    for w in language::currency_words(l, code).iter() {
+                        if let Some(id) = self.index.id(w) {
+                            if !ids.contains(&id) {
+                                ids.push(id);
+                            }
+                        }
+                    }
+                }
+                ids
+            }
+            None => Vec::new(),
+        };
+        let near = |at: usize, len: usize| {
+            let lo = at.saturating_sub(FIGURE_CONTEXT);
+            let hi = (at + len + FIGURE_CONTEXT).min(self.index.len());
+            (lo..hi).any(|p| currency.contains(&self.index.at(p)))
+        };
         let found = tried.iter().find_map(|form| {
             let ids: Option<Vec<index::Id>> = text::tokenize(form)
                 .iter()
                 .map(|t| self.index.id(&t.text))
                 .collect();
             let ids = ids.filter(|ids| !ids.is_empty())?;
-            let at = self.index.find_phrase(&ids, 0)?;
-            Some((form.clone(), self.passage(at..at + ids.len())))
+            let first = self.index.find_phrase(&ids, 0)?;
+            let mut at = Some(first);
+            let mut looked = 0;
+            let chosen = loop {
+                match at {
+                    Some(p) if looked < FIGURE_PLACES => {
+                        if currency.is_empty() || near(p, ids.len()) {
+                            break p;
+                        }
+                        looked += 1;
+                        at = self.index.find_phrase(&ids, p + 1);
+                    }
+                    _ => break first,
+                }
+            };
+            Some((form.clone(), self.passage(chosen..chosen + ids.len())))
         });
         FigureOutcome { tried, found }
     }
@@ -789,18 +848,27 @@ impl Archives {
     /// Reads every archive named by a (schema-valid) source of the dataset, within the
     /// ceilings of `limits` (`max_file_size`).
     pub fn load(dataset: &Dataset, limits: &Limits) -> Archives {
-        let mut by_name = BTreeMap::new();
+        let mut languages: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
         for entry in &dataset.entries {
             if let Some(Record::Source(Source {
                 archive: Some(archive),
+                language,
                 ..
             })) = &entry.record
             {
-                if !by_name.contains_key(archive) {
-                    by_name.insert(archive.clone(), read(&dataset.root, archive, limits));
+                let tags = languages.entry(archive.as_str()).or_default();
+                if !tags.contains(language) {
+                    tags.push(language.clone());
                 }
             }
         }
+        let by_name = languages
+            .into_iter()
+            .map(|(archive, tags)| {
+                let read = read(&dataset.root, archive, limits).map(|a| a.in_languages(tags));
+                (archive.to_owned(), read)
+            })
+            .collect();
         Archives { by_name }
     }
 
