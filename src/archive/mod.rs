@@ -969,6 +969,99 @@ mod tests {
     }
 
     #[test]
+    fn yo_and_ye_are_one_letter_and_the_passage_keeps_the_archives_spelling() {
+        let a = Archive::from_text("a.txt", "Премьер сказал, что её бюджет утверждён.\n".into());
+        match a.find_quote("ее бюджет утвержден") {
+            QuoteOutcome::Found(p) => assert_eq!(p.text, "её бюджет утверждён"),
+            other => panic!("{other:?}"),
+        }
+        let a = Archive::from_text("a.txt", "Мы ее поддержим.\n".into());
+        assert!(a.find_quote("Мы её поддержим").is_found());
+        assert!(!a.find_quote("Мы ей поддержим").is_found());
+    }
+
+    #[test]
+    fn figures_in_the_sources_language() {
+        let text = "Доходы бюджета составят 2,8 трлн грн, расходы — 4,8 триллиона. \
+                    Помощь партнёров — $4 млрд, из них 483 млн на оборону; \
+                    дефицит 18,4 процента ВВП.\n";
+        let ru = |a: Archive| a.in_languages(vec![Some("ru".into())]);
+        let a = ru(Archive::from_text("a.txt", text.into()));
+        let q = |json: &str| serde_json::from_str::<Quantity>(json).unwrap();
+        let found = |a: &Archive, json: &str| a.find_figure(&q(json)).found.map(|(f, _)| f);
+        assert_eq!(
+            found(
+                &a,
+                r#"{"amount": "2.8", "scale": "trillion", "currency": "UAH"}"#
+            )
+            .as_deref(),
+            Some("2,8 трлн")
+        );
+        assert_eq!(
+            found(
+                &a,
+                r#"{"amount": "4.8", "scale": "trillion", "currency": "UAH"}"#
+            )
+            .as_deref(),
+            Some("4,8 триллиона")
+        );
+        assert_eq!(
+            found(
+                &a,
+                r#"{"amount": "4", "scale": "billion", "currency": "USD"}"#
+            )
+            .as_deref(),
+            Some("4 млрд")
+        );
+        assert!(found(
+            &a,
+            r#"{"amount": "483", "scale": "million", "currency": "USD"}"#
+        )
+        .is_some());
+        assert!(found(&a, r#"{"amount": "18.4", "unit": "percent"}"#).is_some());
+        // The wrong scale is not found: 483 billion is not `483 млн`.
+        let wrong = a.find_figure(&q(
+            r#"{"amount": "483", "scale": "billion", "currency": "USD"}"#,
+        ));
+        assert!(wrong.found.is_none());
+        assert!(wrong.tried.contains(&"483 млрд".to_owned()));
+        // Without a language every known one is tried.
+        let a = Archive::from_text("a.txt", text.into());
+        assert!(found(
+            &a,
+            r#"{"amount": "2.8", "scale": "trillion", "currency": "UAH"}"#
+        )
+        .is_some());
+        // An English source does not read `2,8 трлн`.
+        let en = Archive::from_text("a.txt", text.into()).in_languages(vec![Some("en".into())]);
+        assert!(found(
+            &en,
+            r#"{"amount": "2.8", "scale": "trillion", "currency": "UAH"}"#
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn a_figure_is_shown_where_its_currency_stands() {
+        let text = "Line one: 4 млрд тенге.\nLine two: 4 млрд долларов.\n";
+        let a = Archive::from_text("a.txt", text.into()).in_languages(vec![Some("ru".into())]);
+        let q = |json: &str| serde_json::from_str::<Quantity>(json).unwrap();
+        let line = |json: &str| a.find_figure(&q(json)).found.map(|(_, p)| p.line());
+        assert_eq!(
+            line(r#"{"amount": "4", "scale": "billion", "currency": "USD"}"#),
+            Some(2)
+        );
+        assert_eq!(
+            line(r#"{"amount": "4", "scale": "billion", "currency": "KZT"}"#),
+            Some(1)
+        );
+        assert_eq!(
+            line(r#"{"amount": "4", "scale": "billion", "currency": "EUR"}"#),
+            Some(1)
+        );
+    }
+
+    #[test]
     fn near_miss_message() {
         let text = "Intro line.\n\nThe minister said growth was sustained by exports.\n";
         let a = Archive::from_text("a.txt", text.into());
