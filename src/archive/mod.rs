@@ -43,6 +43,7 @@ pub mod html;
 pub mod index;
 pub mod language;
 pub mod lines;
+pub mod marks;
 pub mod quote;
 pub mod script;
 pub mod text;
@@ -51,6 +52,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::diagnostic::Location;
 use crate::limits::{thousands, Limits};
@@ -90,6 +92,9 @@ pub struct Archive {
     /// The `language` of each source that names it (`None`: a source without one); no
     /// entry at all tries every known language (see `language.rs`).
     languages: Vec<Option<String>>,
+    /// The outermost ranges of `text` inside quotation marks (`marks.rs`), found on the
+    /// first question.
+    quoted: OnceLock<Vec<Range<u32>>>,
 }
 
 /// A passage of an archive: where it is in the archive file, and its text.
@@ -340,6 +345,7 @@ impl Archive {
             map: OffsetMap::default(),
             index,
             languages: Vec::new(),
+            quoted: OnceLock::new(),
         }
     }
 
@@ -356,6 +362,7 @@ impl Archive {
             map,
             index,
             languages: Vec::new(),
+            quoted: OnceLock::new(),
         }
     }
 
@@ -384,6 +391,7 @@ impl Archive {
             + self.map.heap_size()
             + self.lines.heap_size()
             + self.index.heap_size()
+            + self.quoted.get().map_or(0, |q| q.capacity() * 8)
             + self.name.capacity()
     }
 
@@ -440,10 +448,36 @@ impl Archive {
 
     /// Looks for a quote, honouring its editorial marks (see `quote.rs`).
     pub fn find_quote(&self, quote: &str) -> QuoteOutcome {
+        self.find_quote_marked(quote).0
+    }
+
+    /// Whether the tokens `start..end` of a quote found are inside quotation marks in the
+    /// text: every token, or, for a quote with elisions (whose passage holds words it left
+    /// out), its first and last.
+    fn is_quoted(&self, start: usize, end: usize, elided: bool) -> bool {
+        let ranges = self.quoted.get_or_init(|| marks::quoted_ranges(&self.text));
+        let inside = |p: usize| marks::is_quoted(ranges, self.index.span(&self.text, p).start);
+        if elided || end <= start {
+            return inside(start) && inside(end.max(start + 1) - 1);
+        }
+        (start..end).all(inside)
+    }
+
+    /// [`Archive::find_quote`], and whether the quote was found outside quotation marks
+    /// (`marks.rs`): true only for a quote found.
+    pub fn find_quote_marked(&self, quote: &str) -> (QuoteOutcome, bool) {
         let pattern = Pattern::parse(quote);
         if pattern.is_empty() {
-            return QuoteOutcome::NoWords;
+            return (QuoteOutcome::NoWords, false);
         }
+        if let Search::Found(start, end) = quote::search(&self.index, &pattern) {
+            let unquoted = !self.is_quoted(start, end, pattern.parts.len() > 1);
+            return (QuoteOutcome::Found(self.passage(start..end)), unquoted);
+        }
+        (self.find_pattern(&pattern), false)
+    }
+
+    fn find_pattern(&self, pattern: &Pattern) -> QuoteOutcome {
         let parts = pattern.parts.len();
         let part_of = |k: usize| {
             (parts > 1).then_some(Part {
@@ -451,7 +485,7 @@ impl Archive {
                 of: parts,
             })
         };
-        match quote::search(&self.index, &pattern) {
+        match quote::search(&self.index, pattern) {
             Search::Found(start, end) => QuoteOutcome::Found(self.passage(start..end)),
             Search::OutOfOrder {
                 part,
@@ -889,6 +923,9 @@ pub struct QuoteCheck<'a> {
     pub archive: &'a str,
     /// Whether and where the quote was found, or why the archive could not be read.
     pub outcome: Result<QuoteOutcome, &'a ArchiveError>,
+    /// Whether the quote was found but not inside quotation marks there (`marks.rs`): it
+    /// may be the outlet's own words.
+    pub unquoted: bool,
 }
 
 impl QuoteCheck<'_> {
@@ -933,11 +970,19 @@ pub fn quote_checks<'a>(dataset: &'a Dataset, archives: &'a Archives) -> Vec<Quo
         let Some(loaded) = archives.get(archive) else {
             continue;
         };
+        let (outcome, unquoted) = match loaded {
+            Ok(a) => {
+                let (outcome, unquoted) = a.find_quote_marked(quote);
+                (Ok(outcome), unquoted)
+            }
+            Err(e) => (Err(e), false),
+        };
         out.push(QuoteCheck {
             entry,
             statement,
             archive,
-            outcome: loaded.map(|a| a.find_quote(quote)),
+            outcome,
+            unquoted,
         });
     }
     out
