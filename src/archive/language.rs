@@ -20,8 +20,8 @@
 //!
 //! **Added by hand**, because CLDR does not have them: the English abbreviations factkit
 //! always tried (`tn`, `trn`, `bn`, `bln`, `m`, `mn`, `mln`, `k`, `K`; see `figure.rs`),
-//! the German `Tsd.`, lower-case forms of abbreviations of two to four letters (`md` for
-//! `Md`, `mrd.` for `Mrd.`), the percent words of each language (CLDR has only `%` for them
+//! the German `Tsd.`, lower-case forms of one-word abbreviations of two to four letters
+//! (`md` for `Md`, `mrd.` for `Mrd.`), the percent words of each language (CLDR has only `%` for them
 //! in the formatters used: `процентов`, `відсотків`, `пайыз`, `Prozent`, `pour cent`,
 //! `por ciento`), and the everyday short names of the currencies of the region, which CLDR
 //! spells out (`грн` for the hryvnia, `тг` for the tenge, `руб` for the rouble), plus the
@@ -279,7 +279,10 @@ fn build(tag: &str) -> Option<Language> {
     }
     let lower: Vec<ScaleWord> = scales
         .iter()
-        .filter(|w| (2..=4).contains(&w.word.chars().filter(|c| c.is_alphabetic()).count()))
+        .filter(|w| {
+            !w.word.contains(is_space)
+                && (2..=4).contains(&w.word.chars().filter(|c| c.is_alphabetic()).count())
+        })
         .map(|w| ScaleWord {
             word: w.word.to_lowercase(),
             ..w.clone()

@@ -329,6 +329,8 @@ pub struct FigureOutcome {
     pub tried: Vec<String>,
     /// The first spelling found and where.
     pub found: Option<(String, Passage)>,
+    /// The languages whose spellings were tried, in order (`ru`, `en`).
+    pub languages: Vec<String>,
 }
 
 impl Archive {
@@ -584,7 +586,11 @@ impl Archive {
             };
             Some((form.clone(), self.passage(chosen..chosen + ids.len())))
         });
-        FigureOutcome { tried, found }
+        FigureOutcome {
+            tried,
+            found,
+            languages: languages.iter().map(|l| l.tag.clone()).collect(),
+        }
     }
 }
 
