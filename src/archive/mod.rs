@@ -3,8 +3,9 @@
 //! A source's `archive` names a plain-text or HTML copy of the document, relative to the
 //! dataset root ([`Dataset::root`]). [`Archives::load`] reads every archive the dataset's
 //! sources name, each file once per run however many sources share it, and indexes it;
-//! the rules `quote-in-source` and `figure-in-source` and the exporters then ask the same
-//! [`Archive`] values.
+//! the rules `quote-in-source`, `quote-attribution` and `figure-in-source` and the
+//! exporters then ask the same [`Archive`] values. Each archive keeps the `language` of the
+//! sources that name it, for its figures.
 //!
 //! **Reading.** Files ending in `.html`, `.htm` or `.xhtml` are HTML and are converted to the
 //! text a reader sees (`html.rs`); anything else is plain text. Text must be UTF-8 (a byte
@@ -23,11 +24,17 @@
 //! times the archive's size for plain text (the text, 12 bytes per word for the index, the
 //! line starts; see `index.rs`), plus the HTML for an HTML archive.
 //!
-//! **Matching.** Text is normalised for typography only (`text.rs`), indexed once
+//! **Matching.** Text is normalised for typography only (`text.rs`, which also folds the
+//! Cyrillic `ё` into `е` and `Ё` into `Е`, for matching only: passages are shown as the
+//! archive spells them), indexed once
 //! (`index.rs`: an inverted index from token to positions, linear to build), and each quote
 //! is matched from the occurrences of its rarest word (`quote.rs`: O(q × r) per quote for a
 //! quote of q tokens whose rarest word occurs r times, never O(q × text length)). Figures
-//! are looked up as phrases in the same index, in the spellings `figure.rs` lists. The near
+//! are looked up as phrases in the same index, in the spellings `figure.rs` lists for the
+//! languages of the sources (`language.rs`: scale words, separators and currency names
+//! harvested from CLDR through ICU4X, once per language and run). A quote found is also
+//! checked for quotation marks around it (`marks.rs`, one linear pass per archive, on the
+//! first question), for `quote-attribution`. The near
 //! miss of a quote not found is a bounded alignment (`quote.rs`: in full up to about 1,400
 //! words, in a band of 32 words beyond, at most 20,000 words compared), and a word that
 //! differs only by look-alike letters of another script is named as such (`script.rs`).
