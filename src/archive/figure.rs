@@ -26,7 +26,8 @@
 //!
 //! **In the source's language** ([`forms_in`]): the same list is made for each language
 //! `language.rs` says to try, with that language's decimal separator (`2,8`), its group
-//! separator and a plain space or an apostrophe (`1 234,5`, `1.234,5`, `1'234,5`), its
+//! separator, a plain space, an apostrophe, and a dot where the decimal separator is a
+//! comma (`1 234,5`, `1.234,5`, `1'234,5`), its
 //! scale words and abbreviations in every plural form CLDR gives (`2,8 трлн`,
 //! `2,8 триллиона`, `483 млн`, `4 Mrd.`, `21 mil millones`) and its percent words
 //! (`8 процентов`). The English forms above come last (first for an English source). Every
@@ -178,7 +179,8 @@ pub fn forms(quantity: &Quantity) -> Vec<String> {
 }
 
 /// `224000.5` written with a language's separators: as written with its decimal separator,
-/// then grouped with its group separator, a space and an apostrophe.
+/// then grouped with its group separator, a space, an apostrophe, and, where the decimal
+/// separator is a comma, a dot (`1.234,5`).
 fn local_renderings(number: &str, language: &Language) -> Vec<String> {
     let (int, frac) = match number.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -189,8 +191,8 @@ fn local_renderings(number: &str, language: &Language) -> Vec<String> {
         None => int,
     };
     let mut out = vec![with_fraction(int.to_owned())];
-    for group in [language.group, ' ', '\''] {
-        if group == language.decimal {
+    for group in [language.group, ' ', '\'', '.'] {
+        if group == language.decimal || (group == '.' && language.decimal != ',') {
             continue;
         }
         if let Some(g) = grouped(int, &group.to_string()) {
@@ -364,10 +366,9 @@ mod tests {
         assert!(!f.iter().any(|x| x.contains("млн")), "{f:?}");
         assert!(f.contains(&"483 млрд".to_owned()));
         let f = in_language(r#"{"amount": "1234.5", "unit": "tonnes"}"#, "uk");
-        assert!(
-            f.contains(&"1 234,5".to_owned()) && f.contains(&"1'234,5".to_owned()),
-            "{f:?}"
-        );
+        for form in ["1 234,5", "1'234,5", "1.234,5"] {
+            assert!(f.contains(&form.to_owned()), "{form}: {f:?}");
+        }
         assert!(!f.contains(&"1,2345 тис.".to_owned()));
         let f = in_language(r#"{"amount": "12", "unit": "percent"}"#, "uk");
         assert!(
