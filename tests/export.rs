@@ -1094,7 +1094,7 @@ fn only_failing_keeps_the_records_with_findings_and_the_summary() {
         ..Options::default()
     };
     let md = render(&report, Format::Markdown, &options);
-    assert!(md.starts_with("factkit checked 7 files, 37 records: 20 errors, 4 warnings."));
+    assert!(md.starts_with("factkit checked 8 files, 38 records: 20 errors, 5 warnings."));
     let shown: Vec<String> = tables(&md)
         .into_iter()
         .flat_map(|(_, rows)| rows)
@@ -1388,7 +1388,7 @@ fn html_in_a_browser_shows_every_record_counts_and_filters() {
     }
     assert_eq!(text_of_id(&dom, "count-unshown"), "4");
     assert_eq!(text_of_id(&dom, "shown"), typed.to_string());
-    assert!(dom.contains("factkit checked 7 files, 37 records: 20 errors, 4 warnings."));
+    assert!(dom.contains("factkit checked 8 files, 38 records: 20 errors, 5 warnings."));
     // A correct record named by a faulty one is not failed.
     let status_of = |rows: &[(String, String, bool)], id: &str| {
         rows.iter().find(|r| r.0 == id).unwrap().1.clone()

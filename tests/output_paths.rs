@@ -260,7 +260,7 @@ fn standard_output_by_name_is_written_to_directly() {
         );
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         assert_eq!(text(&out.stdout), text(&expected.stdout), "{target}");
-        assert!(text(&out.stderr).starts_with("checked 7 files"), "{target}");
+        assert!(text(&out.stderr).starts_with("checked 8 files"), "{target}");
         let out = factkit(
             dir.path(),
             &["convert", "data/reviews.jsonl", "--to", "csv", "-o", target],

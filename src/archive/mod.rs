@@ -3,8 +3,9 @@
 //! A source's `archive` names a plain-text or HTML copy of the document, relative to the
 //! dataset root ([`Dataset::root`]). [`Archives::load`] reads every archive the dataset's
 //! sources name, each file once per run however many sources share it, and indexes it;
-//! the rules `quote-in-source` and `figure-in-source` and the exporters then ask the same
-//! [`Archive`] values.
+//! the rules `quote-in-source`, `quote-attribution` and `figure-in-source` and the
+//! exporters then ask the same [`Archive`] values. Each archive keeps the `language` of the
+//! sources that name it, for its figures.
 //!
 //! **Reading.** Files ending in `.html`, `.htm` or `.xhtml` are HTML and are converted to the
 //! text a reader sees (`html.rs`); anything else is plain text. Text must be UTF-8 (a byte
@@ -23,11 +24,17 @@
 //! times the archive's size for plain text (the text, 12 bytes per word for the index, the
 //! line starts; see `index.rs`), plus the HTML for an HTML archive.
 //!
-//! **Matching.** Text is normalised for typography only (`text.rs`), indexed once
+//! **Matching.** Text is normalised for typography only (`text.rs`, which also folds the
+//! Cyrillic `ё` into `е` and `Ё` into `Е`, for matching only: passages are shown as the
+//! archive spells them), indexed once
 //! (`index.rs`: an inverted index from token to positions, linear to build), and each quote
 //! is matched from the occurrences of its rarest word (`quote.rs`: O(q × r) per quote for a
 //! quote of q tokens whose rarest word occurs r times, never O(q × text length)). Figures
-//! are looked up as phrases in the same index, in the spellings `figure.rs` lists. The near
+//! are looked up as phrases in the same index, in the spellings `figure.rs` lists for the
+//! languages of the sources (`language.rs`: scale words, separators and currency names
+//! harvested from CLDR through ICU4X, once per language and run). A quote found is also
+//! checked for quotation marks around it (`marks.rs`, one linear pass per archive, on the
+//! first question), for `quote-attribution`. The near
 //! miss of a quote not found is a bounded alignment (`quote.rs`: in full up to about 1,400
 //! words, in a band of 32 words beyond, at most 20,000 words compared), and a word that
 //! differs only by look-alike letters of another script is named as such (`script.rs`).
@@ -41,7 +48,9 @@
 pub mod figure;
 pub mod html;
 pub mod index;
+pub mod language;
 pub mod lines;
+pub mod marks;
 pub mod quote;
 pub mod script;
 pub mod text;
@@ -50,6 +59,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::diagnostic::Location;
 use crate::limits::{thousands, Limits};
@@ -63,6 +73,12 @@ use quote::{Pattern, Search};
 
 /// The longest passage excerpt shown, in characters.
 const EXCERPT_CHARS: usize = 200;
+
+/// How many words either side of a figure its currency sign or name may stand.
+const FIGURE_CONTEXT: usize = 3;
+
+/// How many places of one spelling of a figure are looked at for its currency.
+const FIGURE_PLACES: usize = 1000;
 
 /// The most words of one side of a change shown in a message.
 const CHANGE_WORDS: usize = 12;
@@ -80,6 +96,12 @@ pub struct Archive {
     map: OffsetMap,
     lines: Lines,
     index: Index,
+    /// The `language` of each source that names it (`None`: a source without one); no
+    /// entry at all tries every known language (see `language.rs`).
+    languages: Vec<Option<String>>,
+    /// The outermost ranges of `text` inside quotation marks (`marks.rs`), found on the
+    /// first question.
+    quoted: OnceLock<Vec<Range<u32>>>,
 }
 
 /// A passage of an archive: where it is in the archive file, and its text.
@@ -314,6 +336,8 @@ pub struct FigureOutcome {
     pub tried: Vec<String>,
     /// The first spelling found and where.
     pub found: Option<(String, Passage)>,
+    /// The languages whose spellings were tried, in order (`ru`, `en`).
+    pub languages: Vec<String>,
 }
 
 impl Archive {
@@ -329,6 +353,8 @@ impl Archive {
             file_text: None,
             map: OffsetMap::default(),
             index,
+            languages: Vec::new(),
+            quoted: OnceLock::new(),
         }
     }
 
@@ -344,7 +370,16 @@ impl Archive {
             file_text: Some(html),
             map,
             index,
+            languages: Vec::new(),
+            quoted: OnceLock::new(),
         }
+    }
+
+    /// The same archive, its figures looked up in the languages of the sources that name
+    /// it (BCP 47 tags; `None` for a source without `language`).
+    pub fn in_languages(mut self, languages: Vec<Option<String>>) -> Archive {
+        self.languages = languages;
+        self
     }
 
     /// The archive file as shown in reports (the dataset root joined with the `archive`).
@@ -365,6 +400,7 @@ impl Archive {
             + self.map.heap_size()
             + self.lines.heap_size()
             + self.index.heap_size()
+            + self.quoted.get().map_or(0, |q| q.capacity() * 8)
             + self.name.capacity()
     }
 
@@ -421,10 +457,36 @@ impl Archive {
 
     /// Looks for a quote, honouring its editorial marks (see `quote.rs`).
     pub fn find_quote(&self, quote: &str) -> QuoteOutcome {
+        self.find_quote_marked(quote).0
+    }
+
+    /// Whether the tokens `start..end` of a quote found are inside quotation marks in the
+    /// text: every token, or, for a quote with elisions (whose passage holds words it left
+    /// out), its first and last.
+    fn is_quoted(&self, start: usize, end: usize, elided: bool) -> bool {
+        let ranges = self.quoted.get_or_init(|| marks::quoted_ranges(&self.text));
+        let inside = |p: usize| marks::is_quoted(ranges, self.index.span(&self.text, p).start);
+        if elided || end <= start {
+            return inside(start) && inside(end.max(start + 1) - 1);
+        }
+        (start..end).all(inside)
+    }
+
+    /// [`Archive::find_quote`], and whether the quote was found outside quotation marks
+    /// (`marks.rs`): true only for a quote found.
+    pub fn find_quote_marked(&self, quote: &str) -> (QuoteOutcome, bool) {
         let pattern = Pattern::parse(quote);
         if pattern.is_empty() {
-            return QuoteOutcome::NoWords;
+            return (QuoteOutcome::NoWords, false);
         }
+        if let Search::Found(start, end) = quote::search(&self.index, &pattern) {
+            let unquoted = !self.is_quoted(start, end, pattern.parts.len() > 1);
+            return (QuoteOutcome::Found(self.passage(start..end)), unquoted);
+        }
+        (self.find_pattern(&pattern), false)
+    }
+
+    fn find_pattern(&self, pattern: &Pattern) -> QuoteOutcome {
         let parts = pattern.parts.len();
         let part_of = |k: usize| {
             (parts > 1).then_some(Part {
@@ -432,7 +494,7 @@ impl Archive {
                 of: parts,
             })
         };
-        match quote::search(&self.index, &pattern) {
+        match quote::search(&self.index, pattern) {
             Search::Found(start, end) => QuoteOutcome::Found(self.passage(start..end)),
             Search::OutOfOrder {
                 part,
@@ -479,19 +541,63 @@ impl Archive {
         }
     }
 
-    /// Looks for a stated figure in the spellings of `figure.rs`.
+    /// Looks for a stated figure in the spellings of `figure.rs`, in the languages of the
+    /// sources that name the archive (`language.rs`). Of the places a spelling occurs, the
+    /// first with the figure's currency sign or name within three words of it is shown
+    /// (`$4 млрд`, `4 млрд долларов`), else the first.
     pub fn find_figure(&self, quantity: &Quantity) -> FigureOutcome {
-        let tried = figure::forms(quantity);
+        let tags: Vec<Option<&str>> = self.languages.iter().map(Option::as_deref).collect();
+        let languages = language::languages(&tags);
+        let tried = figure::forms_in(quantity, &languages);
+        let currency: Vec<index::Id> = match quantity.currency.as_deref() {
+            Some(code) => {
+                let mut ids = Vec::new();
+                for l in &languages {
+                    for w in language::currency_words(l, code).iter() {
+                        if let Some(id) = self.index.id(w) {
+                            if !ids.contains(&id) {
+                                ids.push(id);
+                            }
+                        }
+                    }
+                }
+                ids
+            }
+            None => Vec::new(),
+        };
+        let near = |at: usize, len: usize| {
+            let lo = at.saturating_sub(FIGURE_CONTEXT);
+            let hi = (at + len + FIGURE_CONTEXT).min(self.index.len());
+            (lo..hi).any(|p| currency.contains(&self.index.at(p)))
+        };
         let found = tried.iter().find_map(|form| {
             let ids: Option<Vec<index::Id>> = text::tokenize(form)
                 .iter()
                 .map(|t| self.index.id(&t.text))
                 .collect();
             let ids = ids.filter(|ids| !ids.is_empty())?;
-            let at = self.index.find_phrase(&ids, 0)?;
-            Some((form.clone(), self.passage(at..at + ids.len())))
+            let first = self.index.find_phrase(&ids, 0)?;
+            let mut at = Some(first);
+            let mut looked = 0;
+            let chosen = loop {
+                match at {
+                    Some(p) if looked < FIGURE_PLACES => {
+                        if currency.is_empty() || near(p, ids.len()) {
+                            break p;
+                        }
+                        looked += 1;
+                        at = self.index.find_phrase(&ids, p + 1);
+                    }
+                    _ => break first,
+                }
+            };
+            Some((form.clone(), self.passage(chosen..chosen + ids.len())))
         });
-        FigureOutcome { tried, found }
+        FigureOutcome {
+            tried,
+            found,
+            languages: languages.iter().map(|l| l.tag.clone()).collect(),
+        }
     }
 }
 
@@ -789,18 +895,27 @@ impl Archives {
     /// Reads every archive named by a (schema-valid) source of the dataset, within the
     /// ceilings of `limits` (`max_file_size`).
     pub fn load(dataset: &Dataset, limits: &Limits) -> Archives {
-        let mut by_name = BTreeMap::new();
+        let mut languages: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
         for entry in &dataset.entries {
             if let Some(Record::Source(Source {
                 archive: Some(archive),
+                language,
                 ..
             })) = &entry.record
             {
-                if !by_name.contains_key(archive) {
-                    by_name.insert(archive.clone(), read(&dataset.root, archive, limits));
+                let tags = languages.entry(archive.as_str()).or_default();
+                if !tags.contains(language) {
+                    tags.push(language.clone());
                 }
             }
         }
+        let by_name = languages
+            .into_iter()
+            .map(|(archive, tags)| {
+                let read = read(&dataset.root, archive, limits).map(|a| a.in_languages(tags));
+                (archive.to_owned(), read)
+            })
+            .collect();
         Archives { by_name }
     }
 
@@ -821,6 +936,9 @@ pub struct QuoteCheck<'a> {
     pub archive: &'a str,
     /// Whether and where the quote was found, or why the archive could not be read.
     pub outcome: Result<QuoteOutcome, &'a ArchiveError>,
+    /// Whether the quote was found but not inside quotation marks there (`marks.rs`): it
+    /// may be the outlet's own words.
+    pub unquoted: bool,
 }
 
 impl QuoteCheck<'_> {
@@ -865,11 +983,19 @@ pub fn quote_checks<'a>(dataset: &'a Dataset, archives: &'a Archives) -> Vec<Quo
         let Some(loaded) = archives.get(archive) else {
             continue;
         };
+        let (outcome, unquoted) = match loaded {
+            Ok(a) => {
+                let (outcome, unquoted) = a.find_quote_marked(quote);
+                (Ok(outcome), unquoted)
+            }
+            Err(e) => (Err(e), false),
+        };
         out.push(QuoteCheck {
             entry,
             statement,
             archive,
-            outcome: loaded.map(|a| a.find_quote(quote)),
+            outcome,
+            unquoted,
         });
     }
     out
@@ -897,6 +1023,99 @@ mod tests {
         assert_eq!(
             a.find_quote("growth was sustained").describe("a.html"),
             "quote found in source (line 4)"
+        );
+    }
+
+    #[test]
+    fn yo_and_ye_are_one_letter_and_the_passage_keeps_the_archives_spelling() {
+        let a = Archive::from_text("a.txt", "Премьер сказал, что её бюджет утверждён.\n".into());
+        match a.find_quote("ее бюджет утвержден") {
+            QuoteOutcome::Found(p) => assert_eq!(p.text, "её бюджет утверждён"),
+            other => panic!("{other:?}"),
+        }
+        let a = Archive::from_text("a.txt", "Мы ее поддержим.\n".into());
+        assert!(a.find_quote("Мы её поддержим").is_found());
+        assert!(!a.find_quote("Мы ей поддержим").is_found());
+    }
+
+    #[test]
+    fn figures_in_the_sources_language() {
+        let text = "Доходы бюджета составят 2,8 трлн грн, расходы — 4,8 триллиона. \
+                    Помощь партнёров — $4 млрд, из них 483 млн на оборону; \
+                    дефицит 18,4 процента ВВП.\n";
+        let ru = |a: Archive| a.in_languages(vec![Some("ru".into())]);
+        let a = ru(Archive::from_text("a.txt", text.into()));
+        let q = |json: &str| serde_json::from_str::<Quantity>(json).unwrap();
+        let found = |a: &Archive, json: &str| a.find_figure(&q(json)).found.map(|(f, _)| f);
+        assert_eq!(
+            found(
+                &a,
+                r#"{"amount": "2.8", "scale": "trillion", "currency": "UAH"}"#
+            )
+            .as_deref(),
+            Some("2,8 трлн")
+        );
+        assert_eq!(
+            found(
+                &a,
+                r#"{"amount": "4.8", "scale": "trillion", "currency": "UAH"}"#
+            )
+            .as_deref(),
+            Some("4,8 триллиона")
+        );
+        assert_eq!(
+            found(
+                &a,
+                r#"{"amount": "4", "scale": "billion", "currency": "USD"}"#
+            )
+            .as_deref(),
+            Some("4 млрд")
+        );
+        assert!(found(
+            &a,
+            r#"{"amount": "483", "scale": "million", "currency": "USD"}"#
+        )
+        .is_some());
+        assert!(found(&a, r#"{"amount": "18.4", "unit": "percent"}"#).is_some());
+        // The wrong scale is not found: 483 billion is not `483 млн`.
+        let wrong = a.find_figure(&q(
+            r#"{"amount": "483", "scale": "billion", "currency": "USD"}"#,
+        ));
+        assert!(wrong.found.is_none());
+        assert!(wrong.tried.contains(&"483 млрд".to_owned()));
+        // Without a language every known one is tried.
+        let a = Archive::from_text("a.txt", text.into());
+        assert!(found(
+            &a,
+            r#"{"amount": "2.8", "scale": "trillion", "currency": "UAH"}"#
+        )
+        .is_some());
+        // An English source does not read `2,8 трлн`.
+        let en = Archive::from_text("a.txt", text.into()).in_languages(vec![Some("en".into())]);
+        assert!(found(
+            &en,
+            r#"{"amount": "2.8", "scale": "trillion", "currency": "UAH"}"#
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn a_figure_is_shown_where_its_currency_stands() {
+        let text = "Line one: 4 млрд тенге.\nLine two: 4 млрд долларов.\n";
+        let a = Archive::from_text("a.txt", text.into()).in_languages(vec![Some("ru".into())]);
+        let q = |json: &str| serde_json::from_str::<Quantity>(json).unwrap();
+        let line = |json: &str| a.find_figure(&q(json)).found.map(|(_, p)| p.line());
+        assert_eq!(
+            line(r#"{"amount": "4", "scale": "billion", "currency": "USD"}"#),
+            Some(2)
+        );
+        assert_eq!(
+            line(r#"{"amount": "4", "scale": "billion", "currency": "KZT"}"#),
+            Some(1)
+        );
+        assert_eq!(
+            line(r#"{"amount": "4", "scale": "billion", "currency": "EUR"}"#),
+            Some(1)
         );
     }
 

@@ -17,6 +17,9 @@
 //!   forms) separates words and is not compared, so a quote may end with a full stop where
 //!   the source had a comma. Inside a number, `.` and `,` between digits belong to it
 //!   (`26.2`, `14,000`).
+//! - The Cyrillic `ё` is `е` and `Ё` is `Е` (U+0451, U+0401 and their decomposed forms),
+//!   since the dots are optional in Russian writing: `её` = `ее`. Only for matching: a
+//!   passage shown is the archive's own spelling.
 //! - Invisible format characters (soft hyphen, zero-width space and joiners, byte order
 //!   mark) are dropped, so `sus\u{AD}tained` = `sustained`.
 //!
@@ -62,7 +65,7 @@ enum Class {
 }
 
 /// The typographic variants a character stands for: apostrophes and dashes become their
-/// ASCII forms; everything else is itself.
+/// ASCII forms, `ё` and `Ё` become `е` and `Е`; everything else is itself.
 fn fold(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{B4}'
@@ -73,6 +76,9 @@ fn fold(c: char) -> char {
         | '\u{FE58}'
         | '\u{FE63}'
         | '\u{FF0D}' => '-',
+        // `ё` is optional in Russian writing: `её` and `ее` are one word.
+        'ё' => 'е',
+        'Ё' => 'Е',
         _ => c,
     }
 }
@@ -302,7 +308,8 @@ fn normal_form(raw: &str, out: &mut String) -> bool {
         if unicode_normalization::is_nfc_quick(out.chars())
             != unicode_normalization::IsNormalized::Yes
         {
-            let nfc: String = out.chars().nfc().collect();
+            // NFC may compose `е` + U+0308 into `ё`: folded again.
+            let nfc: String = out.chars().nfc().map(fold).collect();
             *out = nfc;
         }
     }
@@ -385,6 +392,16 @@ mod tests {
         assert_ne!(normalise("a sustained rise"), normalise("a rise"));
         // A hyphen is one of the dashes: hyphenation is typography, the letters are kept.
         assert_eq!(normalise("well-known"), "well known");
+    }
+
+    #[test]
+    fn yo_is_folded_into_ye() {
+        assert_eq!(normalise("её"), normalise("ее"));
+        assert_eq!(normalise("Ёлка"), "Елка");
+        assert_eq!(normalise("е\u{308}ж"), "еж");
+        // Only `ё`: other letters with a diaeresis stay what they are.
+        assert_ne!(normalise("ї"), normalise("і"));
+        assert_ne!(normalise("ä"), normalise("a"));
     }
 
     #[test]

@@ -8,13 +8,22 @@
 //! because an article may also print a figure in a way factkit does not try: in words
 //! ("eight percent"), or rounded differently.
 //!
-//! The figure is looked up as whole words in the common spellings, and the message lists
-//! every spelling tried: the amount as written and grouped in thousands (`224000`,
-//! `224,000`, `224 000`), with its scale word or an abbreviation (`14 trillion`, `14tn`,
-//! `26.2bn`), as a whole number (`14,000,000,000,000`), and under another scale word
-//! (`224 thousand`). A currency or unit word need not stand beside it (`US$26.2 billion`,
-//! `$26.2 billion` and `26.2 billion dollars` all contain `26.2 billion`), but a
-//! percentage must carry `%`, `percent`, `per cent` or `pct`.
+//! The figure is looked up as whole words in the spellings of the source's `language`
+//! (BCP 47; en, ru, uk, kk, de, fr and es are known, and any other language CLDR has):
+//! the amount as written, with the language's decimal separator and grouped in thousands
+//! (`224000`, `224,000`, `224 000`; `2,8`, `1 234,5`, `1.234,5`), with its scale word or
+//! an abbreviation in every plural form (`14 trillion`, `14tn`, `26.2bn`; `2,8 трлн`,
+//! `2,8 триллиона`, `4,5 Mrd.`, `21 mil millones`), as a whole number
+//! (`14,000,000,000,000`), and under another scale word (`224 thousand`, `224 тыс.`). The
+//! words come from CLDR (Unicode's locale data, through ICU4X). English is tried too; a
+//! source without `language` tries every known language. The message lists the first ten
+//! spellings tried, counts the rest, and names the languages. The number and its word must
+//! say exactly the stated value, so a wrong scale (`483 млн` recorded as `483` billion) is
+//! warned. A currency or unit word need not stand beside it (`US$26.2 billion`,
+//! `$26.2 billion`, `26.2 billion dollars` and `$4 млрд` all contain the figure), but a
+//! percentage must carry `%` or a percent word (`percent`, `per cent`, `pct`, `процентов`,
+//! `Prozent`…). When the figure occurs more than once, the place shown is the first with
+//! its currency's sign or name beside it.
 //!
 //! Warns, when `archives/article.txt` reads "Output exceeded 14 trillion tenge (US$26.2
 //! billion).":
@@ -29,6 +38,9 @@
 
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
+
+/// The most spellings a message lists; the rest are counted.
+const SHOWN: usize = 10;
 
 /// Reports figures of statistics that do not occur in their source's archive.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
@@ -57,17 +69,25 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             if outcome.found.is_some() {
                 continue;
             }
-            let tried = outcome
+            let mut tried = outcome
                 .tried
                 .iter()
+                .take(SHOWN)
                 .map(|f| format!("`{f}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            if outcome.tried.len() > SHOWN {
+                tried.push_str(&format!(
+                    " and {} more spellings",
+                    outcome.tried.len() - SHOWN
+                ));
+            }
+            let languages = outcome.languages.join(", ");
             out.push(
                 Diagnostic::new(
                     "figure-in-source",
                     Severity::Warning,
-                    format!("figure `{quantity}` not found in `{name}`; tried {tried}"),
+                    format!("figure `{quantity}` not found in `{name}`; tried {tried} (in {languages})"),
                 )
                 .at(i, format!("{pointer}/amount"))
                 .help("compare the figure with the source; if the source writes it another way (in words, or rounded), this warning is expected"),

@@ -17,6 +17,7 @@ pub mod implied_rate;
 pub mod limit;
 pub mod missing_recommended;
 pub mod percent_range;
+pub mod quote_attribution;
 pub mod quote_in_source;
 pub mod ratio;
 pub mod read;
@@ -129,6 +130,12 @@ pub static RULES: &[Rule] = &[
         Error,
         "quote_in_source.rs",
         Some(quote_in_source::check)
+    ),
+    rule!(
+        "quote-attribution",
+        Warning,
+        "quote_attribution.rs",
+        Some(quote_attribution::check)
     ),
     rule!(
         "restatement",

@@ -11,8 +11,9 @@
 //!
 //! Only typography is forgiven: curly and straight quotation marks and apostrophes, the
 //! dash family, non-breaking and repeated white space, line breaks, Unicode normalisation
-//! (NFC), and punctuation between words. Letters, their case, digits and symbols (`$`, `%`)
-//! are compared as written. Editorial marks are honoured: `...`, `…`, `[...]` and `[…]`
+//! (NFC), punctuation between words, and the Cyrillic `ё` read as `е` (`её` = `ее`: the dots
+//! are optional in Russian; the passage shown keeps the archive's spelling). Letters, their
+//! case, digits and symbols (`$`, `%`) are compared as written. Editorial marks are honoured: `...`, `…`, `[...]` and `[…]`
 //! elide source text (the parts around them must occur in this order), a bracketed
 //! insertion such as `[Commonwealth of Independent States]` matches the same words or
 //! stands for at most 12 source words, and `[T]he` matches `the`.
@@ -150,5 +151,7 @@ mod tests {
         assert!(archive
             .find_quote("The programme was sustained […] money")
             .is_found());
+        let archive = Archive::from_text("a.txt", "Её бюджет утверждён.\n".into());
+        assert!(archive.find_quote("Ее бюджет утвержден").is_found());
     }
 }
