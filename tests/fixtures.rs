@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use factkit::diagnostic::{human, json};
+use factkit::diagnostic::render::{self, texts_fn, Format, NoTexts, Options};
 use factkit::model::PartialDate;
 use factkit::Config;
 
@@ -23,12 +23,11 @@ fn render(path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap().to_path_buf();
     std::env::set_current_dir(root).unwrap();
     let report = factkit::check(&[relative], &config()).unwrap();
-    let text = human::render(&report.diagnostics, &|n| report.dataset.text_of(n), false);
-    format!(
-        "{text}{}\n\n--- json\n{}",
-        report.summary.line(),
-        json::render(&report.diagnostics)
-    )
+    let texts = texts_fn(|n| report.dataset.text_of(n));
+    let options = Options::default();
+    let text = render::to_string(Format::Human, &report.diagnostics, &texts, &options);
+    let json = render::to_string(Format::Json, &report.diagnostics, &NoTexts, &options);
+    format!("{text}{}\n\n--- json\n{json}", report.summary.line())
 }
 
 #[test]
