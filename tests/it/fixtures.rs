@@ -32,7 +32,7 @@ fn render(path: &Path) -> String {
 
 #[test]
 fn rules() {
-    insta::glob!("fixtures/rules/*.json*", |path| {
+    insta::glob!("..", "fixtures/rules/*.json*", |path| {
         insta::assert_snapshot!(render(path));
     });
 }
@@ -42,7 +42,7 @@ fn rules() {
 #[test]
 fn config_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    insta::glob!("fixtures/config/*.toml", |path| {
+    insta::glob!("..", "fixtures/config/*.toml", |path| {
         let relative = path.strip_prefix(root).unwrap();
         let message = match Config::load(relative) {
             Ok(_) => "no error".to_owned(),
@@ -54,14 +54,14 @@ fn config_errors() {
 
 #[test]
 fn archives() {
-    insta::glob!("fixtures/archives/*", |path| {
+    insta::glob!("..", "fixtures/archives/*", |path| {
         insta::assert_snapshot!(render(path));
     });
 }
 
 #[test]
 fn formats() {
-    insta::glob!("fixtures/formats/*.{yaml,yml,csv}", |path| {
+    insta::glob!("..", "fixtures/formats/*.{yaml,yml,csv}", |path| {
         insta::assert_snapshot!(render(path));
     });
 }
