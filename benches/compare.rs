@@ -24,6 +24,12 @@
 //! as a Markdown table. Nothing here asserts a time: the numbers are for people to read and
 //! for `BENCHMARKS.md`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the benchmark prints its table and progress for people"
+)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};

@@ -7,6 +7,12 @@
 //! exception: its standard output is the exported document, so its diagnostics, warnings and
 //! summary all go to standard error. A closed pipe on standard output ends the run quietly.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the command line is the one place that prints: reports, summaries, errors"
+)]
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -9,6 +9,12 @@
 //! `formats` do, and sets no environment variable; runs of the binary get theirs on the
 //! command).
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "tests say what they skipped (`SKIPPED: …`) and what they measured"
+)]
+
 mod accept;
 mod bad_input;
 mod cli;
