@@ -14,11 +14,12 @@
 //!   plain serde_json);
 //! - `factkit check` (bundled schemas and all rules), and checks that every planted defect
 //!   was reported, rule by rule;
-//! - `factkit convert` JSON Lines to CSV and `factkit export --to markdown`, when this build
-//!   has those commands;
+//! - `factkit convert` JSON Lines to CSV and that CSV back to JSON Lines, and `factkit
+//!   export --to markdown`, when this build has those commands;
 //! - when installed: the Rust `jsonschema-cli`, `ajv` (ajv-cli) and `check-jsonschema` on the
 //!   same records wrapped as one array, against the same bundled schemas inlined into one
-//!   document, and Miller (`mlr`) converting the JSON Lines to CSV and Markdown.
+//!   document, and Miller (`mlr`) converting the JSON Lines to CSV and Markdown and the CSV
+//!   back to JSON Lines.
 //!
 //! It prints wall-clock medians, peak resident memory (from `wait4`) and ratios to the floor
 //! as a Markdown table. Nothing here asserts a time: the numbers are for people to read and
@@ -648,6 +649,13 @@ fn main() {
                 c
             });
             rows.push(("factkit convert JSONL → CSV".into(), wall, rss));
+            let back = dir.join(format!("records-{n}-back.jsonl"));
+            let (wall, rss, _) = measure(runs, &|| {
+                let mut c = Command::new(&factkit);
+                c.arg("convert").arg(&out).arg("-o").arg(&back);
+                c
+            });
+            rows.push(("factkit convert CSV → JSONL".into(), wall, rss));
         }
         if has("export") {
             let (wall, rss, _) = measure(runs, &|| {
@@ -699,6 +707,16 @@ fn main() {
                     c
                 });
                 rows.push((label.into(), wall, rss));
+            }
+            // The CSV factkit wrote above, back to JSON Lines.
+            let csv = dir.join(format!("records-{n}.csv"));
+            if csv.exists() {
+                let (wall, rss, _) = measure(runs, &|| {
+                    let mut c = Command::new("mlr");
+                    c.args(["--icsv", "--ojsonl", "cat"]).arg(&csv);
+                    c
+                });
+                rows.push(("Miller CSV → JSONL".into(), wall, rss));
             }
         }
         for (label, wall, rss) in rows {

@@ -44,6 +44,7 @@
 //! a caller's [`Typing`] allows at each place.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -61,7 +62,45 @@ pub struct Header {
     tree: PathTree,
     /// The byte between cells of the file (`,` unless sniffed or set otherwise).
     delimiter: u8,
+    /// Each column's JSON types under each typing rows were read with.
+    types: TypesCache,
 }
+
+/// The JSON types of a header's columns, worked out once per typing rather than once per
+/// cell (the schema walk was half the time of reading a CSV file). A typing is known by its
+/// address: the typings a file is read with live as long as the read, and so as its header.
+/// Ignored by `Clone` and `==`, which compare the header itself.
+#[derive(Debug, Default)]
+struct TypesCache(std::sync::Mutex<Vec<(usize, Arc<[Option<Types>]>)>>);
+
+impl TypesCache {
+    fn get(&self, typing: &Typing, paths: &[Vec<String>]) -> Arc<[Option<Types>]> {
+        let key = typing as *const Typing as usize;
+        // A poisoned lock only means another thread panicked while filling it: the entries
+        // are whole (pushed complete), so they are still good.
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, types)) = cache.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(types);
+        }
+        let types: Arc<[Option<Types>]> = paths.iter().map(|p| typing.types_at(p)).collect();
+        cache.push((key, Arc::clone(&types)));
+        types
+    }
+}
+
+impl Clone for TypesCache {
+    fn clone(&self) -> Self {
+        TypesCache::default()
+    }
+}
+
+impl PartialEq for TypesCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for TypesCache {}
 
 /// The columns' paths as a tree of their parts, so that checking a new column against the
 /// others, and finding the column of a pointer, walk one path instead of every column.
@@ -212,6 +251,7 @@ impl Header {
             kind_column,
             tree,
             delimiter: b',',
+            types: TypesCache::default(),
         })
     }
 
@@ -663,9 +703,10 @@ pub fn row_record(
             record.insert("kind".into(), Value::String(kind.as_str().into()));
         }
     }
+    let column_types = typing.map(|t| header.types.get(t, &header.paths));
     for (i, cell) in cells.iter().enumerate() {
         let path = &header.paths[i];
-        let types = typing.and_then(|t| t.types_at(path));
+        let types = column_types.as_ref().and_then(|t| t[i]);
         let value = cell_value(restore(cell), types).map_err(|message| CellError {
             column: Some(i),
             message: format!("column `{}`: {message}", header.names[i]),
