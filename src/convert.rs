@@ -182,15 +182,17 @@ pub fn convert(
         let mut columns = Columns::default();
         let mut spool = Spool::new().map_err(|e| out.error(e))?;
         let mut failure = None;
-        run.pass(&mut source, from, &gate, true, &mut |v| {
-            match spool.add(&mut columns, v, typing(v)) {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => {
-                    failure = Some(e);
-                    Err(None)
-                }
-                Err(problem) => Err(Some(problem)),
+        run.pass(&mut source, from, &gate, true, &mut |v| match spool.add(
+            &mut columns,
+            v,
+            typing(v),
+        ) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                failure = Some(e);
+                Err(None)
             }
+            Err(problem) => Err(Some(problem)),
         })?;
         if let Some(e) = failure {
             return Err(out.error(e));

@@ -43,6 +43,7 @@
 //! [`CellError`] naming the column), keeps no file, and knows no schema, only the JSON types
 //! a caller's [`Typing`] allows at each place.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -70,21 +71,43 @@ pub struct Header {
 /// cell (the schema walk was half the time of reading a CSV file). A typing is known by its
 /// address: the typings a file is read with live as long as the read, and so as its header.
 /// Ignored by `Clone` and `==`, which compare the header itself.
+/// The same for the properties a schema lists at a place, which order a record's members
+/// ([`order`]), at most [`LISTED`] places.
 #[derive(Debug, Default)]
-struct TypesCache(std::sync::Mutex<Vec<(usize, Arc<[Option<Types>]>)>>);
+struct TypesCache {
+    columns: std::sync::Mutex<Vec<(usize, Arc<[Option<Types>]>)>>,
+    listed: std::sync::Mutex<HashMap<(usize, Vec<String>), Arc<[String]>>>,
+}
+
+/// Most places whose listed properties a header remembers (a JSON cell holding objects of
+/// every shape costs time past it, not memory).
+const LISTED: usize = 1024;
 
 impl TypesCache {
     fn get(&self, typing: &Typing, paths: &[Vec<String>]) -> Arc<[Option<Types>]> {
         let key = typing as *const Typing as usize;
         // A poisoned lock only means another thread panicked while filling it: the entries
         // are whole (pushed complete), so they are still good.
-        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.columns.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, types)) = cache.iter().find(|(k, _)| *k == key) {
             return Arc::clone(types);
         }
         let types: Arc<[Option<Types>]> = paths.iter().map(|p| typing.types_at(p)).collect();
         cache.push((key, Arc::clone(&types)));
         types
+    }
+
+    fn listed(&self, typing: &Typing, path: &[String]) -> Arc<[String]> {
+        let key = (typing as *const Typing as usize, path.to_vec());
+        let mut cache = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(listed) = cache.get(&key) {
+            return Arc::clone(listed);
+        }
+        let listed: Arc<[String]> = typing.properties_at(path).into();
+        if cache.len() < LISTED {
+            cache.insert(key, Arc::clone(&listed));
+        }
+        listed
     }
 }
 
@@ -717,15 +740,20 @@ pub fn row_record(
         }
     }
     if let Some(typing) = typing {
-        order(&mut record, typing, &mut Vec::new());
+        order(&mut record, typing, &header.types, &mut Vec::new());
     }
     Ok(Some(Value::Object(record)))
 }
 
 /// Puts an object's members in the order its schema lists them (the rest after, as they
 /// came), so a record reads the same whatever the order of the file's columns.
-fn order(object: &mut Map<String, Value>, typing: &Typing, path: &mut Vec<String>) {
-    let listed = typing.properties_at(path);
+fn order(
+    object: &mut Map<String, Value>,
+    typing: &Typing,
+    cache: &TypesCache,
+    path: &mut Vec<String>,
+) {
+    let listed = cache.listed(typing, path);
     if !listed.is_empty() {
         let mut members: Vec<(String, Value)> = std::mem::take(object).into_iter().collect();
         members.sort_by_key(|(k, _)| listed.iter().position(|l| l == k).unwrap_or(usize::MAX));
@@ -734,7 +762,7 @@ fn order(object: &mut Map<String, Value>, typing: &Typing, path: &mut Vec<String
     for (key, value) in object.iter_mut() {
         if let Value::Object(inner) = value {
             path.push(key.clone());
-            order(inner, typing, path);
+            order(inner, typing, cache, path);
             path.pop();
         }
     }

@@ -220,7 +220,14 @@ impl Columns {
                 None => after.map_or(self.columns.len(), |i| i + 1),
             };
             let id = self.columns.len();
-            self.columns.insert(at, Column { path: leaf, rank, id });
+            self.columns.insert(
+                at,
+                Column {
+                    path: leaf,
+                    rank,
+                    id,
+                },
+            );
             self.types.clear();
             after = Some(at);
         }
@@ -261,7 +268,11 @@ impl Columns {
         if let Some(i) = self.types.iter().position(|(k, _)| *k == key) {
             return i;
         }
-        let types = self.columns.iter().map(|c| typing.types_at(&c.path)).collect();
+        let types = self
+            .columns
+            .iter()
+            .map(|c| typing.types_at(&c.path))
+            .collect();
         self.types.push((key, types));
         self.types.len() - 1
     }
@@ -349,7 +360,10 @@ impl Spool {
             for _ in 0..count {
                 let id = next(&mut file)?.ok_or_else(corrupt)?;
                 let len = next(&mut file)?.ok_or_else(corrupt)?;
-                let cell = place.get(id).and_then(|&at| row.get_mut(at)).ok_or_else(corrupt)?;
+                let cell = place
+                    .get(id)
+                    .and_then(|&at| row.get_mut(at))
+                    .ok_or_else(corrupt)?;
                 let mut bytes = std::mem::take(cell).into_bytes();
                 bytes.resize(len, 0);
                 file.read_exact(&mut bytes)?;
@@ -434,7 +448,10 @@ mod tests {
         // `1:ab` against `2:a` + `1:b`: the length prefix keeps the shapes apart.
         let (mut one, mut two) = (String::new(), String::new());
         shape(serde_json::json!({"ab": 1}).as_object().unwrap(), &mut one);
-        shape(serde_json::json!({"a": 1, "b": 1}).as_object().unwrap(), &mut two);
+        shape(
+            serde_json::json!({"a": 1, "b": 1}).as_object().unwrap(),
+            &mut two,
+        );
         assert_ne!(one, two);
         let typing = Typing::bundled(Kind::Entity);
         let mut c = Columns::default();
