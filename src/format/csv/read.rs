@@ -75,16 +75,25 @@ pub struct Header {
 /// ([`order`]), at most [`LISTED`] places.
 #[derive(Debug, Default)]
 struct TypesCache {
-    columns: std::sync::Mutex<Vec<(usize, Arc<[Option<Types>]>)>>,
-    listed: std::sync::Mutex<HashMap<(usize, Vec<String>), Arc<[String]>>>,
+    columns: std::sync::Mutex<Vec<(TypingId, ColumnTypes)>>,
+    listed: std::sync::Mutex<Listed>,
 }
+
+/// The properties listed at each place (a path inside a record) under each typing.
+type Listed = HashMap<(TypingId, Vec<String>), Arc<[String]>>;
+
+/// A typing by its address (see [`TypesCache`]).
+type TypingId = usize;
+
+/// The JSON types of each column of a header, in column order.
+type ColumnTypes = Arc<[Option<Types>]>;
 
 /// Most places whose listed properties a header remembers (a JSON cell holding objects of
 /// every shape costs time past it, not memory).
 const LISTED: usize = 1024;
 
 impl TypesCache {
-    fn get(&self, typing: &Typing, paths: &[Vec<String>]) -> Arc<[Option<Types>]> {
+    fn get(&self, typing: &Typing, paths: &[Vec<String>]) -> ColumnTypes {
         let key = typing as *const Typing as usize;
         // A poisoned lock only means another thread panicked while filling it: the entries
         // are whole (pushed complete), so they are still good.
@@ -92,7 +101,7 @@ impl TypesCache {
         if let Some((_, types)) = cache.iter().find(|(k, _)| *k == key) {
             return Arc::clone(types);
         }
-        let types: Arc<[Option<Types>]> = paths.iter().map(|p| typing.types_at(p)).collect();
+        let types: ColumnTypes = paths.iter().map(|p| typing.types_at(p)).collect();
         cache.push((key, Arc::clone(&types)));
         types
     }
