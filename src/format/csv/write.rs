@@ -297,7 +297,9 @@ impl Spool {
         })
     }
 
-    /// Adds the columns of `record` to `columns` ([`Columns::add`]) and spools its cells.
+    /// Adds the columns of `record` to `columns` ([`Columns::add`]) and spools its cells:
+    /// `Err` when the record cannot be a row (nothing is spooled), `Ok(Err)` when the
+    /// temporary file could not be written.
     pub fn add(
         &mut self,
         columns: &mut Columns,
