@@ -4,7 +4,9 @@
 //!
 //! - `--sizes 10000,100000,1000000` record counts (default: those three);
 //! - `--runs 3` timed runs per command (the median is reported);
-//! - `--quick` is `--sizes 10000 --runs 1`.
+//! - `--quick` is `--sizes 10000 --runs 1`;
+//! - `--only convert` times the floor and the conversions alone (factkit's and Miller's),
+//!   for a run at 1M records without the memory `check`, `export` and the validators take.
 //!
 //! For each size it writes a deterministic (seeded) dataset of mixed statement, proposal and
 //! statistic records in factkit's format, as JSON Lines, with a known number of planted
@@ -14,15 +16,22 @@
 //!   plain serde_json);
 //! - `factkit check` (bundled schemas and all rules), and checks that every planted defect
 //!   was reported, rule by rule;
-//! - `factkit convert` JSON Lines to CSV and `factkit export --to markdown`, when this build
-//!   has those commands;
+//! - `factkit convert` JSON Lines to CSV and that CSV back to JSON Lines, and `factkit
+//!   export --to markdown`, when this build has those commands;
 //! - when installed: the Rust `jsonschema-cli`, `ajv` (ajv-cli) and `check-jsonschema` on the
 //!   same records wrapped as one array, against the same bundled schemas inlined into one
-//!   document, and Miller (`mlr`) converting the JSON Lines to CSV and Markdown.
+//!   document, and Miller (`mlr`) converting the JSON Lines to CSV and Markdown and the CSV
+//!   back to JSON Lines.
 //!
 //! It prints wall-clock medians, peak resident memory (from `wait4`) and ratios to the floor
 //! as a Markdown table. Nothing here asserts a time: the numbers are for people to read and
 //! for `BENCHMARKS.md`.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the benchmark prints its table and progress for people"
+)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -530,6 +539,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut sizes = vec![10_000usize, 100_000, 1_000_000];
     let mut runs = 3;
+    let mut only_convert = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -547,6 +557,11 @@ fn main() {
             "--runs" => {
                 i += 1;
                 runs = args[i].parse().expect("--runs takes a number");
+            }
+            "--only" => {
+                i += 1;
+                assert_eq!(args[i], "convert", "--only takes `convert`");
+                only_convert = true;
             }
             // `cargo bench` passes `--bench`; anything else is ignored the same way.
             _ => {}
@@ -599,41 +614,44 @@ fn main() {
             floor_wall,
             floor_rss,
         ));
-        let (wall, rss, last) = measure(runs, &|| {
-            let mut c = Command::new(&factkit);
-            c.args(["check", "--format", "json", "--as-of", "2026-11-28"])
-                .arg(&data);
-            c
-        });
-        rows.push(("factkit check (schemas + all rules)".into(), wall, rss));
-        // Every planted defect reported, rule by rule.
-        let mut found: BTreeMap<String, usize> = BTreeMap::new();
-        for line in String::from_utf8_lossy(&last.stdout).lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            *found
-                .entry(v["rule"].as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
-        for (rule, want) in &planted {
-            let got = found.get(*rule).copied().unwrap_or(0);
-            let mark = if got == *want {
-                "ok"
-            } else {
-                missed += 1;
-                "MISMATCH"
-            };
-            eprintln!("  {rule}: planted {want}, reported {got} {mark}");
-        }
-        for (rule, got) in &found {
-            if !planted.contains_key(rule.as_str()) {
-                missed += 1;
-                eprintln!("  {rule}: planted 0, reported {got} MISMATCH");
+        // `check` on the planted file, and every planted defect reported, rule by rule.
+        if !only_convert {
+            let (wall, rss, last) = measure(runs, &|| {
+                let mut c = Command::new(&factkit);
+                c.args(["check", "--format", "json", "--as-of", "2026-11-28"])
+                    .arg(&data);
+                c
+            });
+            rows.push(("factkit check (schemas + all rules)".into(), wall, rss));
+            // Every planted defect reported, rule by rule.
+            let mut found: BTreeMap<String, usize> = BTreeMap::new();
+            for line in String::from_utf8_lossy(&last.stdout).lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                *found
+                    .entry(v["rule"].as_str().unwrap().to_owned())
+                    .or_default() += 1;
             }
+            for (rule, want) in &planted {
+                let got = found.get(*rule).copied().unwrap_or(0);
+                let mark = if got == *want {
+                    "ok"
+                } else {
+                    missed += 1;
+                    "MISMATCH"
+                };
+                eprintln!("  {rule}: planted {want}, reported {got} {mark}");
+            }
+            for (rule, got) in &found {
+                if !planted.contains_key(rule.as_str()) {
+                    missed += 1;
+                    eprintln!("  {rule}: planted 0, reported {got} MISMATCH");
+                }
+            }
+            assert_eq!(
+                last.status, 1,
+                "factkit check should exit 1 on the planted defects"
+            );
         }
-        assert_eq!(
-            last.status, 1,
-            "factkit check should exit 1 on the planted defects"
-        );
         if has("convert") {
             let out = dir.join(format!("records-{n}.csv"));
             let (wall, rss, _) = measure(runs, &|| {
@@ -642,8 +660,15 @@ fn main() {
                 c
             });
             rows.push(("factkit convert JSONL → CSV".into(), wall, rss));
+            let back = dir.join(format!("records-{n}-back.jsonl"));
+            let (wall, rss, _) = measure(runs, &|| {
+                let mut c = Command::new(&factkit);
+                c.arg("convert").arg(&out).arg("-o").arg(&back);
+                c
+            });
+            rows.push(("factkit convert CSV → JSONL".into(), wall, rss));
         }
-        if has("export") {
+        if has("export") && !only_convert {
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new(&factkit);
                 c.args(["export", "--to", "markdown", "--as-of", "2026-11-28"])
@@ -652,7 +677,7 @@ fn main() {
             });
             rows.push(("factkit export --to markdown".into(), wall, rss));
         }
-        if on_path("jsonschema-cli") {
+        if on_path("jsonschema-cli") && !only_convert {
             let array = as_array(&data);
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new("jsonschema-cli");
@@ -661,7 +686,7 @@ fn main() {
             });
             rows.push(("jsonschema-cli (Rust, schemas only)".into(), wall, rss));
         }
-        if on_path("ajv") {
+        if on_path("ajv") && !only_convert {
             let array = as_array(&data);
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new("ajv");
@@ -673,7 +698,7 @@ fn main() {
             });
             rows.push(("ajv-cli (schemas only)".into(), wall, rss));
         }
-        if on_path("check-jsonschema") && n <= 10_000 {
+        if on_path("check-jsonschema") && n <= 10_000 && !only_convert {
             let array = as_array(&data);
             let (wall, rss, _) = measure(1, &|| {
                 let mut c = Command::new("check-jsonschema");
@@ -687,12 +712,25 @@ fn main() {
                 ("--ocsv", "Miller JSONL → CSV"),
                 ("--omd", "Miller JSONL → Markdown"),
             ] {
+                if only_convert && to == "--omd" {
+                    continue;
+                }
                 let (wall, rss, _) = measure(runs, &|| {
                     let mut c = Command::new("mlr");
                     c.args(["--ijsonl", to, "unsparsify"]).arg(&clean);
                     c
                 });
                 rows.push((label.into(), wall, rss));
+            }
+            // The CSV factkit wrote above, back to JSON Lines.
+            let csv = dir.join(format!("records-{n}.csv"));
+            if csv.exists() {
+                let (wall, rss, _) = measure(runs, &|| {
+                    let mut c = Command::new("mlr");
+                    c.args(["--icsv", "--ojsonl", "cat"]).arg(&csv);
+                    c
+                });
+                rows.push(("Miller CSV → JSONL".into(), wall, rss));
             }
         }
         for (label, wall, rss) in rows {
@@ -708,6 +746,10 @@ fn main() {
         }
     }
     // Start-up: the bundled example, as a CI job runs it on a small data repository.
+    if only_convert {
+        println!("{table}");
+        return;
+    }
     let example = root().join("examples/kazakhstan-2025");
     let (wall, rss, _) = measure(runs.max(21), &|| {
         let mut c = Command::new(&factkit);

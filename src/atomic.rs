@@ -632,7 +632,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     /// Only the classification: no test writes to the machine's own `/dev/null` (as root, a
-    /// regression would replace it); tests/cli.rs writes to a copy made with `mknod`.
+    /// regression would replace it); tests/it/cli.rs writes to a copy made with `mknod`.
     #[test]
     fn process_streams_and_devices_are_written_to_directly() {
         let dir = tempfile::tempdir().unwrap();

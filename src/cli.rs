@@ -7,13 +7,19 @@
 //! exception: its standard output is the exported document, so its diagnostics, warnings and
 //! summary all go to standard error. A closed pipe on standard output ends the run quietly.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the command line is the one place that prints: reports, summaries, errors"
+)]
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use factkit::diagnostic::{clean, github, human, json, junit, sarif, RuleMeta};
+use factkit::diagnostic::{clean, github, render, RuleMeta};
 use factkit::model::{Kind, PartialDate};
 use factkit::{export, rules, schema, Config, Error};
 
@@ -311,6 +317,18 @@ enum Format {
     Junit,
 }
 
+impl Format {
+    fn format(self) -> render::Format {
+        match self {
+            Format::Human => render::Format::Human,
+            Format::Json => render::Format::Json,
+            Format::Github => render::Format::Github,
+            Format::Sarif => render::Format::Sarif,
+            Format::Junit => render::Format::Junit,
+        }
+    }
+}
+
 /// Runs the CLI and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -517,42 +535,33 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     if let Some(n) = args.max_diagnostics {
         limits.max_diagnostics = n;
     }
+    let diagnostics = &report.diagnostics[..];
+    let root = repository_root();
+    let cases = match args.format {
+        Format::Junit => report.cases(),
+        _ => Vec::new(),
+    };
     // The ceiling is for people: the machine formats are complete (SARIF says inside itself
     // what GitHub would drop).
-    let (shown, mut not_shown) = match args.format {
-        Format::Human => limits.shown(report.diagnostics.len()),
-        _ => (report.diagnostics.len(), None),
+    let options = render::Options {
+        color: args.output.is_none() && color_allowed(),
+        cap: Some(render::Cap {
+            max: limits.max_diagnostics,
+            flag: true,
+        }),
+        summary: Some(report.summary),
+        root: root.clone(),
+        rules: &rules,
+        cases: &cases,
+        deny_warnings: args.deny_warnings,
+        ..Default::default()
     };
-    let diagnostics = &report.diagnostics[..shown];
-    let (text, summary_in_text) = match args.format {
-        Format::Human => {
-            let color = args.output.is_none() && color_allowed();
-            let text = human::render(diagnostics, &|name| report.text_of(name), color);
-            let rest = not_shown
-                .take()
-                .map_or_else(String::new, |n| format!("{n}\n"));
-            (format!("{text}{rest}{summary}\n"), true)
-        }
-        Format::Json => (json::render(diagnostics), false),
-        Format::Github => (
-            github::render_in(diagnostics, &report.summary, &repository_root()),
-            true,
-        ),
-        Format::Sarif => {
-            let options = sarif::Options {
-                root: repository_root(),
-                ..Default::default()
-            };
-            (sarif::render_with(diagnostics, &rules, &options), false)
-        }
-        Format::Junit => (
-            junit::render(&report.cases(), diagnostics, args.deny_warnings),
-            false,
-        ),
-    };
-    if let Some(note) = not_shown {
-        eprintln!("{}", clean(&note));
-    }
+    let format = args.format.format();
+    // The human and GitHub formats close with the summary line; the others leave standard
+    // output parseable and say it on standard error.
+    let summary_in_text = matches!(format, render::Format::Human | render::Format::Github);
+    let texts = render::texts_fn(|name| report.text_of(name));
+    let text = render::to_string(format, diagnostics, &texts, &options);
     match &args.output {
         Some(path) => {
             let reads = reads_of(
@@ -576,7 +585,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             append(
                 Path::new(&path),
-                &github::step_summary_in(diagnostics, &report.summary, &repository_root()),
+                &github::step_summary_in(diagnostics, &report.summary, &root),
             )?;
         }
     }
@@ -636,6 +645,28 @@ fn rule_table(rules: &[RuleMeta]) -> String {
     text
 }
 
+/// The people's ceiling of a command whose only setting is factkit.toml's `[limits]`.
+fn by_config(limits: &factkit::limits::Limits) -> render::Cap {
+    render::Cap {
+        max: limits.max_diagnostics,
+        flag: false,
+    }
+}
+
+/// The error of a write to memory, which does not fail.
+fn memory(source: std::io::Error) -> Error {
+    Error::Write {
+        path: "-".into(),
+        source,
+    }
+}
+
+/// Rendered bytes as text: every renderer writes UTF-8 (checked, not assumed).
+fn utf8(bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes)
+        .map_err(|e| memory(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
 /// Appends `text` to the file at `path` (GitHub's job summary).
 fn append(path: &Path, text: &str) -> Result<(), Error> {
     std::fs::OpenOptions::new()
@@ -690,20 +721,16 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
     // error.
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal();
-    let mut text = String::new();
     // Findings are capped like `export`'s: factkit.toml's `[limits]` `max_diagnostics`.
-    let (shown, more) = max_diagnostics.shown_by_config(outcome.findings.len());
-    for f in &outcome.findings[..shown] {
-        text.push_str(&human::render(
-            std::slice::from_ref(&f.diagnostic),
-            &|_| (!f.source.is_empty()).then_some(&*f.source),
-            color,
-        ));
+    // Each finding's span indexes its own text (the record's lines, for a streamed input).
+    let mut text = Vec::new();
+    let mut sink = render::Sink::new(&mut text, color, Some(by_config(&max_diagnostics)));
+    for f in &outcome.findings {
+        let source = render::texts_fn(|_| (!f.source.is_empty()).then_some(&*f.source));
+        sink.push(&f.diagnostic, &source).map_err(memory)?;
     }
-    if let Some(more) = more {
-        text.push_str(&more);
-        text.push('\n');
-    }
+    sink.finish().map_err(memory)?;
+    let mut text = utf8(text)?;
     let records = match outcome.records {
         1 => "1 record".to_owned(),
         n => format!("{n} records"),
@@ -927,16 +954,14 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal();
     if report.summary.errors > 0 {
-        let (shown, not_shown) = config.limits.shown_by_config(report.diagnostics.len());
-        let text = human::render(
-            &report.diagnostics[..shown],
-            &|name| report.text_of(name),
+        let options = render::Options {
             color,
-        );
-        eprint!(
-            "{text}{}",
-            not_shown.map_or_else(String::new, |n| format!("{n}\n"))
-        );
+            cap: Some(by_config(&config.limits)),
+            ..Default::default()
+        };
+        let texts = render::texts_fn(|name| report.text_of(name));
+        let text = render::to_string(render::Format::Human, &report.diagnostics, &texts, &options);
+        eprint!("{text}");
         if !args.allow_errors {
             eprintln!("{}", report.summary.line());
             let (count, them) = match report.summary.errors {

@@ -28,7 +28,7 @@
 //! `allow_errors`. A file that cannot be read (a syntax error, a bad CSV cell) always stops
 //! it: there is no record to convert. `--kind` also requires every record to be of that kind.
 //!
-//! **Output.** Written by [`crate::format::Writer`]: JSON as an array pretty-printed with
+//! **Output.** Written by [`crate::format::Writer`] (CSV through [`Spool`]): JSON as an array pretty-printed with
 //! two spaces (the layout of `serde_json::to_string_pretty`), JSON Lines one compact record
 //! per line, YAML a block list, CSV one row per record (cells through the one codec of
 //! [`crate::format::csv::codec`] that `export --to csv` and CSV reading share), LF line
@@ -49,11 +49,13 @@
 //!
 //! **Streaming.** JSON Lines and CSV input are read one record at a time, and every output
 //! is written one record at a time, so converting JSON Lines or CSV to JSON Lines, JSON or
-//! YAML takes memory for one record, whatever the file's size. CSV output needs its columns
-//! before its first row, so it reads the input twice: once to find the columns (and check
-//! the records), once to write (standard input, or any input that is not a regular file, is
-//! copied to a temporary file on the first pass); that is still one record at a time. JSON
-//! and YAML input are read whole.
+//! YAML takes memory for a few batches of records, whatever the file's size. The input is
+//! read and parsed on a second thread a few batches ahead of the gate and the writer
+//! ([`pass`]), in order. CSV output needs its columns before its first row: its one pass
+//! gathers them and spools each row's cells, tagged by column, to a temporary file
+//! ([`Spool`]), which is written out in the final column order once the input is read. So
+//! the input is read and parsed once (it used to be read twice). JSON and YAML input are read
+//! whole.
 //!
 //! Nothing here prints: diagnostics come back in the [`Outcome`], the converted records go
 //! to the file or to the writer the caller hands in for standard output.
@@ -69,7 +71,7 @@ use serde_json::Value;
 use crate::atomic::{Destination, Output, Reads};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::format::csv::Columns;
+use crate::format::csv::{Columns, RowWriter, Spool};
 use crate::format::input::Input;
 use crate::limits::Limits;
 use crate::load::Format;
@@ -174,28 +176,50 @@ pub fn convert(
     let load = run.load.clone();
     let typing = |v: &Value| load.typing_for(v.get("kind").and_then(Value::as_str));
     let mut out = Output::new(destination);
-    let mut columns = Columns::default();
     if to == Format::Csv {
-        run.pass(&mut source, from, &gate, true, &mut |v| {
-            columns.add(v, typing(v)).map_err(Some)
+        // One pass: the columns are gathered and each row's cells spooled as the records
+        // are read; the rows are written in the final column order after it.
+        let mut columns = Columns::default();
+        let mut spool = Spool::new().map_err(|e| out.error(e))?;
+        let mut failure = None;
+        run.pass(&mut source, from, &gate, true, &mut |v| match spool.add(
+            &mut columns,
+            v,
+            typing(v),
+        ) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                failure = Some(e);
+                Err(None)
+            }
+            Err(problem) => Err(Some(problem)),
         })?;
+        if let Some(e) = failure {
+            return Err(out.error(e));
+        }
         if run.refused() {
             return Ok(run.outcome(from, to, false));
         }
+        let mut rows = RowWriter::new(&mut out);
+        let written = spool.write(&columns, &mut rows);
+        drop(rows);
+        if let Err(e) = written {
+            return Err(out.error(e));
+        }
+        out.finish(stdout)?;
+        return Ok(run.outcome(from, to, true));
     }
     let mut failure = None;
-    match crate::format::Writer::new(to, columns, &mut out) {
+    match crate::format::Writer::new(to, Columns::default(), &mut out) {
         Err(e) => failure = Some(e),
         Ok(mut writer) => {
-            // CSV's second pass only writes: the first one gated, counted and reported.
-            let collect = to != Format::Csv;
-            run.pass(&mut source, from, &gate, collect, &mut |v| {
+            run.pass(&mut source, from, &gate, true, &mut |v| {
                 writer.record(v, typing(v)).map_err(|e| {
                     failure = Some(e);
                     None
                 })
             })?;
-            if failure.is_none() && (!run.refused() || to == Format::Csv) {
+            if failure.is_none() && !run.refused() {
                 failure = writer.finish().err();
             }
         }
@@ -203,7 +227,6 @@ pub fn convert(
     if let Some(e) = failure {
         return Err(out.error(e));
     }
-    // The second pass of CSV output can still stop (a file that grew past the ceiling).
     if run.refused() {
         return Ok(run.outcome(from, to, false));
     }

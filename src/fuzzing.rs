@@ -3,7 +3,7 @@
 //! Each function takes arbitrary bytes, drives one part of factkit the way a run does, and
 //! asserts the invariants that must hold for *any* input: no panic, spans inside the text,
 //! exports that parse back. The fuzz targets in `fuzz/fuzz_targets/` are one line each, and
-//! `tests/fuzz_replay.rs` calls these same functions on every saved corpus file and every
+//! `tests/it/fuzz_replay.rs` calls these same functions on every saved corpus file and every
 //! crash found, so `cargo test` guards against regressions without fuzzing. They are public
 //! only for that; they are not an API for anything else, and they neither print nor touch
 //! the file system.

@@ -5,9 +5,11 @@
 //! chunk (a `schema` finding does not stop it with `allow_errors`), no record the output
 //! format cannot hold.
 //!
-//! It holds one chunk at a time and keeps only the findings. It must not write output
+//! The input is read on a second thread a few batches ahead ([`BATCH`], [`AHEAD`]), so a
+//! pass holds a bounded number of chunks and keeps only the findings. It must not write output
 //! (the sink does) or decide where it goes.
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +21,12 @@ use crate::error::Error;
 use crate::format::input::{is_over_ceiling, Input};
 use crate::load::{self, stream::Chunk, Format};
 use crate::typing::Typing;
+
+/// Records read per batch handed from the reading thread to the pass.
+const BATCH: usize = 256;
+
+/// Batches the reading thread may be ahead of the pass.
+const AHEAD: usize = 4;
 
 /// What a pass does with each record nothing stops: `Err(Some(problem))` is a `convert`
 /// finding on the record, `Err(None)` ends the pass (the output failed).
@@ -84,8 +92,8 @@ impl Run<'_> {
     }
 
     /// Reads every record of `input` in `from`, handing each to `sink` while nothing
-    /// stops the conversion. `collect` gates, counts and reports (and spools a stream for
-    /// a second pass); a pass that does not only writes.
+    /// stops the conversion. `collect` gates, counts and reports; a pass that does not
+    /// only writes.
     pub(super) fn pass(
         &mut self,
         input: &mut Input,
@@ -99,26 +107,49 @@ impl Run<'_> {
             path: path.clone(),
             source,
         };
-        let reader = input.open(collect).map_err(read_error)?;
+        // Every output is written in one pass now: nothing to keep for a second one.
+        let reader = input.open(false).map_err(read_error)?;
         // A CSV header is held to what `check` requires of it (an `id` column, and `kind`
         // or `--kind`) unless `--schema` says what the columns are.
         let dataset = self.options.schema.is_none();
-        for chunk in load::stream::read(from, reader, self.name.clone(), &self.load, dataset) {
-            match chunk {
-                Ok(chunk) => {
-                    if !self.chunk(chunk, gate, collect, sink) {
-                        break;
+        let stream = load::stream::read(from, reader, self.name.clone(), &self.load, dataset);
+        // Reading (splitting, decoding, parsing, typing) runs on its own thread, a batch of
+        // chunks ahead of the gate and the sink on this one: two cores for one pass, the
+        // records still in input order (one channel, first in first out), and at most
+        // `AHEAD` batches of `BATCH` records held, whatever the input's size.
+        std::thread::scope(|scope| {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<io::Result<Chunk>>>(AHEAD);
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for chunk in stream {
+                    batch.push(chunk);
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        // The receiver is gone once the pass has stopped: nothing more to read.
+                        if send.send(full).is_err() {
+                            return;
+                        }
                     }
                 }
-                // Over `max_file_size`: a `limit` finding that stops the conversion.
-                Err(e) if is_over_ceiling(&e) => {
-                    self.refuse(self.options.limits.stream_size(&self.name));
-                    break;
+                let _ = send.send(batch);
+            });
+            for chunk in batches.iter().flatten() {
+                match chunk {
+                    Ok(chunk) => {
+                        if !self.chunk(chunk, gate, collect, sink) {
+                            break;
+                        }
+                    }
+                    // Over `max_file_size`: a `limit` finding that stops the conversion.
+                    Err(e) if is_over_ceiling(&e) => {
+                        self.refuse(self.options.limits.stream_size(&self.name));
+                        break;
+                    }
+                    Err(e) => return Err(read_error(e)),
                 }
-                Err(e) => return Err(read_error(e)),
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Gates, reports and hands on the records of one chunk; `false` when the pass ends.

@@ -182,19 +182,25 @@ fn message(d: &Diagnostic, root: &Root) -> String {
     text
 }
 
-/// Every diagnostic as an annotation, then the summary line; files as given.
-pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    render_in(diagnostics, summary, &Root::default())
-}
-
-/// Every diagnostic as an annotation, files relative to `root`, then the summary line.
-pub fn render_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Root) -> String {
-    let mut out = String::new();
+/// Writes every diagnostic as an annotation, files relative to `root`, then the closing
+/// notices and the summary line.
+pub fn write(
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+    root: &Root,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // An accepted finding is no annotation; the summary line counts it.
     for d in diagnostics.iter().filter(|d| !d.is_accepted()) {
-        out.push_str(&annotation_in(d, root));
-        out.push('\n');
+        w.write_all(annotation_in(d, root).as_bytes())?;
+        w.write_all(b"\n")?;
     }
+    w.write_all(closing(diagnostics, summary).as_bytes())
+}
+
+/// The notices and the summary line that close the annotations.
+fn closing(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let mut out = String::new();
     let count = |severity| {
         diagnostics
             .iter()
@@ -331,7 +337,9 @@ mod tests {
             warnings: 0,
             accepted: 0,
         };
-        let out = render(&many, &summary);
+        let mut out = Vec::new();
+        write(&many, &summary, &Root::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
         assert!(out.contains("::notice title=factkit::GitHub shows at most 10"));
         assert!(out.ends_with("checked 1 file, 11 records: 11 errors, 0 warnings\n"));
         let table = step_summary(&many, &summary);

@@ -11,7 +11,8 @@
 //!    = found: …
 //! ```
 //!
-//! Built on annotate-snippets (the crate rustc's own diagnostics are made of), which counts
+//! Written through [`super::render`]'s [`Sink`](super::render::Sink), which applies the
+//! people's ceiling. Built on annotate-snippets (the crate rustc's own diagnostics are made of), which counts
 //! columns correctly on multi-byte lines. Only the lines of the span are handed to it, so a
 //! report costs the length of the lines shown, not of the file.
 //!
@@ -23,30 +24,11 @@
 //! data and no value reaches the terminal or a CI runner as a control sequence or a workflow
 //! command. Colour, when on, is the only escape sequence in the output.
 
-use annotate_snippets::{renderer::DecorStyle, AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::clean::{clean, clean_span};
+use super::render::Texts;
 use super::{Diagnostic, Location, Severity};
-
-/// Renders diagnostics; `source` returns the text of a file by its displayed name.
-pub fn render<'s>(
-    diagnostics: &[Diagnostic],
-    source: &dyn Fn(&str) -> Option<&'s str>,
-    color: bool,
-) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    }
-    .decor_style(DecorStyle::Ascii);
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&render_one(d, source, &renderer));
-        out.push_str("\n\n");
-    }
-    out
-}
 
 /// The title's level: `error`, `warning`, or `accepted` (a note) for a finding an
 /// `[[accept]]` entry accepts, whatever its severity.
@@ -105,11 +87,13 @@ fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops:
     Some((line, start - line_start..end - line_start))
 }
 
-fn render_one<'s>(
-    d: &Diagnostic,
-    source: &dyn Fn(&str) -> Option<&'s str>,
-    renderer: &Renderer,
-) -> String {
+/// One finding as a report, without the blank line that follows it; excerpts are cut from
+/// the texts `texts` lends.
+pub(super) fn render_one(d: &Diagnostic, texts: &dyn Texts, renderer: &Renderer) -> String {
+    // The texts excerpts are cut from, fetched before the groups that borrow them.
+    let text = |l: &Option<Location>| l.as_ref().and_then(|l| texts.text(&l.file));
+    let primary_text = text(&d.location);
+    let related_texts: Vec<_> = d.related.iter().map(|r| text(&r.location)).collect();
     // Every piece of data goes through `clean` (see its module): the renderer's own words
     // start each line, and nothing in a value can act on a terminal or a CI runner.
     let message = clean(&d.message);
@@ -120,7 +104,9 @@ fn render_one<'s>(
     let mut primary: Option<Group<'_>> = None;
     if let Some(location) = &d.location {
         let file = clean(&location.file);
-        let snippet = source(&location.file).and_then(|text| excerpt(text, location));
+        let snippet = primary_text
+            .as_deref()
+            .and_then(|text| excerpt(text, location));
         match snippet {
             Some((line, span)) => {
                 let (line, span) = clean_span(line, span);
@@ -176,11 +162,11 @@ fn render_one<'s>(
         }
     }
     groups.push(group);
-    for related in &d.related {
+    for (related, text) in d.related.iter().zip(&related_texts) {
         let mut g = Group::with_title(Level::NOTE.secondary_title(clean(&related.message)));
         if let Some(location) = &related.location {
             let file = clean(&location.file);
-            match source(&location.file).and_then(|text| excerpt(text, location)) {
+            match text.as_deref().and_then(|text| excerpt(text, location)) {
                 Some((line, span)) => {
                     let (line, span) = clean_span(line, span);
                     g = g.element(
@@ -253,9 +239,19 @@ mod tests {
             .help(PAYLOAD)
             .related_at(PAYLOAD, place(file));
         let unplaced = Diagnostic::new("custom\n::x", Severity::Warning, PAYLOAD).found(PAYLOAD);
-        let source = |name: &str| (name == file).then_some(text.as_str());
+        let source =
+            crate::diagnostic::render::texts_fn(|name| (name == file).then_some(text.as_str()));
         for color in [false, true] {
-            let raw = render(&[d.clone(), unplaced.clone()], &source, color);
+            let options = crate::diagnostic::render::Options {
+                color,
+                ..Default::default()
+            };
+            let raw = crate::diagnostic::render::to_string(
+                crate::diagnostic::render::Format::Human,
+                &[d.clone(), unplaced.clone()],
+                &source,
+                &options,
+            );
             let out = without_colour(&raw);
             assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
             assert!(!out.contains("##"), "{out}");

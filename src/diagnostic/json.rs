@@ -67,12 +67,11 @@ pub fn line(d: &Diagnostic) -> String {
     serde_json::to_string(&wire).expect("a diagnostic serialises to JSON")
 }
 
-/// Every diagnostic as JSON Lines.
-pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
+/// Writes every diagnostic as JSON Lines.
+pub fn write(diagnostics: &[Diagnostic], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in diagnostics {
-        out.push_str(&line(d));
-        out.push('\n');
+        out.write_all(line(d).as_bytes())?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

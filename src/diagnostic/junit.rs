@@ -120,8 +120,18 @@ struct Rendered<'a> {
     diagnostics: Vec<&'a Diagnostic>,
 }
 
-/// Renders `cases` with their diagnostics as a JUnit XML document.
-pub fn render(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -> String {
+/// Writes `cases` with their diagnostics as a JUnit XML document.
+pub fn write(
+    cases: &[Case],
+    diagnostics: &[Diagnostic],
+    deny_warnings: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    w.write_all(document(cases, diagnostics, deny_warnings).as_bytes())
+}
+
+/// The whole document: the counts on its first lines need every case first.
+fn document(cases: &[Case], diagnostics: &[Diagnostic], deny_warnings: bool) -> String {
     let mut rendered: Vec<Rendered<'_>> = cases
         .iter()
         .map(|c| Rendered {

@@ -1,8 +1,9 @@
 //! Findings as data: [`Diagnostic`], [`Severity`], and the renderers that present them.
 //!
 //! Rules *produce* diagnostics aimed at a record and a JSON Pointer inside it; the loader then
-//! *locates* them (file, line, column) and the CLI picks a renderer. Nothing here reads files
-//! or decides exit codes; renderers return text, they never print. The renderers that are not
+//! *locates* them (file, line, column) and the CLI picks a format for [`render()`], the one
+//! entry point of the five formats. Nothing here reads files or decides exit codes;
+//! renderers write to the writer they are given, they never print. The renderers that are not
 //! data formats (human, GitHub) pass every piece of data they show through [`clean`].
 
 pub mod clean;
@@ -10,11 +11,13 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod render;
 pub mod sarif;
 
 use std::fmt;
 
 pub use clean::clean;
+pub use render::{render, Texts};
 
 use serde::Serialize;
 

@@ -261,11 +261,6 @@ impl Default for Options {
     }
 }
 
-/// Renders the diagnostics as one SARIF 2.1.0 log; `rules` is every rule of the run.
-pub fn render(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
-    render_with(diagnostics, rules, &Options::default())
-}
-
 /// The diagnostics a run of at most `max` results keeps: errors before warnings, each in
 /// the order given; the kept ones stay in that order.
 fn kept(diagnostics: &[Diagnostic], max: usize) -> Vec<&Diagnostic> {
@@ -279,8 +274,13 @@ fn kept(diagnostics: &[Diagnostic], max: usize) -> Vec<&Diagnostic> {
     order.into_iter().map(|i| &diagnostics[i]).collect()
 }
 
-/// Like [`render`], with `options`.
-pub fn render_with(diagnostics: &[Diagnostic], rules: &[RuleMeta], options: &Options) -> String {
+/// Writes the diagnostics as one SARIF 2.1.0 log; `rules` is every rule of the run.
+pub fn write(
+    diagnostics: &[Diagnostic],
+    rules: &[RuleMeta],
+    options: &Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // A rule turned off reports nothing (a finding of it would be level `none`).
     let on: Vec<Diagnostic> = diagnostics
         .iter()
@@ -403,10 +403,8 @@ pub fn render_with(diagnostics: &[Diagnostic], rules: &[RuleMeta], options: &Opt
         "version": "2.1.0",
         "runs": [Value::Object(run)]
     });
-    // Invariant: the log holds only strings, numbers, arrays and objects; it serialises.
-    let mut out = serde_json::to_string_pretty(&log).expect("a SARIF log serialises to JSON");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -426,14 +424,15 @@ mod tests {
         ];
         let kept: Vec<&str> = kept(&all, 3).iter().map(|d| d.message.as_str()).collect();
         assert_eq!(kept, ["w1", "e1", "e2"]);
-        let log: Value = serde_json::from_str(&render_with(
-            &all,
-            &[],
-            &Options {
-                max_results: 2,
-                root: Root::default(),
-            },
-        ))
+        let render = |options: &Options| {
+            let mut out = Vec::new();
+            write(&all, &[], options, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let log: Value = serde_json::from_str(&render(&Options {
+            max_results: 2,
+            root: Root::default(),
+        }))
         .unwrap();
         assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
         let note = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
@@ -441,7 +440,7 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("this log is incomplete: 2 of 4 findings are left out"));
-        let whole: Value = serde_json::from_str(&render(&all, &[])).unwrap();
+        let whole: Value = serde_json::from_str(&render(&Options::default())).unwrap();
         assert_eq!(
             whole["runs"][0]["invocations"][0]["toolExecutionNotifications"],
             json!([])

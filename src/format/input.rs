@@ -6,10 +6,11 @@
 //!   fails with an error that [`is_over_ceiling`] recognises, so the caller can make it a
 //!   `limit` finding. A regular file's size is known before it is read (the caller refuses
 //!   it then); this cap is for standard input, pipes and files that grow while read.
-//! - **A second pass.** CSV output needs its columns before its first row, so it reads its
-//!   input twice. A regular file is opened again; anything else (standard input, a FIFO,
-//!   `<(cmd)`) can be read once, so the first pass copies what it reads into an anonymous
-//!   temporary file and the second reads that copy (never more than the ceiling).
+//! - **A second pass**, for a caller that needs one (`convert` no longer does: CSV output
+//!   spools its rows instead, [`crate::format::csv::Spool`]). A regular file is opened
+//!   again; anything else (standard input, a FIFO, `<(cmd)`) can be read once, so a first
+//!   pass opened with `keep` copies what it reads into an anonymous temporary file and the
+//!   next reads that copy (never more than the ceiling).
 //!
 //! Why here, beside the formats, and not in `load`: these are bytes, not records. The
 //! ceiling has to hold inside a reader that a format's splitter pulls from one buffer at a
@@ -54,13 +55,13 @@ impl Input {
 
     /// Opens a pass over the input. `keep` copies a stream that cannot be opened again for
     /// the next pass; a pass after one that kept it reads the copy.
-    pub fn open(&mut self, keep: bool) -> io::Result<Box<dyn BufRead>> {
+    pub fn open(&mut self, keep: bool) -> io::Result<Box<dyn BufRead + Send>> {
         if let Some(spool) = &self.spool {
             let mut file = spool.try_clone()?;
             file.seek(io::SeekFrom::Start(0))?;
             return Ok(Box::new(BufReader::new(file)));
         }
-        let stream: Box<dyn Read> = match &self.path {
+        let stream: Box<dyn Read + Send> = match &self.path {
             Some(path) => Box::new(File::open(path)?),
             None => Box::new(io::stdin()),
         };

@@ -12,4 +12,4 @@ pub mod write;
 
 pub use codec::restore;
 pub use read::{CellError, Header, RawRow};
-pub use write::{Columns, Problem, RowWriter};
+pub use write::{Columns, Problem, RowWriter, Spool};

@@ -43,7 +43,9 @@
 //! [`CellError`] naming the column), keeps no file, and knows no schema, only the JSON types
 //! a caller's [`Typing`] allows at each place.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -61,7 +63,76 @@ pub struct Header {
     tree: PathTree,
     /// The byte between cells of the file (`,` unless sniffed or set otherwise).
     delimiter: u8,
+    /// Each column's JSON types under each typing rows were read with.
+    types: TypesCache,
 }
+
+/// The JSON types of a header's columns, worked out once per typing rather than once per
+/// cell (the schema walk was half the time of reading a CSV file). A typing is known by its
+/// address: the typings a file is read with live as long as the read, and so as its header.
+/// Ignored by `Clone` and `==`, which compare the header itself.
+/// The same for the properties a schema lists at a place, which order a record's members
+/// ([`order`]), at most [`LISTED`] places.
+#[derive(Debug, Default)]
+struct TypesCache {
+    columns: std::sync::Mutex<Vec<(TypingId, ColumnTypes)>>,
+    listed: std::sync::Mutex<Listed>,
+}
+
+/// The properties listed at each place (a path inside a record) under each typing.
+type Listed = HashMap<(TypingId, Vec<String>), Arc<[String]>>;
+
+/// A typing by its address (see [`TypesCache`]).
+type TypingId = usize;
+
+/// The JSON types of each column of a header, in column order.
+type ColumnTypes = Arc<[Option<Types>]>;
+
+/// Most places whose listed properties a header remembers (a JSON cell holding objects of
+/// every shape costs time past it, not memory).
+const LISTED: usize = 1024;
+
+impl TypesCache {
+    fn get(&self, typing: &Typing, paths: &[Vec<String>]) -> ColumnTypes {
+        let key = typing as *const Typing as usize;
+        // A poisoned lock only means another thread panicked while filling it: the entries
+        // are whole (pushed complete), so they are still good.
+        let mut cache = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, types)) = cache.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(types);
+        }
+        let types: ColumnTypes = paths.iter().map(|p| typing.types_at(p)).collect();
+        cache.push((key, Arc::clone(&types)));
+        types
+    }
+
+    fn listed(&self, typing: &Typing, path: &[String]) -> Arc<[String]> {
+        let key = (typing as *const Typing as usize, path.to_vec());
+        let mut cache = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(listed) = cache.get(&key) {
+            return Arc::clone(listed);
+        }
+        let listed: Arc<[String]> = typing.properties_at(path).into();
+        if cache.len() < LISTED {
+            cache.insert(key, Arc::clone(&listed));
+        }
+        listed
+    }
+}
+
+impl Clone for TypesCache {
+    fn clone(&self) -> Self {
+        TypesCache::default()
+    }
+}
+
+impl PartialEq for TypesCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for TypesCache {}
 
 /// The columns' paths as a tree of their parts, so that checking a new column against the
 /// others, and finding the column of a pointer, walk one path instead of every column.
@@ -212,6 +283,7 @@ impl Header {
             kind_column,
             tree,
             delimiter: b',',
+            types: TypesCache::default(),
         })
     }
 
@@ -663,9 +735,10 @@ pub fn row_record(
             record.insert("kind".into(), Value::String(kind.as_str().into()));
         }
     }
+    let column_types = typing.map(|t| header.types.get(t, &header.paths));
     for (i, cell) in cells.iter().enumerate() {
         let path = &header.paths[i];
-        let types = typing.and_then(|t| t.types_at(path));
+        let types = column_types.as_ref().and_then(|t| t[i]);
         let value = cell_value(restore(cell), types).map_err(|message| CellError {
             column: Some(i),
             message: format!("column `{}`: {message}", header.names[i]),
@@ -676,15 +749,20 @@ pub fn row_record(
         }
     }
     if let Some(typing) = typing {
-        order(&mut record, typing, &mut Vec::new());
+        order(&mut record, typing, &header.types, &mut Vec::new());
     }
     Ok(Some(Value::Object(record)))
 }
 
 /// Puts an object's members in the order its schema lists them (the rest after, as they
 /// came), so a record reads the same whatever the order of the file's columns.
-fn order(object: &mut Map<String, Value>, typing: &Typing, path: &mut Vec<String>) {
-    let listed = typing.properties_at(path);
+fn order(
+    object: &mut Map<String, Value>,
+    typing: &Typing,
+    cache: &TypesCache,
+    path: &mut Vec<String>,
+) {
+    let listed = cache.listed(typing, path);
     if !listed.is_empty() {
         let mut members: Vec<(String, Value)> = std::mem::take(object).into_iter().collect();
         members.sort_by_key(|(k, _)| listed.iter().position(|l| l == k).unwrap_or(usize::MAX));
@@ -693,7 +771,7 @@ fn order(object: &mut Map<String, Value>, typing: &Typing, path: &mut Vec<String
     for (key, value) in object.iter_mut() {
         if let Value::Object(inner) = value {
             path.push(key.clone());
-            order(inner, typing, path);
+            order(inner, typing, cache, path);
             path.pop();
         }
     }

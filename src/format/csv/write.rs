@@ -11,6 +11,7 @@
 //! are in [`crate::export::csv`]), makes no diagnostic (a record that cannot be a row is a
 //! [`Problem`]), and does not decide where its output goes.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use serde_json::{Map, Value};
@@ -111,11 +112,40 @@ pub struct Columns {
     columns: Vec<Column>,
     /// The schema templates seen, in order: every leaf path a schema lists.
     templates: Vec<(*const Typing, Vec<Vec<String>>)>,
+    /// The shapes of records already added (their typing and [`shape`]): a record of a
+    /// shape seen adds no column, so it is not walked again. At most [`SHAPES`].
+    shapes: HashSet<(usize, String)>,
+    /// Each column's JSON types under each typing seen by [`Columns::row`], so the schema
+    /// is asked once per column, not once per cell.
+    types: Vec<(*const Typing, Vec<Option<Types>>)>,
+}
+
+/// Most record shapes [`Columns`] remembers: past it, records are walked every time (a
+/// file whose records all differ in shape costs time, not memory).
+const SHAPES: usize = 4096;
+
+/// The shape of a record as far as its columns go: its keys in order, each non-empty
+/// object's keys inside braces; keys are length-prefixed, so two shapes are equal only
+/// when the records have the same leaf paths in the same order.
+fn shape(map: &Map<String, Value>, out: &mut String) {
+    use std::fmt::Write as _;
+    for (key, value) in map {
+        let _ = write!(out, "{}:{key}", key.len());
+        if let Value::Object(inner) = value {
+            if !inner.is_empty() {
+                out.push('{');
+                shape(inner, out);
+                out.push('}');
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
 struct Column {
     path: Vec<String>,
+    /// The order the column was found in, which stays when columns are inserted before it.
+    id: usize,
     /// The template and the position in it, when a schema lists the column.
     rank: Option<(usize, usize)>,
 }
@@ -129,6 +159,12 @@ impl Columns {
                 message: "a record that is not an object cannot be a CSV row".into(),
             });
         };
+        let mut key = String::new();
+        shape(map, &mut key);
+        let key = (typing.map_or(0, |t| t as *const Typing as usize), key);
+        if self.shapes.contains(&key) {
+            return Ok(());
+        }
         let mut leaves = Vec::new();
         leaf_paths(map, &mut Vec::new(), typing, &mut leaves)?;
         if let Some(t) = typing {
@@ -183,8 +219,20 @@ impl Columns {
                     .map_or(0, |i| i + 1),
                 None => after.map_or(self.columns.len(), |i| i + 1),
             };
-            self.columns.insert(at, Column { path: leaf, rank });
+            let id = self.columns.len();
+            self.columns.insert(
+                at,
+                Column {
+                    path: leaf,
+                    rank,
+                    id,
+                },
+            );
+            self.types.clear();
             after = Some(at);
+        }
+        if self.shapes.len() < SHAPES {
+            self.shapes.insert(key);
         }
         Ok(())
     }
@@ -195,23 +243,137 @@ impl Columns {
     }
 
     /// The cells of one record (before neutralising, which [`RowWriter`] does).
-    pub fn row(&self, record: &Value, typing: Option<&Typing>) -> Vec<String> {
+    pub fn row(&mut self, record: &Value, typing: Option<&Typing>) -> Vec<String> {
+        let types = typing.map(|t| self.types_of(t));
         self.columns
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let mut value = Some(record);
                 for token in &c.path {
                     value = value.and_then(|v| v.get(token));
                 }
                 match value {
                     None => String::new(),
-                    Some(v) => {
-                        let types = typing.and_then(|t| t.types_at(&c.path));
-                        cell_text(v, types)
-                    }
+                    Some(v) => cell_text(v, types.and_then(|i_t| self.types[i_t].1[i])),
                 }
             })
             .collect()
+    }
+
+    /// The index in `self.types` of the columns' types under `typing`, worked out on first
+    /// use (the columns are complete by the time rows are written).
+    fn types_of(&mut self, typing: &Typing) -> usize {
+        let key: *const Typing = typing;
+        if let Some(i) = self.types.iter().position(|(k, _)| *k == key) {
+            return i;
+        }
+        let types = self
+            .columns
+            .iter()
+            .map(|c| typing.types_at(&c.path))
+            .collect();
+        self.types.push((key, types));
+        self.types.len() - 1
+    }
+}
+
+/// CSV rows gathered in one pass, before the columns are known: each record's cells are
+/// written to a temporary file as they are found, tagged with their column's id, and
+/// [`Spool::write`] puts them in the final column order once every record has been seen.
+/// So CSV output reads and parses its input once, and holds one row in memory.
+pub struct Spool {
+    file: io::BufWriter<std::fs::File>,
+    /// Reused for each record's cells.
+    cells: Vec<(usize, String)>,
+}
+
+impl Spool {
+    /// An empty spool, in an anonymous temporary file.
+    pub fn new() -> io::Result<Spool> {
+        Ok(Spool {
+            file: io::BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+            cells: Vec::new(),
+        })
+    }
+
+    /// Adds the columns of `record` to `columns` ([`Columns::add`]) and spools its cells:
+    /// `Err` when the record cannot be a row (nothing is spooled), `Ok(Err)` when the
+    /// temporary file could not be written.
+    pub fn add(
+        &mut self,
+        columns: &mut Columns,
+        record: &Value,
+        typing: Option<&Typing>,
+    ) -> Result<io::Result<()>, Problem> {
+        columns.add(record, typing)?;
+        let types = typing.map(|t| columns.types_of(t));
+        self.cells.clear();
+        for (i, c) in columns.columns.iter().enumerate() {
+            let mut value = Some(record);
+            for token in &c.path {
+                value = value.and_then(|v| v.get(token));
+            }
+            if let Some(v) = value {
+                let types = types.and_then(|t| columns.types[t].1[i]);
+                self.cells.push((c.id, cell_text(v, types)));
+            }
+        }
+        Ok(self.spool())
+    }
+
+    fn spool(&mut self) -> io::Result<()> {
+        let count = u32::try_from(self.cells.len()).map_err(io::Error::other)?;
+        self.file.write_all(&count.to_le_bytes())?;
+        for (id, text) in &self.cells {
+            let id = u32::try_from(*id).map_err(io::Error::other)?;
+            let len = u32::try_from(text.len()).map_err(io::Error::other)?;
+            self.file.write_all(&id.to_le_bytes())?;
+            self.file.write_all(&len.to_le_bytes())?;
+            self.file.write_all(text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Writes the header row of `columns`, then every spooled row in their order.
+    pub fn write<W: Write>(self, columns: &Columns, rows: &mut RowWriter<W>) -> io::Result<()> {
+        use std::io::{BufReader, Read, Seek};
+        rows.row(columns.names())?;
+        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.seek(io::SeekFrom::Start(0))?;
+        let mut file = BufReader::with_capacity(1 << 16, file);
+        // Each column's place in the header, by id.
+        let mut place = vec![0; columns.columns.len()];
+        for (at, c) in columns.columns.iter().enumerate() {
+            place[c.id] = at;
+        }
+        let mut row = vec![String::new(); columns.columns.len()];
+        let mut word = [0u8; 4];
+        let mut next = |file: &mut BufReader<std::fs::File>| -> io::Result<Option<usize>> {
+            match file.read_exact(&mut word) {
+                Ok(()) => Ok(Some(u32::from_le_bytes(word) as usize)),
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        let corrupt = || io::Error::new(io::ErrorKind::InvalidData, "the CSV spool is cut short");
+        while let Some(count) = next(&mut file)? {
+            row.iter_mut().for_each(String::clear);
+            for _ in 0..count {
+                let id = next(&mut file)?.ok_or_else(corrupt)?;
+                let len = next(&mut file)?.ok_or_else(corrupt)?;
+                let cell = place
+                    .get(id)
+                    .and_then(|&at| row.get_mut(at))
+                    .ok_or_else(corrupt)?;
+                let mut bytes = std::mem::take(cell).into_bytes();
+                bytes.resize(len, 0);
+                file.read_exact(&mut bytes)?;
+                *cell = String::from_utf8(bytes).map_err(|_| corrupt())?;
+            }
+            rows.row(&row)?;
+        }
+        rows.flush()
     }
 }
 
@@ -266,6 +428,42 @@ fn leaf_paths(
 mod tests {
     use super::*;
     use crate::model::Kind;
+
+    /// Records of a shape seen are not walked again, yet every new shape still adds its
+    /// columns (keys in another order, an object that became empty, a nested key), and a
+    /// column added after rows were written gets its types.
+    #[test]
+    fn shapes_seen_add_no_columns_and_new_shapes_do() {
+        let mut c = Columns::default();
+        for v in [
+            serde_json::json!({"a": 1, "b": {"x": 1}}),
+            serde_json::json!({"a": 2, "b": {"x": 2}}),
+            serde_json::json!({"b": {"x": 3}, "a": 3}),
+            serde_json::json!({"a": 4, "c": {}}),
+            serde_json::json!({"a": 5, "b": {"y": "z"}}),
+        ] {
+            c.add(&v, None).unwrap();
+        }
+        // A new column goes right after the record's previous leaf.
+        assert_eq!(c.names(), ["a", "b.y", "c", "b.x"]);
+        assert_eq!(c.shapes.len(), 4);
+        // `1:ab` against `2:a` + `1:b`: the length prefix keeps the shapes apart.
+        let (mut one, mut two) = (String::new(), String::new());
+        shape(serde_json::json!({"ab": 1}).as_object().unwrap(), &mut one);
+        shape(
+            serde_json::json!({"a": 1, "b": 1}).as_object().unwrap(),
+            &mut two,
+        );
+        assert_ne!(one, two);
+        let typing = Typing::bundled(Kind::Entity);
+        let mut c = Columns::default();
+        let a = serde_json::json!({"kind": "entity", "id": "007"});
+        c.add(&a, Some(typing)).unwrap();
+        assert_eq!(c.row(&a, Some(typing)), ["entity", "007"]);
+        let b = serde_json::json!({"kind": "entity", "id": "b", "name": "12"});
+        c.add(&b, Some(typing)).unwrap();
+        assert_eq!(c.row(&b, Some(typing)), ["entity", "b", "12"]);
+    }
 
     #[test]
     fn columns_follow_the_schema() {

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-mod support;
+use crate::support;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

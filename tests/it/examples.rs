@@ -52,8 +52,8 @@ fn broken_example_fires_every_rule() {
     let report =
         factkit::check(&[root.join("examples/broken")], &factkit::Config::default()).unwrap();
     // `read` and `limit` need a broken file system or a `[limits]` table; the bad-input
-    // corpus (tests/bad_input.rs) fires them; `stale-accept` needs a factkit.toml
-    // (tests/accept.rs).
+    // corpus (tests/it/bad_input.rs) fires them; `stale-accept` needs a factkit.toml
+    // (tests/it/accept.rs).
     for rule in factkit::rules::RULES
         .iter()
         .filter(|r| !matches!(r.id, "read" | "limit" | "stale-accept"))

@@ -1,5 +1,5 @@
 //! What the integration tests share: running the real `factkit` binary as a user would.
-//! Each test binary includes this module and uses part of it.
+//! Every module of the test binary may use it.
 
 #![allow(dead_code)]
 

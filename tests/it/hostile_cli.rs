@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Output;
 
-mod support;
+use crate::support;
 
 fn factkit(dir: &Path, args: &[&str]) -> Output {
     support::factkit(dir, args, b"")

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use factkit::diagnostic::{human, json};
+use factkit::diagnostic::render::{self, texts_fn, Format, NoTexts, Options};
 use factkit::model::PartialDate;
 use factkit::Config;
 
@@ -23,17 +23,16 @@ fn render(path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap().to_path_buf();
     std::env::set_current_dir(root).unwrap();
     let report = factkit::check(&[relative], &config()).unwrap();
-    let text = human::render(&report.diagnostics, &|n| report.dataset.text_of(n), false);
-    format!(
-        "{text}{}\n\n--- json\n{}",
-        report.summary.line(),
-        json::render(&report.diagnostics)
-    )
+    let texts = texts_fn(|n| report.dataset.text_of(n));
+    let options = Options::default();
+    let text = render::to_string(Format::Human, &report.diagnostics, &texts, &options);
+    let json = render::to_string(Format::Json, &report.diagnostics, &NoTexts, &options);
+    format!("{text}{}\n\n--- json\n{json}", report.summary.line())
 }
 
 #[test]
 fn rules() {
-    insta::glob!("fixtures/rules/*.json*", |path| {
+    insta::glob!("..", "fixtures/rules/*.json*", |path| {
         insta::assert_snapshot!(render(path));
     });
 }
@@ -43,7 +42,7 @@ fn rules() {
 #[test]
 fn config_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    insta::glob!("fixtures/config/*.toml", |path| {
+    insta::glob!("..", "fixtures/config/*.toml", |path| {
         let relative = path.strip_prefix(root).unwrap();
         let message = match Config::load(relative) {
             Ok(_) => "no error".to_owned(),
@@ -55,14 +54,14 @@ fn config_errors() {
 
 #[test]
 fn archives() {
-    insta::glob!("fixtures/archives/*", |path| {
+    insta::glob!("..", "fixtures/archives/*", |path| {
         insta::assert_snapshot!(render(path));
     });
 }
 
 #[test]
 fn formats() {
-    insta::glob!("fixtures/formats/*.{yaml,yml,csv}", |path| {
+    insta::glob!("..", "fixtures/formats/*.{yaml,yml,csv}", |path| {
         insta::assert_snapshot!(render(path));
     });
 }

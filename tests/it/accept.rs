@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 

@@ -3,10 +3,40 @@
 
 use std::path::{Path, PathBuf};
 
-use factkit::diagnostic::{github, junit, sarif, Diagnostic, Location, Severity};
+use factkit::diagnostic::render::{self, Format, NoTexts, Options};
+use factkit::diagnostic::{github, Diagnostic, Location, RuleMeta, Severity, Summary};
 use factkit::model::PartialDate;
 use factkit::{rules, Config, Report};
 use serde_json::Value;
+
+fn sarif(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
+    let options = Options {
+        rules,
+        ..Options::default()
+    };
+    render::to_string(Format::Sarif, diagnostics, &NoTexts, &options)
+}
+
+fn junit(
+    cases: &[factkit::diagnostic::junit::Case],
+    diagnostics: &[Diagnostic],
+    deny_warnings: bool,
+) -> String {
+    let options = Options {
+        cases,
+        deny_warnings,
+        ..Options::default()
+    };
+    render::to_string(Format::Junit, diagnostics, &NoTexts, &options)
+}
+
+fn github_log(diagnostics: &[Diagnostic], summary: Summary) -> String {
+    let options = Options {
+        summary: Some(summary),
+        ..Options::default()
+    };
+    render::to_string(Format::Github, diagnostics, &NoTexts, &options)
+}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,7 +81,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let config = Config::default();
     let mut diagnostics = report.diagnostics.clone();
     diagnostics.push(hostile());
-    let text = sarif::render(&diagnostics, &rules::catalog(&config));
+    let text = sarif(&diagnostics, &rules::catalog(&config));
     let log: Value = serde_json::from_str(&text).unwrap();
     let schema = sarif_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -84,7 +114,7 @@ fn sarif_is_valid_against_the_official_schema() {
 fn sarif_results_point_into_the_rules_and_the_files() {
     let report = broken();
     let catalog = rules::catalog(&Config::default());
-    let log: Value = serde_json::from_str(&sarif::render(&report.diagnostics, &catalog)).unwrap();
+    let log: Value = serde_json::from_str(&sarif(&report.diagnostics, &catalog)).unwrap();
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -107,7 +137,7 @@ fn sarif_results_point_into_the_rules_and_the_files() {
             d.related.len()
         );
     }
-    let hostile = sarif::render(&[hostile()], &[]);
+    let hostile = sarif(&[hostile()], &[]);
     let log: Value = serde_json::from_str(&hostile).unwrap();
     assert_eq!(
         log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -120,7 +150,7 @@ fn junit_parses_back() {
     let report = broken();
     let mut diagnostics = report.diagnostics.clone();
     diagnostics.push(hostile());
-    let xml = junit::render(&report.cases(), &diagnostics, false);
+    let xml = junit(&report.cases(), &diagnostics, false);
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let suites = doc.root_element();
     assert_eq!(suites.tag_name().name(), "testsuites");
@@ -163,7 +193,7 @@ fn junit_parses_back() {
     assert_eq!(failure.attribute("message"), Some(expected.as_str()));
     assert!(failure.text().unwrap().contains(&expected));
     // Warnings fail a case only with --deny-warnings.
-    let denied = junit::render(&report.cases(), &report.diagnostics, true);
+    let denied = junit(&report.cases(), &report.diagnostics, true);
     let doc = roxmltree::Document::parse(&denied).unwrap();
     let failures = doc
         .descendants()
@@ -188,7 +218,7 @@ fn github_annotations_are_one_line_each() {
     let report = broken();
     let mut diagnostics = report.diagnostics.clone();
     diagnostics.push(hostile());
-    let text = github::render(&diagnostics, &report.summary);
+    let text = github_log(&diagnostics, report.summary);
     let lines: Vec<&str> = text.lines().collect();
     let annotations = lines
         .iter()
