@@ -129,5 +129,5 @@ pub fn check_against(
                 .map(|v| v.into_diagnostic(i)),
         );
     }
-    Ok(finish(dataset, findings, &Config::default()))
+    Ok(finish(dataset, Vec::new(), findings, &Config::default()))
 }

@@ -1,0 +1,140 @@
+//! A check run, top to bottom in [`run`]: plan -> read in parallel chunks -> ceilings ->
+//! validate -> type -> per-record rules -> cross-record rules -> report.
+//!
+//! This is the library's main entry point; the CLI only chooses paths and settings and
+//! renders the [`Report`]. [`plan`] resolves the settings once (schemas compiled, rules
+//! that are off left out); the per-record steps run inside the loader's chunks, on every
+//! core, so a chunk's parsed JSON is dropped before the next is read; [`report`] places,
+//! accepts, sorts and counts the findings. The generic mode (`check --schema`,
+//! [`crate::generic`]) is another [`Plan`] through the same steps. Nothing here prints.
+
+pub mod plan;
+pub mod report;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::load::{self, Dataset};
+use crate::rules::{custom, Context};
+
+pub use plan::Plan;
+pub(crate) use report::finish;
+pub use report::{Report, Streamed};
+
+/// Checks the dataset at `paths` (the current directory when empty).
+pub fn check(paths: &[PathBuf], config: &Config) -> Result<Report, Error> {
+    check_with(paths, config, &load::Options::default())
+}
+
+/// Checks the dataset at `paths`, reading YAML and CSV files with `options` (`--kind`).
+pub fn check_with(
+    paths: &[PathBuf],
+    config: &Config,
+    options: &load::Options,
+) -> Result<Report, Error> {
+    let plan = Plan::new(config)?;
+    let mut report = run(&plan, paths, options)?;
+    note_partial_dataset(&mut report, paths);
+    Ok(report)
+}
+
+/// The pipeline of a record check, step by step.
+pub fn run(plan: &Plan<'_>, paths: &[PathBuf], options: &load::Options) -> Result<Report, Error> {
+    let config = &*plan.config;
+    // Plan the reading: ceilings, the files factkit.toml selects, the CSV delimiter.
+    let mut options = options.clone();
+    options.limits = config.limits.clone();
+    config.select(&mut options.selection)?;
+    options.csv_delimiter = options.csv_delimiter.or(config.csv_delimiter);
+    // Schema files that factkit.toml names are not records, even inside the dataset.
+    options.skip.extend(
+        config
+            .schemas
+            .iter()
+            .filter_map(|s| std::fs::canonicalize(&s.path).ok()),
+    );
+    // Read in parallel chunks; each record, as soon as it is parsed: ceilings -> validate ->
+    // type -> the custom rules that read one record -> its JSON dropped (`Plan::prepare`).
+    let (dataset, mut findings) =
+        load::load_prepared(paths, &options, &|entry| plan.prepare(entry))?;
+    // The rules over many records, on the typed records.
+    findings.extend(cross_record(plan, &dataset));
+    // Severities, places, `[[accept]]`, order, counts.
+    Ok(finish(dataset, Vec::new(), findings, config))
+}
+
+/// The rules that read more than one record: the built-in ones that are not turned off,
+/// then the custom rules that call `record(id)`.
+fn cross_record(plan: &Plan<'_>, dataset: &Dataset) -> Vec<Diagnostic> {
+    let plan::Mode::Records(records) = &plan.mode else {
+        return Vec::new();
+    };
+    let cx = Context::new(dataset, &plan.config);
+    let mut findings = Vec::new();
+    for rule in &records.cross_record {
+        if let Some(run) = rule.check {
+            findings.extend(run(&cx));
+        }
+    }
+    findings.extend(custom::check(&cx));
+    findings
+}
+
+/// When files were named rather than the dataset's folder, the first reference to a missing
+/// record says, once, that the records may be in the files not checked.
+fn note_partial_dataset(report: &mut Report, paths: &[PathBuf]) {
+    let Some(file) = paths.iter().find(|p| p.as_os_str() != "-" && p.is_file()) else {
+        return;
+    };
+    let missing = |d: &Diagnostic| d.rule == "unknown-reference" && d.message.starts_with("no ");
+    let count = report.diagnostics.iter().filter(|d| missing(d)).count();
+    let Some(first) = report.diagnostics.iter_mut().find(|d| missing(d)) else {
+        return;
+    };
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| ".".to_owned(), |p| p.display().to_string());
+    let references = if count == 1 {
+        "this reference names no record in them".to_owned()
+    } else {
+        format!(
+            "{} references name no record in them",
+            crate::limits::thousands(count as u64)
+        )
+    };
+    let note = format!(
+        "only the files named were checked and {references}: the records may be in other files of the dataset; check the whole folder: `factkit check {folder}`"
+    );
+    first.help = Some(match first.help.take() {
+        Some(help) if help.ends_with('?') => format!("{help} {note}"),
+        Some(help) => format!("{help}; {note}"),
+        None => note,
+    });
+}
+
+/// Checks an already loaded dataset; `findings` are those of loading (syntax errors). The
+/// ceilings are not applied again (the loader did).
+pub fn check_dataset(
+    mut dataset: Dataset,
+    mut findings: Vec<Diagnostic>,
+    config: &Config,
+) -> Result<Report, Error> {
+    let plan = Plan::new(config)?;
+    // Validating and typing a record needs nothing from the others, so it runs on every
+    // core; `collect` keeps dataset order, so the output does not depend on the threads.
+    let outcomes: Vec<Vec<Diagnostic>> = dataset
+        .entries
+        .par_iter_mut()
+        .map(|entry| plan.type_record(entry))
+        .collect();
+    for (i, diagnostics) in outcomes.into_iter().enumerate() {
+        findings.extend(diagnostics.into_iter().map(|d| d.retarget(i)));
+    }
+    findings.extend(cross_record(&plan, &dataset));
+    Ok(finish(dataset, Vec::new(), findings, config))
+}
