@@ -59,12 +59,19 @@ pub fn run(plan: &Plan<'_>, paths: &[PathBuf], options: &load::Options) -> Resul
     );
     // Read in parallel chunks; each record, as soon as it is parsed: ceilings -> validate ->
     // type -> the custom rules that read one record -> its JSON dropped (`Plan::prepare`).
-    let (dataset, mut findings) =
-        load::load_prepared(paths, &options, &|entry| plan.prepare(entry))?;
+    // The generic mode reads instances, not records, and streams JSON Lines files.
+    let (dataset, streamed, mut findings) = match &plan.mode {
+        plan::Mode::Records(_) => {
+            let (dataset, findings) =
+                load::load_prepared(paths, &options, &|entry| plan.prepare(entry))?;
+            (dataset, Vec::new(), findings)
+        }
+        plan::Mode::Generic(schema) => crate::generic::read(plan, schema, paths, &options)?,
+    };
     // The rules over many records, on the typed records.
     findings.extend(cross_record(plan, &dataset));
     // Severities, places, `[[accept]]`, order, counts.
-    Ok(finish(dataset, Vec::new(), findings, config))
+    Ok(finish(dataset, streamed, findings, config))
 }
 
 /// The rules that read more than one record: the built-in ones that are not turned off,

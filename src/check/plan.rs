@@ -88,11 +88,16 @@ impl<'c> Plan<'c> {
     /// JSON when nothing later needs it. In the generic mode: validates the instance.
     pub fn type_record(&self, entry: &mut Entry) -> Vec<Diagnostic> {
         match &self.mode {
-            Mode::Generic(schema) => schema
-                .validate(&entry.value)
-                .into_iter()
-                .map(|v| v.into_diagnostic(0))
-                .collect(),
+            Mode::Generic(schema) => {
+                // Instances are not records: no kind, and an `id` field names nothing.
+                entry.kind = None;
+                entry.id = None;
+                schema
+                    .validate(&entry.value)
+                    .into_iter()
+                    .map(|v| v.into_diagnostic(0))
+                    .collect()
+            }
             Mode::Records(records) => records.type_record(&self.config, entry),
         }
     }

@@ -162,6 +162,171 @@ pub(super) fn load_jsonl_prepared(
     }
 }
 
+/// What the caller's step did with a record read by [`stream_jsonl`]: its findings (aimed
+/// at entry 0) and whether it counts as read (`false` for a record over a ceiling).
+pub type Step<'s> = dyn Fn(&mut Entry) -> (bool, Vec<Diagnostic>) + Sync + 's;
+
+/// How many bytes of a streamed JSON Lines file are read, parsed and checked at a time (then
+/// to the end of the line): enough lines to keep both cores busy, few enough that a
+/// chunk's text and parsed JSON stay a few MiB. Unit tests use small chunks, so that a small
+/// file spans many.
+const STREAM_CHUNK: u64 = if cfg!(test) { 1 << 10 } else { 2 << 20 };
+
+/// Reads the JSON Lines file `file` (listed with no text, see [`super::Options::stream_jsonl`])
+/// from disk in bounded chunks: each line is parsed and handed to `step`, in parallel and in
+/// file order, and its findings are placed at their line and column inside the chunk, so
+/// that neither the file's text nor its records are held. Returns the line of every record
+/// read, or `None` when the file is not UTF-8 (then it is read whole, as any other file,
+/// for its `syntax` finding).
+pub(crate) fn stream_jsonl(
+    file: &SourceFile,
+    step: &Step<'_>,
+    findings: &mut Vec<Diagnostic>,
+) -> Result<Option<Vec<u32>>, crate::error::Error> {
+    use std::io::{BufRead, Read};
+    let Some(path) = file.path() else {
+        return Ok(None);
+    };
+    let open = std::fs::File::open(path).map_err(|e| crate::error::Error::reading(path, e))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, open);
+    let mut kept = Vec::new();
+    let mut found = Vec::new();
+    let mut buf = Vec::new();
+    // Byte offset (in the text, after a byte order mark) and lines before the chunk.
+    let (mut offset, mut lines_before) = (0usize, 0usize);
+    let mut first = true;
+    loop {
+        buf.clear();
+        let fail = |e| crate::error::Error::reading(path, e);
+        (&mut reader)
+            .take(STREAM_CHUNK)
+            .read_to_end(&mut buf)
+            .map_err(fail)?;
+        if buf.is_empty() {
+            break;
+        }
+        if buf.last() != Some(&b'\n') {
+            reader.read_until(b'\n', &mut buf).map_err(fail)?;
+        }
+        let mut body = &buf[..];
+        if first {
+            if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
+                return Ok(None);
+            }
+            body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+            first = false;
+        }
+        let Ok(text) = std::str::from_utf8(body) else {
+            return Ok(None);
+        };
+        let pieces = read_chunk(
+            file,
+            text,
+            offset,
+            lines_before,
+            step,
+            &mut kept,
+            &mut found,
+        );
+        offset += text.len();
+        lines_before += pieces;
+    }
+    findings.append(&mut found);
+    Ok(Some(kept))
+}
+
+/// One chunk of [`stream_jsonl`], whole lines starting at byte `offset` and after
+/// `lines_before` lines of the file; returns how many lines it holds.
+fn read_chunk(
+    file: &SourceFile,
+    text: &str,
+    offset: usize,
+    lines_before: usize,
+    step: &Step<'_>,
+    kept: &mut Vec<u32>,
+    findings: &mut Vec<Diagnostic>,
+) -> usize {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut pieces = 0;
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if !line.trim().is_empty() {
+            lines.push((n + 1, start..start + line.len()));
+        }
+        start += raw.len();
+        pieces = n + 1;
+    }
+    type Read = Result<(usize, Entry, bool, Vec<Diagnostic>), (usize, serde_json::Error)>;
+    let read = |(n, range): &(usize, std::ops::Range<usize>)| -> Read {
+        let value = parse(&text[range.clone()]).map_err(|e| (*n, e))?;
+        let anchor = Anchor::Json {
+            range: range.clone(),
+            prefix: String::new(),
+        };
+        let mut entry = Entry::new(0, anchor, value);
+        let (keep, found) = step(&mut entry);
+        Ok((*n, entry, keep, found))
+    };
+    let results: Vec<Read> = lines.par_iter().map(read).collect();
+    // The chunk as a dataset of one file, to place its findings; built only when needed.
+    let mut chunk: Option<super::Dataset> = None;
+    let chunk_of = |chunk: &mut Option<super::Dataset>| {
+        chunk
+            .get_or_insert_with(|| super::Dataset {
+                files: vec![SourceFile::new(
+                    file.name().to_owned(),
+                    None,
+                    text.to_owned(),
+                    super::Format::JsonLines,
+                )],
+                ..super::Dataset::default()
+            })
+            .entries
+            .clear();
+    };
+    // From the chunk's lines and bytes to the file's.
+    let shift = |d: &mut Diagnostic| {
+        let shift = |l: &mut crate::diagnostic::Location| {
+            l.line += lines_before;
+            l.end_line += lines_before;
+            l.span = l.span.start + offset..l.span.end + offset;
+        };
+        d.location.iter_mut().for_each(shift);
+        for related in &mut d.related {
+            related.location.iter_mut().for_each(shift);
+        }
+    };
+    for result in results {
+        let (placed, diagnostics) = match result {
+            Ok((n, entry, keep, found)) => {
+                if keep {
+                    // Saturates only past 4 Gi lines, far beyond any `max_file_size`.
+                    kept.push(u32::try_from(lines_before + n).unwrap_or(u32::MAX));
+                }
+                if found.is_empty() {
+                    continue;
+                }
+                chunk_of(&mut chunk);
+                let Some(here) = chunk.as_mut() else { continue };
+                here.entries.push(entry);
+                (&*here, found)
+            }
+            Err((n, e)) => {
+                chunk_of(&mut chunk);
+                let Some(here) = chunk.as_ref() else { continue };
+                (here, vec![syntax_diagnostic(&here.files[0], &e, n)])
+            }
+        };
+        for mut d in diagnostics {
+            placed.place(&mut d);
+            shift(&mut d);
+            findings.push(d);
+        }
+    }
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

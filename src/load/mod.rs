@@ -201,6 +201,9 @@ pub struct Options {
     pub selection: Selection,
     /// The byte between CSV cells (`[csv] delimiter`); `None` sniffs it per file.
     pub csv_delimiter: Option<u8>,
+    /// JSON Lines files on disk are listed with no text and no records, for the caller to
+    /// read them in chunks ([`json::stream_jsonl`]): `check --schema` keeps neither.
+    pub stream_jsonl: bool,
 }
 
 impl Options {
@@ -426,6 +429,14 @@ fn read_all(
         });
     }
     for (path, format) in queue {
+        // Never held whole, so not held to `max_file_size` either (see `crate::limits`).
+        if options.stream_jsonl && format == Some(Format::JsonLines) && path.as_os_str() != "-" {
+            let name = path.display().to_string();
+            let mut file = SourceFile::new(name, Some(path), String::new(), Format::JsonLines);
+            file.release_text();
+            dataset.files.push(file);
+            continue;
+        }
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         if let Some(d) = options.limits.file_size(&path.display().to_string(), size) {
             findings.push(d);
