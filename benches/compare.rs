@@ -501,20 +501,18 @@ fn bundled_schema(dir: &Path) -> PathBuf {
     path
 }
 
-/// The same schemas as [`bundled_schema`] for one record, for `factkit check --schema` on
-/// JSON Lines, where each line is an instance.
+/// The bundled schemas as files beside each other, for `factkit check --schema` on JSON
+/// Lines (each line an instance of `record.json`; its `$ref`s resolve to the sibling files).
 fn record_schema(dir: &Path) -> PathBuf {
-    let array: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(bundled_schema(dir)).unwrap()).unwrap();
-    let schema = serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://schemas.factkit.example/v1/one-record.json",
-        "$ref": "record.json",
-        "$defs": array["$defs"],
-    });
-    let path = dir.join("record-bundled.schema.json");
-    std::fs::write(&path, serde_json::to_string(&schema).unwrap()).unwrap();
-    path
+    let schemas = dir.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    for entry in std::fs::read_dir(root().join("schemas")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::copy(&path, schemas.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    schemas.join("record.json")
 }
 
 fn as_array(jsonl: &Path) -> PathBuf {

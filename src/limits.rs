@@ -249,7 +249,12 @@ impl Limits {
                 for (k, v) in map {
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    // Escaped only when it must be: this runs on every field of every record.
+                    if k.contains(['~', '/']) {
+                        pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    } else {
+                        pointer.push_str(k);
+                    }
                     if k.len() > self.max_string_length {
                         return Some(long(k.len(), "a field name"));
                     }

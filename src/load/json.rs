@@ -257,7 +257,10 @@ fn read_chunk(
         start += raw.len();
         pieces = n + 1;
     }
-    type Read = Result<(usize, Entry, bool, Vec<Diagnostic>), (usize, serde_json::Error)>;
+    // A record without findings is dropped here, on the thread that parsed it: freeing its
+    // JSON on the thread that allocated it keeps the allocator's threads apart, and off the
+    // serial loop below.
+    type Read = Result<(usize, Option<Entry>, bool, Vec<Diagnostic>), (usize, serde_json::Error)>;
     let read = |(n, range): &(usize, std::ops::Range<usize>)| -> Read {
         let value = parse(&text[range.clone()]).map_err(|e| (*n, e))?;
         let anchor = Anchor::Json {
@@ -266,6 +269,7 @@ fn read_chunk(
         };
         let mut entry = Entry::new(0, anchor, value);
         let (keep, found) = step(&mut entry);
+        let entry = (!found.is_empty()).then_some(entry);
         Ok((*n, entry, keep, found))
     };
     let results: Vec<Read> = lines.par_iter().map(read).collect();
@@ -304,9 +308,7 @@ fn read_chunk(
                     // Saturates only past 4 Gi lines, far beyond any `max_file_size`.
                     kept.push(u32::try_from(lines_before + n).unwrap_or(u32::MAX));
                 }
-                if found.is_empty() {
-                    continue;
-                }
+                let Some(entry) = entry else { continue };
                 chunk_of(&mut chunk);
                 let Some(here) = chunk.as_mut() else { continue };
                 here.entries.push(entry);
