@@ -147,3 +147,64 @@ pub fn check_dataset(
     findings.extend(cross_record(&plan, &dataset));
     Ok(finish(dataset, Vec::new(), findings, config))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A custom rule that reads one record runs inside its chunk, where the record's JSON
+    /// still is; one that calls `record(id)` runs after the dataset is read, on JSON kept for
+    /// it. Each reports once, at its pointer, with or without the other in the same run.
+    #[test]
+    fn custom_rules_run_per_record_or_over_the_dataset() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("records.jsonl"),
+            concat!(
+                r#"{"kind": "source", "id": "src-a", "title": "A report", "publisher": "Office", "url": "https://x.example/a", "published": "2026-01-02"}"#,
+                "\n",
+                r#"{"kind": "source", "id": "src-b", "title": "B", "publisher": "Office", "url": "http://x.example/b", "published": "2026-01-02"}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let own = r#"
+[[rule]]
+id = "https-only"
+kind = "source"
+expr = "self.url.startsWith('https://')"
+message = "{self.id} is not https"
+pointer = "/url"
+"#;
+        let other = r#"
+[[rule]]
+id = "title-longer-than-a"
+kind = "source"
+expr = "self.id == 'src-a' || size(self.title) > size(record('src-a').title)"
+message = "{self.id} has a shorter title than src-a"
+pointer = "/title"
+"#;
+        let run = |toml: &str| {
+            let path = dir.path().join("factkit.toml");
+            std::fs::write(&path, toml).unwrap();
+            let config = Config::load(&path).unwrap();
+            let report = check(&[dir.path().to_path_buf()], &config).unwrap();
+            let mut found: Vec<String> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule != "missing-recommended")
+                .map(|d| {
+                    let l = d.location.as_ref().unwrap();
+                    format!("{} {} {}:{}", d.rule, d.message, l.line, l.column)
+                })
+                .collect();
+            found.sort();
+            found
+        };
+        let https = "https-only src-b is not https 2:79";
+        let title = "title-longer-than-a src-b has a shorter title than src-a 2:44";
+        assert_eq!(run(own), [https]);
+        assert_eq!(run(other), [title]);
+        assert_eq!(run(&format!("{own}{other}")), [https, title]);
+    }
+}
