@@ -555,6 +555,15 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// The 1-based line of a byte offset and the offset where that line starts.
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        (line, self.line_starts.get(line - 1).copied().unwrap_or(0))
+    }
+
     /// The text of a 1-based line without its line break, or None past the end.
     pub fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
         let start = *self.line_starts.get(line.checked_sub(1)?)?;

@@ -51,6 +51,19 @@ pub struct SourceFile {
     text: OnceLock<String>,
     format: Format,
     lines: OnceLock<LineIndex>,
+    /// Set by [`SourceFile::release_text`]: what places a finding in a record without the
+    /// whole text (see [`SourceFile::locate_in_record`]).
+    released: Option<Released>,
+}
+
+/// What a file whose text was released keeps: its line starts (a few bytes a line), where
+/// its text starts on disk, and the open file, to read one record's bytes again.
+#[derive(Debug)]
+struct Released {
+    lines: LineIndex,
+    /// Bytes before the text on disk: a UTF-8 byte order mark.
+    shift: u64,
+    file: std::sync::Mutex<Option<std::fs::File>>,
 }
 
 impl SourceFile {
@@ -62,6 +75,7 @@ impl SourceFile {
             text: OnceLock::from(text),
             format,
             lines: OnceLock::new(),
+            released: None,
         }
     }
 
@@ -95,10 +109,64 @@ impl SourceFile {
     /// Records keep byte ranges into the text, so this is only for files whose records
     /// were fully read, and it does nothing for standard input.
     pub fn release_text(&mut self) {
-        if self.path.is_some() {
-            self.text = OnceLock::new();
-            self.lines = OnceLock::new();
+        let Some(path) = &self.path else {
+            return;
+        };
+        // The line starts stay (8 bytes a line), so a finding is placed from its record's
+        // bytes alone; an empty text (a file listed to be streamed) keeps nothing.
+        if let Some(text) = self.text.get().filter(|t| !t.is_empty()) {
+            let file = std::fs::File::open(path).ok();
+            let mut head = [0u8; 3];
+            let bom = file.as_ref().is_some_and(|mut f| {
+                std::io::Read::read_exact(&mut f, &mut head).is_ok() && head == *b"\xEF\xBB\xBF"
+            });
+            self.released = Some(Released {
+                lines: LineIndex::new(text),
+                shift: if bom { 3 } else { 0 },
+                file: std::sync::Mutex::new(file),
+            });
         }
+        self.text = OnceLock::new();
+        self.lines = OnceLock::new();
+    }
+
+    /// The location of `pointer` inside the JSON record at `range` of a released text, from
+    /// that record's bytes read again from disk; `None` when the text is loaded, or the
+    /// bytes cannot be read or are not the record (the caller then reads the whole text).
+    fn locate_in_record(&self, range: &Range<usize>, pointer: &str) -> Option<Location> {
+        use std::io::{Read, Seek, SeekFrom};
+        if self.text.get().is_some() {
+            return None;
+        }
+        let released = self.released.as_ref()?;
+        let mut bytes = vec![0; range.len()];
+        {
+            let mut guard = released.file.lock().ok()?;
+            let file = guard.as_mut()?;
+            file.seek(SeekFrom::Start(released.shift + range.start as u64))
+                .ok()?;
+            file.read_exact(&mut bytes).ok()?;
+        }
+        let record = String::from_utf8(bytes).ok()?;
+        let found = crate::source::locate(&record, pointer)?.value;
+        // A position from the line index and the chars before it on its line, which must
+        // lie inside the record (a JSON Lines record starts its line).
+        let position = |offset: usize| {
+            let (line, start) = released.lines.line_of(range.start + offset);
+            let before = record.get(start.checked_sub(range.start)?..offset)?;
+            Some((line, before.chars().count() + 1))
+        };
+        let (line, column) = position(found.start)?;
+        let (end_line, end_column) = position(found.end)?;
+        Some(Location {
+            file: self.name.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            span: range.start + found.start..range.start + found.end,
+            cell: None,
+        })
     }
 
     /// The file's format.
@@ -270,7 +338,6 @@ impl Dataset {
         let file = self.files.get(entry.file)?;
         match &entry.anchor {
             Anchor::Json { range, prefix } => {
-                let text = file.text().get(range.clone())?;
                 // A finding about a whole record is shown at its id: the line that names it.
                 let inner = if target.pointer.is_empty() && entry.id.is_some() {
                     "/id"
@@ -278,6 +345,10 @@ impl Dataset {
                     target.pointer.as_str()
                 };
                 let pointer = format!("{prefix}{inner}");
+                if let Some(location) = file.locate_in_record(range, &pointer) {
+                    return Some(location);
+                }
+                let text = file.text().get(range.clone())?;
                 let found = source::locate(text, &pointer)?;
                 let span = found.value;
                 Some(file.location_of(range.start + span.start..range.start + span.end))
@@ -657,5 +728,63 @@ pub fn decode_part(
             .with_location(file.location_of(span));
             (file, Some(d))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finding in a record of a JSON Lines file whose text was released is placed from
+    /// that record's bytes alone, exactly where the whole text places it: a byte order mark,
+    /// CRLF, blank lines and multi-byte characters before the value included.
+    #[test]
+    fn a_released_json_lines_file_places_findings_from_the_record_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let mut text = String::from("\u{feff}");
+        for i in 0..50 {
+            text.push_str(&format!(
+                "{{\"id\": \"r{i}\", \"name\": \"Қасым {i}\", \"n\": [{i}, {{\"x\": \"é{i}\"}}]}}\r\n"
+            ));
+            if i % 7 == 0 {
+                text.push('\n');
+            }
+        }
+        std::fs::write(&path, &text).unwrap();
+        let (dataset, findings) = load(std::slice::from_ref(&path)).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        let mut released = load(std::slice::from_ref(&path)).unwrap().0;
+        released.files[0].release_text();
+        let mut placed = 0;
+        for entry in 0..dataset.entries.len() {
+            for pointer in ["", "/name", "/n/1/x", "/n/0", "/missing"] {
+                let target = Target {
+                    entry,
+                    pointer: pointer.into(),
+                };
+                let whole = dataset.locate(&target);
+                let alone = released.files[0].locate_in_record(
+                    match &released.entries[entry].anchor {
+                        Anchor::Json { range, .. } => range,
+                        _ => panic!("not a JSON anchor"),
+                    },
+                    if pointer.is_empty() { "/id" } else { pointer },
+                );
+                assert_eq!(
+                    format!("{alone:?}"),
+                    format!("{whole:?}"),
+                    "{entry} {pointer}"
+                );
+                placed += usize::from(alone.is_some());
+                assert_eq!(
+                    format!("{:?}", released.locate(&target)),
+                    format!("{whole:?}")
+                );
+            }
+        }
+        assert_eq!(placed, 250);
+        // Nothing read the whole text again.
+        assert!(released.files[0].text.get().is_none());
     }
 }
