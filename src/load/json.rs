@@ -124,6 +124,9 @@ pub(super) fn load_jsonl_prepared(
         }
         start += raw.len();
     }
+    // Every line is about to be a record: one allocation, not a doubling Vec that holds the
+    // old and the new buffer at once (hundreds of MiB at a million records).
+    entries.reserve(lines.len());
     for chunk in lines.chunks(CHUNK) {
         let read = |(n, range): &(usize, std::ops::Range<usize>)| -> Parsed {
             match parse(&text[range.clone()]) {
