@@ -179,7 +179,7 @@ mod tests {
         for i in 0..400 {
             match i % 7 {
                 0 => text.push_str(&format!("{{\"n\": {i}, \"s\": \"żółć {i}\"}}\r\n")),
-                1 => text.push_str("\n"),
+                1 => text.push('\n'),
                 2 => text.push_str(&format!("{{\"n\": {i}, \"id\": \"x{i}\"}}\n")),
                 3 => text.push_str(&format!("{{\"n\": {i},, }}\n")),
                 4 => text.push_str(&format!(
