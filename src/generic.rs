@@ -135,9 +135,19 @@ pub(crate) fn read(
                 }
             }
             Format::JsonLines if options.stream_jsonl && file.path().is_some() => {
-                if let Some(lines) = load::json::stream_jsonl(file, &step, &mut findings)? {
-                    streamed.push(Streamed { file: index, lines });
-                    continue;
+                match load::json::stream_jsonl(file, &step, &mut findings) {
+                    Ok(Some(lines)) => {
+                        streamed.push(Streamed { file: index, lines });
+                        continue;
+                    }
+                    Ok(None) => {}
+                    // A file found in a folder that vanished or cannot be opened since, as
+                    // the loader reports it.
+                    Err(Error::Read { path, source }) if !paths.contains(&path) => {
+                        findings.push(load::unreadable_during_run(&path, &source));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
                 }
                 // Not UTF-8: read whole, for the loader's `syntax` finding at its place.
                 let path = file.path().map(Path::to_path_buf).unwrap_or_default();

@@ -190,7 +190,11 @@ pub(crate) fn stream_jsonl(
     let Some(path) = file.path() else {
         return Ok(None);
     };
-    let open = std::fs::File::open(path).map_err(|e| crate::error::Error::reading(path, e))?;
+    let fail = |source| crate::error::Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let open = std::fs::File::open(path).map_err(fail)?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, open);
     let mut kept = Vec::new();
     let mut found = Vec::new();
@@ -200,7 +204,6 @@ pub(crate) fn stream_jsonl(
     let mut first = true;
     loop {
         buf.clear();
-        let fail = |e| crate::error::Error::reading(path, e);
         (&mut reader)
             .take(STREAM_CHUNK)
             .read_to_end(&mut buf)

@@ -213,6 +213,12 @@ impl SourceFile {
     }
 }
 
+/// The `read` finding for a file found in a folder that vanished or cannot be opened since.
+pub(crate) fn unreadable_during_run(path: &Path, source: &std::io::Error) -> Diagnostic {
+    let help = "a file removed or made unreadable during the run";
+    walk::unreadable(path, format!("cannot read the file: {source}"), help)
+}
+
 /// The `syntax` finding for a record file with nothing in it; `help` says what it should hold.
 pub(crate) fn empty_file(file: &SourceFile, help: &str) -> Diagnostic {
     Diagnostic::new("syntax", Severity::Error, "the file is empty")
@@ -524,12 +530,7 @@ fn read_all(
             }
             // A file found in a directory that vanished or cannot be opened since.
             Err(Error::Read { source, .. }) if !paths.contains(&path) => {
-                let help = "a file removed or made unreadable during the run";
-                findings.push(walk::unreadable(
-                    &path,
-                    format!("cannot read the file: {source}"),
-                    help,
-                ));
+                findings.push(unreadable_during_run(&path, &source));
                 continue;
             }
             Err(e) => return Err(e),
