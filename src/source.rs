@@ -555,6 +555,21 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// The index of a text known only by its line starts (the first is 0), as a file read
+    /// in chunks gives them; it has no column checkpoints, so [`LineIndex::position`] counts
+    /// a long line's chars from its start.
+    pub fn from_starts(line_starts: Vec<usize>) -> Self {
+        let line_starts = if line_starts.is_empty() {
+            vec![0]
+        } else {
+            line_starts
+        };
+        LineIndex {
+            line_starts,
+            checkpoints: Vec::new(),
+        }
+    }
+
     /// The 1-based line of a byte offset and the offset where that line starts.
     pub fn line_of(&self, offset: usize) -> (usize, usize) {
         let line = self

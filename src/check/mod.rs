@@ -208,3 +208,60 @@ pointer = "/title"
         assert_eq!(run(&format!("{own}{other}")), [https, title]);
     }
 }
+
+#[cfg(test)]
+mod chunked {
+    use super::*;
+
+    /// A large JSON Lines file (over 1 KiB in unit tests) is read in chunks, its text never
+    /// held whole; the report is the one of the same file read whole: syntax errors, schema
+    /// findings, cross-record findings with their notes, record count, all placed alike,
+    /// after a byte order mark, CRLF, blank lines and multi-byte characters.
+    #[test]
+    fn a_large_json_lines_file_is_checked_in_chunks_as_if_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("\u{feff}");
+        for i in 0..300 {
+            let line = match i % 6 {
+                0 => format!(
+                    r#"{{"kind": "entity", "id": "e{i}", "type": "person", "name": "Қасым {i}"}}"#
+                ),
+                1 => format!(
+                    r#"{{"kind": "entity", "id": "e{}", "type": "person", "name": "twice"}}"#,
+                    i - 1
+                ),
+                2 => format!(
+                    r#"{{"kind": "statement", "id": "s{i}", "quote": "é {i}", "speaker": "e{}", "source": "src-x"}}"#,
+                    i + 1000
+                ),
+                3 => format!(r#"{{"kind": "entity", "id": "e{i}",, }}"#),
+                4 => format!(r#"{{"kind": "entity", "id": "e{i}", "type": "persn", "name": "N"}}"#),
+                _ => String::new(),
+            };
+            text.push_str(&line);
+            text.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+        }
+        let path = dir.path().join("big.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        let config = Config::default();
+        let run = |whole: bool| {
+            crate::load::WHOLE_TEXT.with(|w| w.set(whole));
+            let report = check(std::slice::from_ref(&path), &config).unwrap();
+            crate::load::WHOLE_TEXT.with(|w| w.set(false));
+            (
+                format!("{:#?}", report.diagnostics),
+                report.summary.records,
+                report.dataset.files[0].text.get().is_some(),
+            )
+        };
+        let (chunked, records, held) = run(false);
+        let (whole, whole_records, _) = run(true);
+        assert!(!held, "the chunked file's text was read whole");
+        assert_eq!(records, whole_records);
+        assert!(chunked.matches("rule: \"").count() > 150, "{chunked}");
+        for rule in ["syntax", "schema", "duplicate-id", "unknown-reference"] {
+            assert!(chunked.contains(&format!("rule: \"{rule}\"")), "{rule}");
+        }
+        assert_eq!(chunked, whole);
+    }
+}

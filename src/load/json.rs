@@ -186,22 +186,48 @@ pub(crate) fn stream_jsonl(
     step: &Step<'_>,
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Option<Vec<u32>>, crate::error::Error> {
-    use std::io::{BufRead, Read};
     let Some(path) = file.path() else {
         return Ok(None);
     };
+    let mut kept = Vec::new();
+    let mut found = Vec::new();
+    let read = chunks(path, &mut |text, offset, lines_before| {
+        read_chunk(
+            file,
+            text,
+            offset,
+            lines_before,
+            step,
+            &mut kept,
+            &mut found,
+        )
+    })?;
+    if read.is_none() {
+        return Ok(None);
+    }
+    findings.append(&mut found);
+    Ok(Some(kept))
+}
+
+/// Reads the file at `path` in chunks of whole lines, of about [`STREAM_CHUNK`] bytes, and
+/// hands each to `each` with its byte offset in the text (after a byte order mark) and the
+/// number of lines before it; `each` returns how many lines the chunk holds. Returns the
+/// length of the byte order mark, or `None` as soon as the file is seen not to be UTF-8
+/// (what was handed on is then to be discarded).
+fn chunks(
+    path: &std::path::Path,
+    each: &mut dyn FnMut(&str, usize, usize) -> usize,
+) -> Result<Option<u64>, crate::error::Error> {
+    use std::io::{BufRead, Read};
     let fail = |source| crate::error::Error::Read {
         path: path.to_path_buf(),
         source,
     };
     let open = std::fs::File::open(path).map_err(fail)?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, open);
-    let mut kept = Vec::new();
-    let mut found = Vec::new();
     let mut buf = Vec::new();
-    // Byte offset (in the text, after a byte order mark) and lines before the chunk.
     let (mut offset, mut lines_before) = (0usize, 0usize);
-    let mut first = true;
+    let mut shift = None;
     loop {
         buf.clear();
         (&mut reader)
@@ -215,30 +241,103 @@ pub(crate) fn stream_jsonl(
             reader.read_until(b'\n', &mut buf).map_err(fail)?;
         }
         let mut body = &buf[..];
-        if first {
+        if shift.is_none() {
             if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
                 return Ok(None);
             }
-            body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-            first = false;
+            let bom = body.starts_with(b"\xEF\xBB\xBF");
+            body = &body[if bom { 3 } else { 0 }..];
+            shift = Some(if bom { 3 } else { 0 });
         }
         let Ok(text) = std::str::from_utf8(body) else {
             return Ok(None);
         };
-        let pieces = read_chunk(
-            file,
-            text,
-            offset,
-            lines_before,
-            step,
-            &mut kept,
-            &mut found,
-        );
+        lines_before += each(text, offset, lines_before);
         offset += text.len();
-        lines_before += pieces;
     }
-    findings.append(&mut found);
-    Ok(Some(kept))
+    Ok(Some(shift.unwrap_or(0)))
+}
+
+/// Reads the records of a large JSON Lines file of the dataset, `path`, in chunks as
+/// [`load_jsonl_prepared`] reads a whole text: each record parsed and prepared in parallel,
+/// kept in `entries` (anchored in the file's text), its findings re-aimed at it, syntax
+/// errors placed inside their chunk. The text is never held whole: the file returned keeps
+/// only its line starts and reads a record's bytes again to place a finding. `None` when
+/// the file is not UTF-8: the caller then discards what was added and reads it whole.
+pub(super) fn load_jsonl_chunked(
+    file_index: usize,
+    name: String,
+    path: &std::path::Path,
+    entries: &mut Vec<Entry>,
+    findings: &mut Vec<Diagnostic>,
+    prepare: &super::Prepare<'_>,
+) -> Result<Option<SourceFile>, crate::error::Error> {
+    let mut starts = vec![0usize];
+    let mut each = |text: &str, offset: usize, lines_before: usize| {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut pieces = 0;
+        for (n, raw) in text.split_inclusive('\n').enumerate() {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            if !line.trim().is_empty() {
+                lines.push((n + 1, start..start + line.len()));
+            }
+            start += raw.len();
+            if raw.ends_with('\n') {
+                starts.push(offset + start);
+            }
+            pieces = n + 1;
+        }
+        let read = |(n, range): &(usize, std::ops::Range<usize>)| {
+            let value = parse(&text[range.clone()]).map_err(|e| (*n, e))?;
+            let anchor = Anchor::Json {
+                range: offset + range.start..offset + range.end,
+                prefix: String::new(),
+            };
+            let mut entry = Entry::new(file_index, anchor, value);
+            let found = prepare(&mut entry);
+            Ok((entry, found))
+        };
+        type Read = Result<(Entry, Vec<Diagnostic>), (usize, serde_json::Error)>;
+        let parsed: Vec<Read> = lines.par_iter().map(read).collect();
+        let mut chunk: Option<SourceFile> = None;
+        for result in parsed {
+            match result {
+                Ok((entry, found)) => {
+                    let index = entries.len();
+                    findings.extend(found.into_iter().map(|d| d.retarget(index)));
+                    entries.push(entry);
+                }
+                Err((n, e)) => {
+                    let here = chunk.get_or_insert_with(|| {
+                        SourceFile::new(
+                            name.clone(),
+                            None,
+                            text.to_owned(),
+                            super::Format::JsonLines,
+                        )
+                    });
+                    let mut d = syntax_diagnostic(here, &e, n);
+                    if let Some(l) = d.location.as_mut() {
+                        l.line += lines_before;
+                        l.end_line += lines_before;
+                        l.span = l.span.start + offset..l.span.end + offset;
+                    }
+                    findings.push(d);
+                }
+            }
+        }
+        pieces
+    };
+    let Some(shift) = chunks(path, &mut each)? else {
+        return Ok(None);
+    };
+    Ok(Some(SourceFile::released(
+        name,
+        path.to_path_buf(),
+        crate::source::LineIndex::from_starts(starts),
+        shift,
+    )))
 }
 
 /// One chunk of [`stream_jsonl`], whole lines starting at byte `offset` and after

@@ -48,7 +48,7 @@ pub struct SourceFile {
     path: Option<PathBuf>,
     /// The text, or empty once released by [`SourceFile::release_text`]; then read again
     /// from `path` on first use.
-    text: OnceLock<String>,
+    pub(crate) text: OnceLock<String>,
     format: Format,
     lines: OnceLock<LineIndex>,
     /// Set by [`SourceFile::release_text`]: what places a finding in a record without the
@@ -128,6 +128,20 @@ impl SourceFile {
         }
         self.text = OnceLock::new();
         self.lines = OnceLock::new();
+    }
+
+    /// A file read in chunks (see [`json::load_jsonl_chunked`]): released from the start,
+    /// with its line starts and the length of its byte order mark on disk.
+    fn released(name: String, path: PathBuf, lines: LineIndex, shift: u64) -> SourceFile {
+        let file = std::fs::File::open(&path).ok();
+        let mut released = SourceFile::new(name, Some(path), String::new(), Format::JsonLines);
+        released.text = OnceLock::new();
+        released.released = Some(Released {
+            lines,
+            shift,
+            file: std::sync::Mutex::new(file),
+        });
+        released
     }
 
     /// The location of `pointer` inside the JSON record at `range` of a released text, from
@@ -431,9 +445,24 @@ pub fn load_with(
 /// record's parsed JSON at once.
 pub type Prepare<'p> = dyn Fn(&mut Entry) -> Vec<Diagnostic> + Sync + 'p;
 
-/// JSON Lines files above this size have their text released once read (see
-/// [`SourceFile::release_text`]); findings read it again.
-const RELEASE_TEXT_ABOVE: usize = 16 << 20;
+/// JSON Lines files above this size are checked in chunks, their text never held whole
+/// (or, read whole, have it released once read, see [`SourceFile::release_text`]); a
+/// finding reads its record again. Small in unit tests, so that they take this path.
+const RELEASE_TEXT_ABOVE: usize = if cfg!(test) { 1 << 10 } else { 16 << 20 };
+
+#[cfg(test)]
+thread_local! {
+    /// Set by a test to read large files whole, to compare with reading them in chunks.
+    pub(crate) static WHOLE_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a large JSON Lines file is read whole rather than in chunks (only tests ask).
+fn whole_text() -> bool {
+    #[cfg(test)]
+    return WHOLE_TEXT.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
 
 /// Like [`load_with`], running `prepare` on every record as it is read. `prepare` also
 /// decides what happens to a record over a ceiling of `options.limits` (see
@@ -518,6 +547,43 @@ fn read_all(
         if let Some(d) = options.limits.file_size(&path.display().to_string(), size) {
             findings.push(d);
             continue;
+        }
+        // A large JSON Lines file is checked chunk by chunk, its text never held whole.
+        if let Some(prepare) = prepare.filter(|_| {
+            format == Some(Format::JsonLines)
+                && path.as_os_str() != "-"
+                && size > RELEASE_TEXT_ABOVE as u64
+                && !whole_text()
+        }) {
+            let index = dataset.files.len();
+            let (first, before) = (dataset.entries.len(), findings.len());
+            let name = path.display().to_string();
+            let read = json::load_jsonl_chunked(
+                index,
+                name,
+                &path,
+                &mut dataset.entries,
+                &mut findings,
+                prepare,
+            );
+            match read {
+                Ok(Some(file)) => {
+                    dataset.files.push(file);
+                    continue;
+                }
+                // Not UTF-8: read whole below, for the `syntax` finding at its place.
+                Ok(None) => {
+                    dataset.entries.truncate(first);
+                    findings.truncate(before);
+                }
+                Err(Error::Read { source, .. }) if !paths.contains(&path) => {
+                    dataset.entries.truncate(first);
+                    findings.truncate(before);
+                    findings.push(unreadable_during_run(&path, &source));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let read = read_file_within(&path, format, options.limits.max_file_size);
         let (file, problem) = match read {
