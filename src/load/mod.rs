@@ -2,8 +2,10 @@
 //!
 //! A dataset is a directory (searched recursively, in file-name order, skipping hidden and
 //! ignored entries, and those factkit.toml leaves out: see [`Selection`]) or a list of
-//! files; `-` reads standard input. Each file becomes a [`SourceFile`] (its text, kept so findings can show the offending line) and its records
-//! become [`Entry`]s that remember where in the file they came from ([`Anchor`]), so a
+//! files; `-` reads standard input. Each file becomes a [`SourceFile`] (its text, kept so
+//! findings can show the offending line; a JSON Lines file over 16 MiB is read in chunks
+//! instead and keeps only its line starts, a finding reading its record's bytes again) and
+//! its records become [`Entry`]s that remember where in the file they came from ([`Anchor`]), so a
 //! diagnostic aimed at a record and a JSON Pointer can be placed at a line and column later,
 //! only when there is one. Syntax problems are diagnostics, and the rest of the dataset is
 //! still read; a path that does not exist or cannot be read is an [`Error`].
