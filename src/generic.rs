@@ -19,11 +19,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{finish, Report};
-use crate::config::Config;
+use crate::check::{Plan, Report, Streamed};
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::format::{json, yaml};
-use crate::load::{self, Anchor, Entry, Format, TypingFor};
+use crate::load::{self, Anchor, Dataset, Entry, Format, TypingFor};
 use crate::schema::user::{self, SchemaFile};
 
 /// Validates every instance under `paths` (the current directory when empty) against the
@@ -59,16 +59,31 @@ pub fn check_against(
     follow_links: bool,
     selection: &load::Selection,
 ) -> Result<Report, Error> {
-    // YAML scalars and CSV cells are typed by the schema itself and the files it refers to.
-    let typing = schema.typing();
+    // YAML scalars and CSV cells are typed by the schema itself and the files it refers to;
+    // JSON Lines files are read in chunks by [`read`], not by the loader.
     let options = load::Options {
         kind: None,
-        typing: Some(typing.clone()),
+        typing: Some(schema.typing()),
         follow_links,
         selection: selection.clone(),
+        stream_jsonl: true,
         ..load::Options::default()
     };
-    let (mut dataset, mut findings) = load::load_with(paths, &options)?;
+    crate::check::run(&Plan::generic(schema), paths, &options)
+}
+
+/// The read step of the generic plan: every instance under `paths`, validated against
+/// `plan`'s schema. A JSON Lines file on disk is read in bounded chunks and validated as it
+/// is read ([`json::stream_jsonl`]): only its findings, already placed, and the line of each
+/// instance stay, so memory does not grow with the file. Other files are read whole.
+pub(crate) fn read(
+    plan: &Plan<'_>,
+    schema: &SchemaFile,
+    paths: &[PathBuf],
+    options: &load::Options,
+) -> Result<(Dataset, Vec<Streamed>, Vec<Diagnostic>), Error> {
+    let typing = schema.typing();
+    let (mut dataset, mut findings) = load::load_with(paths, options)?;
     let entries = std::mem::take(&mut dataset.entries);
     let mut by_file: Vec<Vec<Entry>> = dataset.files.iter().map(|_| Vec::new()).collect();
     for entry in entries {
@@ -79,7 +94,15 @@ pub fn check_against(
         .iter()
         .filter_map(|d| d.location.as_ref().map(|l| l.file.clone()))
         .collect();
-    for (index, (file, loaded)) in dataset.files.iter().zip(by_file).enumerate() {
+    let mut streamed = Vec::new();
+    // A streamed instance over a ceiling is reported and not counted, as the loader does.
+    let step = |entry: &mut Entry| match plan.config.limits.check_value(&entry.value) {
+        Some(over) => (false, vec![over]),
+        None => (true, plan.type_record(entry)),
+    };
+    let mut checked = 0;
+    for (index, loaded) in by_file.into_iter().enumerate() {
+        let file = &dataset.files[index];
         match file.format() {
             Format::Json => {
                 // The loader split an array into records; here the document is the instance.
@@ -87,14 +110,11 @@ pub fn check_against(
                     continue;
                 }
                 if let Ok(value) = json::parse(file.text()) {
-                    dataset.entries.push(Entry::new(
-                        index,
-                        Anchor::Json {
-                            range: 0..file.text().len(),
-                            prefix: String::new(),
-                        },
-                        value,
-                    ));
+                    let anchor = Anchor::Json {
+                        range: 0..file.text().len(),
+                        prefix: String::new(),
+                    };
+                    dataset.entries.push(Entry::new(index, anchor, value));
                 }
             }
             Format::Yaml => {
@@ -105,29 +125,104 @@ pub fn check_against(
                 let types: &TypingFor<'_> = &|_| Some(&*typing);
                 if let Ok(documents) = yaml::documents(file.text(), types) {
                     for document in documents {
-                        dataset.entries.push(Entry::new(
-                            index,
-                            Anchor::Yaml {
-                                spans: document.spans,
-                            },
-                            document.value,
-                        ));
+                        let anchor = Anchor::Yaml {
+                            spans: document.spans,
+                        };
+                        dataset
+                            .entries
+                            .push(Entry::new(index, anchor, document.value));
                     }
+                }
+            }
+            Format::JsonLines if options.stream_jsonl && file.path().is_some() => {
+                match load::json::stream_jsonl(file, &step, &mut findings) {
+                    Ok(Some(lines)) => {
+                        streamed.push(Streamed { file: index, lines });
+                        continue;
+                    }
+                    Ok(None) => {}
+                    // A file found in a folder that vanished or cannot be opened since, as
+                    // the loader reports it.
+                    Err(Error::Read { path, source }) if !paths.contains(&path) => {
+                        findings.push(load::unreadable_during_run(&path, &source));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+                // Not UTF-8: read whole, for the loader's `syntax` finding at its place.
+                let path = file.path().map(Path::to_path_buf).unwrap_or_default();
+                let read = load::read_file_within(&path, Some(Format::JsonLines), u64::MAX)?;
+                if let Some((file, problem)) = read {
+                    dataset.files[index] = file;
+                    findings.extend(problem);
                 }
             }
             Format::JsonLines | Format::Csv => dataset.entries.extend(loaded),
         }
+        // The instances of this file, validated (the others of the file were streamed).
+        for (i, entry) in dataset.entries.iter_mut().enumerate().skip(checked) {
+            findings.extend(plan.type_record(entry).into_iter().map(|d| d.retarget(i)));
+        }
+        checked = dataset.entries.len();
     }
-    for (i, entry) in dataset.entries.iter_mut().enumerate() {
-        // Instances are not records: no kind, and an `id` field names nothing.
-        entry.kind = None;
-        entry.id = None;
-        findings.extend(
-            schema
-                .validate(&entry.value)
-                .into_iter()
-                .map(|v| v.into_diagnostic(i)),
+    Ok((dataset, streamed, findings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JSON Lines file read in chunks (1 KiB in unit tests) gives the findings, places,
+    /// record count and JUnit cases of the same file read whole: syntax errors, schema
+    /// findings and ceilings in every chunk, a record over a chunk boundary, CRLF, blank
+    /// lines, a byte order mark and multi-byte characters before a finding.
+    #[test]
+    fn a_streamed_json_lines_file_is_reported_as_one_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema_path = dir.path().join("s.json");
+        std::fs::write(
+            &schema_path,
+            r#"{"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "maximum": 90}, "s": {"maxLength": 30}}}"#,
+        )
+        .unwrap();
+        let mut text = String::from("\u{feff}");
+        for i in 0..400 {
+            match i % 7 {
+                0 => text.push_str(&format!("{{\"n\": {i}, \"s\": \"żółć {i}\"}}\r\n")),
+                1 => text.push('\n'),
+                2 => text.push_str(&format!("{{\"n\": {i}, \"id\": \"x{i}\"}}\n")),
+                3 => text.push_str(&format!("{{\"n\": {i},, }}\n")),
+                4 => text.push_str(&format!(
+                    "{{\"m\": {i}, \"s\": \"{}\"}}\n",
+                    "é".repeat(i % 50)
+                )),
+                5 => text.push_str("[1, 2]\n"),
+                _ => text.push_str(&format!("  {{\"n\": \"{i}\"}}  \n")),
+            }
+        }
+        text.push_str("{\"n\": 1}");
+        let data = dir.path().join("d.jsonl");
+        std::fs::write(&data, &text).unwrap();
+        let schema = SchemaFile::load(&schema_path, &user::Options::default()).unwrap();
+        let paths = [data.clone()];
+        let streamed = check_against(&schema, &paths, false, &load::Selection::default()).unwrap();
+        let options = load::Options {
+            typing: Some(schema.typing()),
+            ..load::Options::default()
+        };
+        let whole = crate::check::run(&Plan::generic(&schema), &paths, &options).unwrap();
+        assert!(!streamed.streamed.is_empty() && whole.streamed.is_empty());
+        assert!(
+            streamed.diagnostics.len() > 100,
+            "{}",
+            streamed.diagnostics.len()
+        );
+        let show = |r: &Report| format!("{:#?}", r.diagnostics);
+        assert_eq!(show(&streamed), show(&whole));
+        assert_eq!(streamed.summary.records, whole.summary.records);
+        assert_eq!(
+            format!("{:?}", streamed.cases()),
+            format!("{:?}", whole.cases())
         );
     }
-    Ok(finish(dataset, findings, &Config::default()))
 }

@@ -9,6 +9,7 @@
 //! XML. [`export`] writes a checked dataset as CSV, schema.org JSON-LD, Markdown fact-check
 //! tables, JSON or JSON Lines. [`generic`] is the plain JSON Schema mode (`check --schema`):
 //! any schema over any instances, with the same located findings.
+//! [`check::run`] is the pipeline of both, top to bottom in one function.
 //! [`convert`] moves records between JSON, JSON Lines, YAML and CSV.
 //!
 //! The plumbing (file formats, source positions, schema typing, the configuration's parser,

@@ -8,7 +8,7 @@
 //!
 //! | key | default | what happens over it |
 //! |---|---|---|
-//! | `max_file_size` | 104857600 (100 MiB) | the file is not read: a `limit` error at the file; the rest of the dataset is checked. Standard input and `convert`'s input are held to it too, while they are read: reading stops one byte past it |
+//! | `max_file_size` | 104857600 (100 MiB) | the file is not read: a `limit` error at the file; the rest of the dataset is checked. Standard input and `convert`'s input are held to it too, while they are read: reading stops one byte past it. A JSON Lines file on disk that `check --schema` reads in chunks is not held to it: it is never held whole |
 //! | `max_depth` | 128 (also the most allowed) | the record is not checked: a `limit` error at the deepest value |
 //! | `max_string_length` | 10485760 (10 MiB, in bytes) | the record is not checked: a `limit` error at the string |
 //! | `max_number_length` | 1000 (digits written out, at most 4096) | the record is not checked: a `limit` error at the number |
@@ -249,7 +249,12 @@ impl Limits {
                 for (k, v) in map {
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    // Escaped only when it must be: this runs on every field of every record.
+                    if k.contains(['~', '/']) {
+                        pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    } else {
+                        pointer.push_str(k);
+                    }
                     if k.len() > self.max_string_length {
                         return Some(long(k.len(), "a field name"));
                     }

@@ -555,6 +555,30 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// The index of a text known only by its line starts (the first is 0), as a file read
+    /// in chunks gives them; it has no column checkpoints, so [`LineIndex::position`] counts
+    /// a long line's chars from its start.
+    pub fn from_starts(line_starts: Vec<usize>) -> Self {
+        let line_starts = if line_starts.is_empty() {
+            vec![0]
+        } else {
+            line_starts
+        };
+        LineIndex {
+            line_starts,
+            checkpoints: Vec::new(),
+        }
+    }
+
+    /// The 1-based line of a byte offset and the offset where that line starts.
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        (line, self.line_starts.get(line - 1).copied().unwrap_or(0))
+    }
+
     /// The text of a 1-based line without its line break, or None past the end.
     pub fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
         let start = *self.line_starts.get(line.checked_sub(1)?)?;

@@ -2,8 +2,10 @@
 //!
 //! A dataset is a directory (searched recursively, in file-name order, skipping hidden and
 //! ignored entries, and those factkit.toml leaves out: see [`Selection`]) or a list of
-//! files; `-` reads standard input. Each file becomes a [`SourceFile`] (its text, kept so findings can show the offending line) and its records
-//! become [`Entry`]s that remember where in the file they came from ([`Anchor`]), so a
+//! files; `-` reads standard input. Each file becomes a [`SourceFile`] (its text, kept so
+//! findings can show the offending line; a JSON Lines file over 16 MiB is read in chunks
+//! instead and keeps only its line starts, a finding reading its record's bytes again) and
+//! its records become [`Entry`]s that remember where in the file they came from ([`Anchor`]), so a
 //! diagnostic aimed at a record and a JSON Pointer can be placed at a line and column later,
 //! only when there is one. Syntax problems are diagnostics, and the rest of the dataset is
 //! still read; a path that does not exist or cannot be read is an [`Error`].
@@ -48,9 +50,22 @@ pub struct SourceFile {
     path: Option<PathBuf>,
     /// The text, or empty once released by [`SourceFile::release_text`]; then read again
     /// from `path` on first use.
-    text: OnceLock<String>,
+    pub(crate) text: OnceLock<String>,
     format: Format,
     lines: OnceLock<LineIndex>,
+    /// Set by [`SourceFile::release_text`]: what places a finding in a record without the
+    /// whole text (see [`SourceFile::locate_in_record`]).
+    released: Option<Released>,
+}
+
+/// What a file whose text was released keeps: its line starts (a few bytes a line), where
+/// its text starts on disk, and the open file, to read one record's bytes again.
+#[derive(Debug)]
+struct Released {
+    lines: LineIndex,
+    /// Bytes before the text on disk: a UTF-8 byte order mark.
+    shift: u64,
+    file: std::sync::Mutex<Option<std::fs::File>>,
 }
 
 impl SourceFile {
@@ -62,6 +77,7 @@ impl SourceFile {
             text: OnceLock::from(text),
             format,
             lines: OnceLock::new(),
+            released: None,
         }
     }
 
@@ -95,10 +111,78 @@ impl SourceFile {
     /// Records keep byte ranges into the text, so this is only for files whose records
     /// were fully read, and it does nothing for standard input.
     pub fn release_text(&mut self) {
-        if self.path.is_some() {
-            self.text = OnceLock::new();
-            self.lines = OnceLock::new();
+        let Some(path) = &self.path else {
+            return;
+        };
+        // The line starts stay (8 bytes a line), so a finding is placed from its record's
+        // bytes alone; an empty text (a file listed to be streamed) keeps nothing.
+        if let Some(text) = self.text.get().filter(|t| !t.is_empty()) {
+            let file = std::fs::File::open(path).ok();
+            let mut head = [0u8; 3];
+            let bom = file.as_ref().is_some_and(|mut f| {
+                std::io::Read::read_exact(&mut f, &mut head).is_ok() && head == *b"\xEF\xBB\xBF"
+            });
+            self.released = Some(Released {
+                lines: LineIndex::new(text),
+                shift: if bom { 3 } else { 0 },
+                file: std::sync::Mutex::new(file),
+            });
         }
+        self.text = OnceLock::new();
+        self.lines = OnceLock::new();
+    }
+
+    /// A file read in chunks (see [`json::load_jsonl_chunked`]): released from the start,
+    /// with its line starts and the length of its byte order mark on disk.
+    fn released(name: String, path: PathBuf, lines: LineIndex, shift: u64) -> SourceFile {
+        let file = std::fs::File::open(&path).ok();
+        let mut released = SourceFile::new(name, Some(path), String::new(), Format::JsonLines);
+        released.text = OnceLock::new();
+        released.released = Some(Released {
+            lines,
+            shift,
+            file: std::sync::Mutex::new(file),
+        });
+        released
+    }
+
+    /// The location of `pointer` inside the JSON record at `range` of a released text, from
+    /// that record's bytes read again from disk; `None` when the text is loaded, or the
+    /// bytes cannot be read or are not the record (the caller then reads the whole text).
+    fn locate_in_record(&self, range: &Range<usize>, pointer: &str) -> Option<Location> {
+        use std::io::{Read, Seek, SeekFrom};
+        if self.text.get().is_some() {
+            return None;
+        }
+        let released = self.released.as_ref()?;
+        let mut bytes = vec![0; range.len()];
+        {
+            let mut guard = released.file.lock().ok()?;
+            let file = guard.as_mut()?;
+            file.seek(SeekFrom::Start(released.shift + range.start as u64))
+                .ok()?;
+            file.read_exact(&mut bytes).ok()?;
+        }
+        let record = String::from_utf8(bytes).ok()?;
+        let found = crate::source::locate(&record, pointer)?.value;
+        // A position from the line index and the chars before it on its line, which must
+        // lie inside the record (a JSON Lines record starts its line).
+        let position = |offset: usize| {
+            let (line, start) = released.lines.line_of(range.start + offset);
+            let before = record.get(start.checked_sub(range.start)?..offset)?;
+            Some((line, before.chars().count() + 1))
+        };
+        let (line, column) = position(found.start)?;
+        let (end_line, end_column) = position(found.end)?;
+        Some(Location {
+            file: self.name.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            span: range.start + found.start..range.start + found.end,
+            cell: None,
+        })
     }
 
     /// The file's format.
@@ -143,6 +227,12 @@ impl SourceFile {
             .map_or(start, |c| start + c.len_utf8());
         self.location_of(start..end)
     }
+}
+
+/// The `read` finding for a file found in a folder that vanished or cannot be opened since.
+pub(crate) fn unreadable_during_run(path: &Path, source: &std::io::Error) -> Diagnostic {
+    let help = "a file removed or made unreadable during the run";
+    walk::unreadable(path, format!("cannot read the file: {source}"), help)
 }
 
 /// The `syntax` finding for a record file with nothing in it; `help` says what it should hold.
@@ -201,6 +291,9 @@ pub struct Options {
     pub selection: Selection,
     /// The byte between CSV cells (`[csv] delimiter`); `None` sniffs it per file.
     pub csv_delimiter: Option<u8>,
+    /// JSON Lines files on disk are listed with no text and no records, for the caller to
+    /// read them in chunks ([`json::stream_jsonl`]): `check --schema` keeps neither.
+    pub stream_jsonl: bool,
 }
 
 impl Options {
@@ -258,10 +351,43 @@ pub struct Dataset {
     pub files: Vec<SourceFile>,
     /// Every record read, in file order.
     pub entries: Vec<Entry>,
-    /// Files with a `syntax` finding, by index in `files`, with where the first one is: the
-    /// records they hold may be missing, so references into them are not reported one by
-    /// one (`unknown-reference`).
-    pub unparsed: Vec<(usize, Option<Location>)>,
+    /// Files with a `syntax` finding: the records they hold may be missing, so references
+    /// into them are not reported one by one (`unknown-reference`).
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// A record file with a `syntax` finding.
+#[derive(Debug)]
+pub struct Unparsed {
+    /// Its index in [`Dataset::files`].
+    pub file: usize,
+    /// Where its first `syntax` finding is.
+    pub location: Option<Location>,
+    /// For a JSON Lines file, the text of the lines that could not be parsed: its other
+    /// lines were read as records, so only these may hold what references miss (an id
+    /// written in a good line is a reference, not a lost record). `None`: the whole file
+    /// is unread.
+    pub lines: Option<String>,
+}
+
+/// How much of the failed lines of one JSON Lines file [`Unparsed::lines`] keeps: beyond
+/// it, references into the lines not kept are reported one by one, as without the rule.
+const UNPARSED_LINES_MAX: usize = 16 << 20;
+
+/// Adds `line` to the failed lines kept for a JSON Lines file, within [`UNPARSED_LINES_MAX`].
+pub(crate) fn keep_failed_line(lines: &mut String, line: &str) {
+    if lines.len() + line.len() < UNPARSED_LINES_MAX {
+        lines.push_str(line);
+        lines.push('\n');
+    }
+}
+
+/// The line of `text` around byte `at`.
+fn line_around(text: &str, at: usize) -> &str {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text.get(start..end).unwrap_or("")
 }
 
 impl Dataset {
@@ -271,7 +397,6 @@ impl Dataset {
         let file = self.files.get(entry.file)?;
         match &entry.anchor {
             Anchor::Json { range, prefix } => {
-                let text = file.text().get(range.clone())?;
                 // A finding about a whole record is shown at its id: the line that names it.
                 let inner = if target.pointer.is_empty() && entry.id.is_some() {
                     "/id"
@@ -279,6 +404,10 @@ impl Dataset {
                     target.pointer.as_str()
                 };
                 let pointer = format!("{prefix}{inner}");
+                if let Some(location) = file.locate_in_record(range, &pointer) {
+                    return Some(location);
+                }
+                let text = file.text().get(range.clone())?;
                 let found = source::locate(text, &pointer)?;
                 let span = found.value;
                 Some(file.location_of(range.start + span.start..range.start + span.end))
@@ -355,9 +484,24 @@ pub fn load_with(
 /// record's parsed JSON at once.
 pub type Prepare<'p> = dyn Fn(&mut Entry) -> Vec<Diagnostic> + Sync + 'p;
 
-/// JSON Lines files above this size have their text released once read (see
-/// [`SourceFile::release_text`]); findings read it again.
-const RELEASE_TEXT_ABOVE: usize = 16 << 20;
+/// JSON Lines files above this size are checked in chunks, their text never held whole
+/// (or, read whole, have it released once read, see [`SourceFile::release_text`]); a
+/// finding reads its record again. Small in unit tests, so that they take this path.
+const RELEASE_TEXT_ABOVE: usize = if cfg!(test) { 1 << 10 } else { 16 << 20 };
+
+#[cfg(test)]
+thread_local! {
+    /// Set by a test to read large files whole, to compare with reading them in chunks.
+    pub(crate) static WHOLE_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a large JSON Lines file is read whole rather than in chunks (only tests ask).
+fn whole_text() -> bool {
+    #[cfg(test)]
+    return WHOLE_TEXT.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
 
 /// Like [`load_with`], running `prepare` on every record as it is read. `prepare` also
 /// decides what happens to a record over a ceiling of `options.limits` (see
@@ -430,10 +574,64 @@ fn read_all(
         });
     }
     for (path, format) in queue {
+        // Never held whole, so not held to `max_file_size` either (see `crate::limits`).
+        if options.stream_jsonl && format == Some(Format::JsonLines) && path.as_os_str() != "-" {
+            let name = path.display().to_string();
+            let mut file = SourceFile::new(name, Some(path), String::new(), Format::JsonLines);
+            file.release_text();
+            dataset.files.push(file);
+            continue;
+        }
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         if let Some(d) = options.limits.file_size(&path.display().to_string(), size) {
             findings.push(d);
             continue;
+        }
+        // A large JSON Lines file is checked chunk by chunk, its text never held whole.
+        if let Some(prepare) = prepare.filter(|_| {
+            format == Some(Format::JsonLines)
+                && path.as_os_str() != "-"
+                && size > RELEASE_TEXT_ABOVE as u64
+                && !whole_text()
+        }) {
+            let index = dataset.files.len();
+            let (first, before) = (dataset.entries.len(), findings.len());
+            let name = path.display().to_string();
+            let mut failed = String::new();
+            let read = json::load_jsonl_chunked(
+                index,
+                name,
+                &path,
+                &mut dataset.entries,
+                &mut findings,
+                &mut failed,
+                prepare,
+            );
+            match read {
+                Ok(Some(file)) => {
+                    dataset.files.push(file);
+                    if let Some(d) = findings[before..].iter().find(|d| d.rule == "syntax") {
+                        dataset.unparsed.push(Unparsed {
+                            file: index,
+                            location: d.location.clone(),
+                            lines: Some(failed),
+                        });
+                    }
+                    continue;
+                }
+                // Not UTF-8: read whole below, for the `syntax` finding at its place.
+                Ok(None) => {
+                    dataset.entries.truncate(first);
+                    findings.truncate(before);
+                }
+                Err(Error::Read { source, .. }) if !paths.contains(&path) => {
+                    dataset.entries.truncate(first);
+                    findings.truncate(before);
+                    findings.push(unreadable_during_run(&path, &source));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let read = read_file_within(&path, format, options.limits.max_file_size);
         let (file, problem) = match read {
@@ -446,12 +644,7 @@ fn read_all(
             }
             // A file found in a directory that vanished or cannot be opened since.
             Err(Error::Read { source, .. }) if !paths.contains(&path) => {
-                let help = "a file removed or made unreadable during the run";
-                findings.push(walk::unreadable(
-                    &path,
-                    format!("cannot read the file: {source}"),
-                    help,
-                ));
+                findings.push(unreadable_during_run(&path, &source));
                 continue;
             }
             Err(e) => return Err(e),
@@ -461,7 +654,11 @@ fn read_all(
         let file = &dataset.files[index];
         if let Some(problem) = problem {
             if problem.rule == "syntax" {
-                dataset.unparsed.push((index, problem.location.clone()));
+                dataset.unparsed.push(Unparsed {
+                    file: index,
+                    location: problem.location.clone(),
+                    lines: None,
+                });
             }
             findings.push(problem);
             continue;
@@ -498,8 +695,24 @@ fn read_all(
                     .check_records(&mut dataset, first, &mut findings);
             }
         }
-        if let Some(d) = findings[before..].iter().find(|d| d.rule == "syntax") {
-            dataset.unparsed.push((index, d.location.clone()));
+        let mut syntax = findings[before..].iter().filter(|d| d.rule == "syntax");
+        if let Some(d) = syntax.next() {
+            // A JSON Lines file keeps the lines that failed; any other file is unread whole.
+            let lines = (format == Format::JsonLines).then(|| {
+                let text = dataset.files[index].text();
+                let mut lines = String::new();
+                for d in std::iter::once(d).chain(syntax) {
+                    if let Some(l) = &d.location {
+                        keep_failed_line(&mut lines, line_around(text, l.span.start));
+                    }
+                }
+                lines
+            });
+            dataset.unparsed.push(Unparsed {
+                file: index,
+                location: d.location.clone(),
+                lines,
+            });
         }
         if format == Format::JsonLines && dataset.files[index].text().len() > RELEASE_TEXT_ABOVE {
             dataset.files[index].release_text();
@@ -657,5 +870,63 @@ pub fn decode_part(
             .with_location(file.location_of(span));
             (file, Some(d))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finding in a record of a JSON Lines file whose text was released is placed from
+    /// that record's bytes alone, exactly where the whole text places it: a byte order mark,
+    /// CRLF, blank lines and multi-byte characters before the value included.
+    #[test]
+    fn a_released_json_lines_file_places_findings_from_the_record_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let mut text = String::from("\u{feff}");
+        for i in 0..50 {
+            text.push_str(&format!(
+                "{{\"id\": \"r{i}\", \"name\": \"Қасым {i}\", \"n\": [{i}, {{\"x\": \"é{i}\"}}]}}\r\n"
+            ));
+            if i % 7 == 0 {
+                text.push('\n');
+            }
+        }
+        std::fs::write(&path, &text).unwrap();
+        let (dataset, findings) = load(std::slice::from_ref(&path)).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        let mut released = load(std::slice::from_ref(&path)).unwrap().0;
+        released.files[0].release_text();
+        let mut placed = 0;
+        for entry in 0..dataset.entries.len() {
+            for pointer in ["", "/name", "/n/1/x", "/n/0", "/missing"] {
+                let target = Target {
+                    entry,
+                    pointer: pointer.into(),
+                };
+                let whole = dataset.locate(&target);
+                let alone = released.files[0].locate_in_record(
+                    match &released.entries[entry].anchor {
+                        Anchor::Json { range, .. } => range,
+                        _ => panic!("not a JSON anchor"),
+                    },
+                    if pointer.is_empty() { "/id" } else { pointer },
+                );
+                assert_eq!(
+                    format!("{alone:?}"),
+                    format!("{whole:?}"),
+                    "{entry} {pointer}"
+                );
+                placed += usize::from(alone.is_some());
+                assert_eq!(
+                    format!("{:?}", released.locate(&target)),
+                    format!("{whole:?}")
+                );
+            }
+        }
+        assert_eq!(placed, 250);
+        // Nothing read the whole text again.
+        assert!(released.files[0].text.get().is_none());
     }
 }

@@ -1122,14 +1122,68 @@ fn evaluation_help(error: &ExecutionError) -> String {
     }
 }
 
-/// Runs every custom rule that is not turned off over the records of its kind.
-pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
-    let rules: Vec<&CustomRule> = cx
-        .config
+/// The custom rules of a run that are not turned off, split by what they need: a rule that
+/// reads one record (`self`) runs on that record inside its chunk, as soon as it is typed
+/// ([`PerRecord::check`]); a rule that calls `record(id)` needs the whole dataset and runs
+/// after it is read ([`check`]). Only the second kind keeps records' JSON resident.
+pub struct PerRecord<'c> {
+    by_kind: HashMap<Kind, Vec<&'c CustomRule>>,
+}
+
+/// The custom rules that are not turned off, in configuration order.
+fn active(config: &crate::config::Config) -> impl Iterator<Item = &CustomRule> {
+    config
         .custom_rules
         .iter()
-        .filter(|r| cx.config.level(r.id(), r.definition.severity) != Level::Off)
-        .collect();
+        .filter(|r| config.level(r.id(), r.definition.severity) != Level::Off)
+}
+
+/// Whether some active custom rule calls `record(id)`, so records' JSON must stay resident
+/// until the cross-record step.
+pub fn needs_dataset(config: &crate::config::Config) -> bool {
+    active(config).any(CustomRule::uses_records)
+}
+
+impl<'c> PerRecord<'c> {
+    /// The active rules of `config` that read only their own record, by kind.
+    pub fn new(config: &'c crate::config::Config) -> PerRecord<'c> {
+        let mut by_kind: HashMap<Kind, Vec<&CustomRule>> = HashMap::new();
+        for rule in active(config).filter(|r| !r.uses_records()) {
+            by_kind.entry(rule.definition.kind).or_default().push(rule);
+        }
+        PerRecord { by_kind }
+    }
+
+    /// Whether there is no such rule.
+    pub fn is_empty(&self) -> bool {
+        self.by_kind.is_empty()
+    }
+
+    /// The findings of these rules on one typed record, aimed at entry `i`.
+    pub fn check(&self, i: usize, kind: Kind, value: &serde_json::Value) -> Vec<Diagnostic> {
+        let Some(rules) = self.by_kind.get(&kind) else {
+            return Vec::new();
+        };
+        ROOT.with(|root| evaluate(root, rules, i, value))
+    }
+}
+
+thread_local! {
+    /// The CEL environment of the rules that read one record: the standard library and
+    /// `decimal_compare`. Built once per thread (it is not `Sync`), not once per record.
+    static ROOT: cel::Context<'static, 'static> = {
+        let mut root = cel::Context::default();
+        let added = root.add_function("decimal_compare", decimal_compare);
+        // Invariant: `decimal_compare` is not a standard CEL function, so it cannot clash.
+        added.expect("factkit's CEL functions do not clash with the standard ones");
+        root
+    };
+}
+
+/// Runs the active custom rules that call `record(id)` over the records of their kind; the
+/// others ran per record ([`PerRecord`]).
+pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let rules: Vec<&CustomRule> = active(cx.config).filter(|r| r.uses_records()).collect();
     if rules.is_empty() {
         return Vec::new();
     }
@@ -1139,14 +1193,12 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         by_kind.entry(rule.definition.kind).or_default().push(rule);
     }
     let mut records: HashMap<String, Value> = HashMap::new();
-    if rules.iter().any(|r| r.uses_records()) {
-        for entry in &cx.dataset.entries {
-            if let Some(id) = &entry.id {
-                // The first record with an id wins, as everywhere (`duplicate-id` reports).
-                records
-                    .entry(id.clone())
-                    .or_insert_with(|| to_cel(&entry.value));
-            }
+    for entry in &cx.dataset.entries {
+        if let Some(id) = &entry.id {
+            // The first record with an id wins, as everywhere (`duplicate-id` reports).
+            records
+                .entry(id.clone())
+                .or_insert_with(|| to_cel(&entry.value));
         }
     }
     let records = Arc::new(records);
@@ -1164,56 +1216,68 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         let Some(record) = &entry.record else {
             continue;
         };
-        let kind = record.kind();
-        let mut this: Option<Value> = None;
-        for rule in by_kind.get(&kind).into_iter().flatten() {
-            let this = this.get_or_insert_with(|| to_cel(&entry.value)).clone();
-            let mut scope = root.new_inner_scope();
-            scope.add_variable_from_value("self", this);
-            let d = &rule.definition;
-            let pointer = d
-                .pointer
-                .as_deref()
-                .filter(|p| entry.value.pointer(p).is_some())
-                .unwrap_or("");
-            let finding = match rule.program.execute(&scope) {
-                Ok(Value::Bool(true)) => continue,
-                Ok(Value::Bool(false)) => {
-                    let mut f = Diagnostic::new(d.id.clone(), d.severity, rule.render_message(&scope))
-                        .at(i, pointer);
-                    if let Some(value) = entry.value.pointer(pointer).filter(|_| !pointer.is_empty()) {
-                        f = f.found(brief(value));
-                    }
-                    if let Some(description) = &d.description {
-                        f = f.help(description.clone());
-                    }
-                    f
-                }
-                Ok(other) => Diagnostic::new(
-                    d.id.clone(),
-                    d.severity,
-                    format!(
-                        "custom rule `{}` gave {} instead of true or false",
-                        d.id,
-                        display(&other)
-                    ),
-                )
-                .at(i, pointer)
-                .help("the rule's `expr` must be a condition that a good record meets, e.g. `size(self.explanation) >= 40`"),
-                Err(e) => Diagnostic::new(
-                    d.id.clone(),
-                    d.severity,
-                    format!(
-                        "custom rule `{}` could not be evaluated on this record: {}",
-                        d.id,
-                        execution_in_words(&e)
-                    ),
-                )
-                .at(i, pointer)
-                .help(evaluation_help(&e)),
-            };
-            out.push(finding);
+        if let Some(rules) = by_kind.get(&record.kind()) {
+            out.extend(evaluate(&root, rules, i, &entry.value));
         }
+    }
+    out
+}
+
+/// The findings of `rules` (all of the record's kind) on the record `value` at entry `i`.
+fn evaluate(
+    root: &cel::Context<'_, '_>,
+    rules: &[&CustomRule],
+    i: usize,
+    value: &serde_json::Value,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let this = to_cel(value);
+    for rule in rules {
+        let mut scope = root.new_inner_scope();
+        scope.add_variable_from_value("self", this.clone());
+        let d = &rule.definition;
+        let pointer = d
+            .pointer
+            .as_deref()
+            .filter(|p| value.pointer(p).is_some())
+            .unwrap_or("");
+        let finding = match rule.program.execute(&scope) {
+            Ok(Value::Bool(true)) => continue,
+            Ok(Value::Bool(false)) => {
+                let mut f = Diagnostic::new(d.id.clone(), d.severity, rule.render_message(&scope))
+                    .at(i, pointer);
+                if let Some(value) = value.pointer(pointer).filter(|_| !pointer.is_empty()) {
+                    f = f.found(brief(value));
+                }
+                if let Some(description) = &d.description {
+                    f = f.help(description.clone());
+                }
+                f
+            }
+            Ok(other) => Diagnostic::new(
+                d.id.clone(),
+                d.severity,
+                format!(
+                    "custom rule `{}` gave {} instead of true or false",
+                    d.id,
+                    display(&other)
+                ),
+            )
+            .at(i, pointer)
+            .help("the rule's `expr` must be a condition that a good record meets, e.g. `size(self.explanation) >= 40`"),
+            Err(e) => Diagnostic::new(
+                d.id.clone(),
+                d.severity,
+                format!(
+                    "custom rule `{}` could not be evaluated on this record: {}",
+                    d.id,
+                    execution_in_words(&e)
+                ),
+            )
+            .at(i, pointer)
+            .help(evaluation_help(&e)),
+        };
+        out.push(finding);
     }
     out
 }

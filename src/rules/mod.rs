@@ -216,7 +216,8 @@ pub fn generic_catalog() -> Vec<RuleMeta> {
 pub struct Unparsed<'a> {
     /// The file's name as findings show it.
     pub name: &'a str,
-    /// The file's text.
+    /// What of it could not be read: the whole text, or for a JSON Lines file the lines
+    /// that failed.
     pub text: &'a str,
     /// Where its first `syntax` finding is.
     pub location: Option<&'a Location>,
@@ -321,17 +322,14 @@ impl<'a> Context<'a> {
     /// order: the records they hold may be missing.
     pub fn unparsed(&self) -> impl Iterator<Item = Unparsed<'a>> + 'a {
         let files = &self.dataset.files;
-        self.dataset
-            .unparsed
-            .iter()
-            .filter_map(move |(i, location)| {
-                let file = files.get(*i)?;
-                Some(Unparsed {
-                    name: file.name(),
-                    text: file.text(),
-                    location: location.as_ref(),
-                })
+        self.dataset.unparsed.iter().filter_map(move |u| {
+            let file = files.get(u.file)?;
+            Some(Unparsed {
+                name: file.name(),
+                text: u.lines.as_deref().unwrap_or_else(|| file.text()),
+                location: u.location.as_ref(),
             })
+        })
     }
 
     /// Ids of every record of one of `kinds`, for suggestions.

@@ -431,7 +431,11 @@ mod tests {
             text + "   title: [\n",
             crate::load::Format::Yaml,
         ));
-        data.unparsed.push((0, None));
+        data.unparsed.push(crate::load::Unparsed {
+            file: 0,
+            location: None,
+            lines: None,
+        });
         let config = Config::default();
         let found = check(&Context::new(&data, &config));
         assert_eq!(found.len(), 2, "{found:#?}");

@@ -87,6 +87,7 @@ snapshot_case!(truncated, "truncated");
 snapshot_case!(cascade_yaml, "cascade-yaml");
 snapshot_case!(cascade_trailing_comma, "cascade-trailing-comma");
 snapshot_case!(cascade_schema, "cascade-schema");
+snapshot_case!(cascade_jsonl_line, "cascade-jsonl-line");
 snapshot_case!(long_number, "long-number");
 snapshot_case!(nan_infinity, "nan-infinity");
 snapshot_case!(duplicate_keys, "duplicate-keys");
