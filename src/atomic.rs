@@ -190,6 +190,7 @@ pub struct Pending {
 }
 
 impl Pending {
+    #[cfg(test)]
     /// Starts writing `target` atomically. A target that is not a regular file or a new
     /// path (a directory, FIFO or device) is refused before anything is written.
     pub fn begin(target: &Path) -> Result<Pending, Error> {
@@ -209,11 +210,6 @@ impl Pending {
                 source,
             }),
         }
-    }
-
-    /// The target this will replace, as given.
-    pub fn target(&self) -> &Path {
-        &self.target
     }
 
     /// A handle to write the temporary file through.
@@ -323,11 +319,6 @@ impl Output {
             destination,
             stage: None,
         }
-    }
-
-    /// Where it goes.
-    pub fn destination(&self) -> &Destination {
-        &self.destination
     }
 
     /// The error for a failure to write it, naming the path as given.

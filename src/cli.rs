@@ -19,9 +19,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use factkit::diagnostic::{clean, github, render, RuleMeta};
-use factkit::model::{Kind, PartialDate};
-use factkit::{export, rules, schema, Config, Error};
+use crate::diagnostic::{clean, github, render, RuleMeta};
+use crate::model::{Kind, PartialDate};
+use crate::{export, rules, schema, Config, Error};
 
 const EXIT_CODES: &str = "Exit codes: 0 no errors (warnings allowed unless --deny-warnings), \
 1 the data has errors, 2 the run failed (bad arguments, unreadable path, invalid schema).";
@@ -130,8 +130,8 @@ enum DataFormat {
 }
 
 impl DataFormat {
-    fn format(self) -> factkit::load::Format {
-        use factkit::load::Format;
+    fn format(self) -> crate::load::Format {
+        use crate::load::Format;
         match self {
             DataFormat::Json => Format::Json,
             DataFormat::Jsonl => Format::JsonLines,
@@ -393,11 +393,11 @@ impl From<Error> for Failure {
 /// extra schemas and archives, which its output must not replace.
 fn reads_of(
     paths: &[PathBuf],
-    report: &factkit::Report,
+    report: &crate::Report,
     config: Option<&Config>,
     schema: Option<&Path>,
-) -> factkit::atomic::Reads {
-    let mut reads = factkit::atomic::Reads::default();
+) -> crate::atomic::Reads {
+    let mut reads = crate::atomic::Reads::default();
     for path in paths {
         if path.is_dir() {
             reads.folder(path);
@@ -422,7 +422,7 @@ fn reads_of(
     }
     for entry in &dataset.entries {
         let archive = match &entry.record {
-            Some(factkit::model::Record::Source(source)) => source.archive.clone(),
+            Some(crate::model::Record::Source(source)) => source.archive.clone(),
             _ => entry
                 .value
                 .get("archive")
@@ -490,7 +490,7 @@ fn color_allowed() -> bool {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
-    let mut limits = factkit::limits::Limits::default();
+    let mut limits = crate::limits::Limits::default();
     let mut used_config = None;
     let (report, rules) = match &args.schema {
         Some(schema) => {
@@ -499,9 +499,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::SUCCESS);
             }
             let options = schema_options(&args.refs, args.assert_format)?;
-            let schema = factkit::schema::user::SchemaFile::load(schema, &options)?;
+            let schema = crate::schema::user::SchemaFile::load(schema, &options)?;
             (
-                factkit::generic::check_against(
+                crate::generic::check_against(
                     &schema,
                     &args.paths,
                     args.follow_links,
@@ -518,14 +518,14 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 out(&rule_table(&catalog))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let options = factkit::load::Options {
+            let options = crate::load::Options {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
                 follow_links: args.follow_links,
                 selection: selection(&args.exclude, args.no_ignore)?,
                 ..Default::default()
             };
             let progress = Progress::start("checking");
-            let report = factkit::check::check_with(&args.paths, &config, &options);
+            let report = crate::check::check_with(&args.paths, &config, &options);
             progress.finish();
             used_config = Some(config);
             (report?, catalog)
@@ -571,7 +571,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 args.schema.as_deref(),
             );
             reads.check(path)?;
-            factkit::atomic::write(path, text.as_bytes())?;
+            crate::atomic::write(path, text.as_bytes())?;
             eprintln!("{summary}");
         }
         None => {
@@ -623,8 +623,8 @@ fn repository_root() -> github::Root {
 
 /// The files of dataset folders that are records: `--exclude` globs (relative to the
 /// working directory) and, unless `--no-ignore`, the ignore files.
-fn selection(exclude: &[String], no_ignore: bool) -> Result<factkit::load::Selection, Error> {
-    let mut selection = factkit::load::Selection::default();
+fn selection(exclude: &[String], no_ignore: bool) -> Result<crate::load::Selection, Error> {
+    let mut selection = crate::load::Selection::default();
     selection.ignore_files = !no_ignore;
     selection
         .exclude(Path::new("."), exclude)
@@ -646,7 +646,7 @@ fn rule_table(rules: &[RuleMeta]) -> String {
 }
 
 /// The people's ceiling of a command whose only setting is factkit.toml's `[limits]`.
-fn by_config(limits: &factkit::limits::Limits) -> render::Cap {
+fn by_config(limits: &crate::limits::Limits) -> render::Cap {
     render::Cap {
         max: limits.max_diagnostics,
         flag: false,
@@ -681,13 +681,13 @@ fn append(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
-    use factkit::convert::{self, format_name};
+    use crate::convert::{self, format_name};
     let schema = match &args.schema {
         Some(path) => {
             let options = schema_options(&args.refs, args.assert_format)?;
-            Some(std::sync::Arc::new(
-                factkit::schema::user::SchemaFile::load(path, &options)?,
-            ))
+            Some(std::sync::Arc::new(crate::schema::user::SchemaFile::load(
+                path, &options,
+            )?))
         }
         None => None,
     };
@@ -696,7 +696,7 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         None => Config::for_paths(std::slice::from_ref(&args.input))?,
     };
     if let Some(output) = &args.output {
-        let mut reads = factkit::atomic::Reads::default();
+        let mut reads = crate::atomic::Reads::default();
         if let Some(path) = &args.schema {
             reads.file(path, "the schema");
         }
@@ -811,13 +811,13 @@ record files to the schemas, so editors complete and check fields). Files that e
 named and left alone (exit 2) unless --force.";
 
 fn run_init(dir: &Path, force: bool) -> Result<ExitCode, Failure> {
-    let written = factkit::init::write(dir, force)?;
+    let written = crate::init::write(dir, force)?;
     for path in &written {
         eprintln!("wrote {}", clean(&path.display().to_string()));
     }
     eprintln!(
         "next: edit the records under {}, then run `factkit check {}`",
-        clean(&dir.join(factkit::init::DATA_DIR).display().to_string()),
+        clean(&dir.join(crate::init::DATA_DIR).display().to_string()),
         clean(&dir.display().to_string())
     );
     Ok(ExitCode::SUCCESS)
@@ -870,13 +870,13 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
 fn schema_options(
     refs: &[String],
     assert_format: bool,
-) -> Result<factkit::schema::user::Options, Error> {
-    let mut options = factkit::schema::user::Options {
+) -> Result<crate::schema::user::Options, Error> {
+    let mut options = crate::schema::user::Options {
         assert_format,
         ..Default::default()
     };
     for text in refs {
-        let mapping = factkit::schema::file::Mapping::parse(text, Path::new("."))
+        let mapping = crate::schema::file::Mapping::parse(text, Path::new("."))
             .map_err(|e| Error::Usage(format!("invalid value for `--ref`: {e}")))?;
         options.refs.push(mapping);
     }
@@ -943,12 +943,12 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         limits: config.limits.clone(),
     };
     let progress = Progress::start("checking");
-    let load = factkit::load::Options {
+    let load = crate::load::Options {
         follow_links: args.follow_links,
         selection: selection(&args.exclude, args.no_ignore)?,
         ..Default::default()
     };
-    let report = factkit::check::check_with(&args.paths, &config, &load);
+    let report = crate::check::check_with(&args.paths, &config, &load);
     progress.finish();
     let report = report?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())

@@ -3,7 +3,7 @@
 //! Each function takes arbitrary bytes, drives one part of factkit the way a run does, and
 //! asserts the invariants that must hold for *any* input: no panic, spans inside the text,
 //! exports that parse back. The fuzz targets in `fuzz/fuzz_targets/` are one line each, and
-//! `tests/it/fuzz_replay.rs` calls these same functions on every saved corpus file and every
+//! The unit tests at the end of this file call these same functions on every saved corpus file and every
 //! crash found, so `cargo test` guards against regressions without fuzzing. They are public
 //! only for that; they are not an API for anything else, and they neither print nor touch
 //! the file system.
@@ -247,4 +247,68 @@ fn csv_rows(bytes: &[u8]) -> Option<usize> {
         n += 1;
     }
     Some(n)
+}
+
+/// The fuzz corpus and every crash the fuzzers found, replayed through [`run`], so
+/// `cargo test` guards against regressions without fuzzing. Corpus: `fuzz/corpus/<target>/`;
+/// crashes: `fuzz/regressions/<target>/`. A panic here is a fuzz finding come back.
+#[cfg(test)]
+mod replay {
+    use std::path::Path;
+
+    fn replay(folder: &str) -> usize {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz")
+            .join(folder);
+        let mut count = 0;
+        for target in super::TARGETS {
+            let dir = root.join(target);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut files: Vec<_> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+            files.sort();
+            for file in files {
+                // A running fuzzer adds and removes corpus files; one gone since the listing
+                // is skipped (in CI nothing fuzzes).
+                let Ok(bytes) = std::fs::read(&file) else {
+                    continue;
+                };
+                let ok = std::panic::catch_unwind(|| super::run(target, &bytes));
+                assert!(
+                    matches!(ok, Ok(true)),
+                    "fuzz target `{target}` fails on {}",
+                    file.display()
+                );
+                count += 1;
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn the_saved_corpus_replays_without_a_panic() {
+        let n = replay("corpus");
+        assert!(n >= 50, "only {n} corpus files: is fuzz/corpus/ missing?");
+    }
+
+    #[test]
+    fn every_crash_found_replays_without_a_panic() {
+        replay("regressions");
+    }
+
+    #[test]
+    fn every_target_has_a_fuzz_target_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/fuzz_targets");
+        for target in super::TARGETS {
+            let file = root.join(format!("{target}.rs"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                text.contains(&format!("run(\"{target}\"")),
+                "{}",
+                file.display()
+            );
+        }
+        assert!(!super::run("no-such-target", b""));
+    }
 }

@@ -74,7 +74,7 @@ pub fn check_against(
 
 /// The read step of the generic plan: every instance under `paths`, validated against
 /// `plan`'s schema. A JSON Lines file on disk is read in bounded chunks and validated as it
-/// is read ([`json::stream_jsonl`]): only its findings, already placed, and the line of each
+/// is read ([`stream_jsonl`](crate::load::json::stream_jsonl)): only its findings, already placed, and the line of each
 /// instance stay, so memory does not grow with the file. Other files are read whole.
 pub(crate) fn read(
     plan: &Plan<'_>,

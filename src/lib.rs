@@ -2,20 +2,22 @@
 //! statements, proposals and statistics, with the entities, sources and reviews they hang on.
 //!
 //! The library *produces* diagnostics and documents; the `factkit` binary presents them.
-//! Data flows one way: [`load`] reads files into records, [`schema`] validates them against
-//! the bundled JSON Schemas, [`rules`] run the cross-field checks (the built-in ones, reading
-//! sources' archived texts through [`archive`], then a desk's own CEL rules from factkit.toml, [`Config`]),
-//! and [`diagnostic`] renders the findings as text, JSON, GitHub annotations, SARIF or JUnit
-//! XML. [`export`] writes a checked dataset as CSV, schema.org JSON-LD, Markdown fact-check
-//! tables, JSON or JSON Lines. [`generic`] is the plain JSON Schema mode (`check --schema`):
-//! any schema over any instances, with the same located findings.
-//! [`check::run`] is the pipeline of both, top to bottom in one function.
-//! [`convert`] moves records between JSON, JSON Lines, YAML and CSV.
+//! [`check()`] runs the pipeline (in `check/`, top to bottom in one function): read the files,
+//! hold each record to the ceilings, validate it against the bundled JSON Schemas (and a
+//! desk's own), type it, run the per-record rules, then the cross-record rules (the built-in
+//! ones, reading sources' archived texts, then a desk's own CEL rules from factkit.toml,
+//! [`Config`]), and place the findings. The [`Report`] it returns is rendered by [`render`]
+//! as text, JSON, GitHub annotations, SARIF or JUnit XML, and exported by [`export`] as CSV,
+//! schema.org JSON-LD, Markdown or HTML fact-check tables, JSON or JSON Lines.
+//! [`check_schema`] is the plain JSON Schema mode (`check --schema`): any schema over any
+//! instances, with the same located findings. [`convert`] moves records between JSON, JSON
+//! Lines, YAML and CSV. [`model`] is the vocabulary: record kinds, exact decimals, intervals,
+//! partial dates.
 //!
-//! The plumbing (file formats, source positions, schema typing, the configuration's parser,
-//! acceptances, errors) is private; what a program needs of it is re-exported below
-//! ([`Config`], [`Error`]). The remaining public modules are still wider than the API is
-//! meant to be: narrowing them to a `pub use` list is part of the redesign of issue 12.
+//! Everything else is private; this page lists the whole public API. With the default `cli`
+//! feature the crate also holds the command line ([`cli::main`], what the binary runs); a
+//! program that uses the library alone depends on `factkit = { default-features = false }`
+//! and builds without clap, indicatif or mimalloc.
 //!
 //! ```
 //! use factkit::{check, Config};
@@ -29,28 +31,48 @@
 //! # Ok::<(), factkit::Error>(())
 //! ```
 
+// Without the command line, its helpers (`init`, `schema --write`, the job summary, the
+// output-file writer) have no caller; they are not worth a feature gate each.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+
 mod accept;
-pub mod archive;
-pub mod atomic;
-pub mod check;
+mod archive;
+mod atomic;
+mod check;
 mod config;
-pub mod convert;
-pub mod diagnostic;
+mod diagnostic;
 mod error;
-pub mod export;
 mod format;
-pub mod fuzzing;
-pub mod generic;
-pub mod init;
-pub mod limits;
-pub mod load;
-pub mod model;
-pub mod rules;
-pub mod schema;
+mod generic;
+#[cfg(feature = "cli")]
+mod init;
+mod limits;
+mod load;
+mod rules;
+mod schema;
 mod source;
 mod typing;
 
-pub use check::{check, Report};
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod convert;
+pub mod export;
+/// Not API: the entry points of the fuzz targets in `fuzz/` (built with `--cfg fuzzing`).
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod model;
+
+pub use check::{check, check_with, Report};
 pub use config::Config;
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::junit::Case;
+pub use diagnostic::render::{self, Texts};
+pub use diagnostic::{Diagnostic, Location, Related, RuleMeta, Severity, Summary};
 pub use error::Error;
+pub use format::Format;
+pub use generic::{check as check_schema, check_against as check_schema_file};
+pub use load::{load, Dataset, Entry, Options as LoadOptions, Selection};
+pub use rules::{catalog, Rule, RULES};
+pub use schema::file::Mapping as RefMapping;
+pub use schema::user::{Options as SchemaOptions, SchemaFile};
+pub use schema::{bundled_text as bundled_schema, Schemas};

@@ -1,6 +1,5 @@
-//! The `factkit` binary: parse arguments, run, turn the outcome into an exit code.
-
-mod cli;
+//! The `factkit` binary: the command line lives in the library (`factkit::cli`, behind the
+//! default `cli` feature); this file only picks the allocator and runs it.
 
 /// mimalloc rather than the system allocator: a run allocates a JSON value per record on
 /// one thread and frees it on another (`convert` reads on a second thread), where glibc's
@@ -9,5 +8,5 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    cli::main()
+    factkit::cli::main()
 }

@@ -21,7 +21,7 @@ pub mod validator;
 use jsonschema::Draft;
 use serde_json::Value;
 
-pub use validator::{violation, Checker, Voice};
+pub use validator::{Checker, Voice};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;

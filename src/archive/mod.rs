@@ -64,7 +64,7 @@ use std::sync::OnceLock;
 use crate::diagnostic::Location;
 use crate::limits::{thousands, Limits};
 use crate::load::Dataset;
-use crate::model::{Quantity, Record, Source, Statement};
+use crate::model::{Quantity, Record, Source};
 
 use html::OffsetMap;
 use index::Index;
@@ -930,8 +930,6 @@ impl Archives {
 pub struct QuoteCheck<'a> {
     /// The statement's index in the dataset's entries.
     pub entry: usize,
-    /// The statement.
-    pub statement: &'a Statement,
     /// Its source's `archive`, as written.
     pub archive: &'a str,
     /// Whether and where the quote was found, or why the archive could not be read.
@@ -944,6 +942,7 @@ pub struct QuoteCheck<'a> {
 impl QuoteCheck<'_> {
     /// One line for a report: `quote found in source (line 7)`, the near miss, or why the
     /// archive could not be read.
+    #[cfg(test)]
     pub fn summary(&self) -> String {
         match &self.outcome {
             Ok(outcome) => outcome.describe(self.archive),
@@ -992,7 +991,6 @@ pub fn quote_checks<'a>(dataset: &'a Dataset, archives: &'a Archives) -> Vec<Quo
         };
         out.push(QuoteCheck {
             entry,
-            statement,
             archive,
             outcome,
             unquoted,
@@ -1003,6 +1001,32 @@ pub fn quote_checks<'a>(dataset: &'a Dataset, archives: &'a Archives) -> Vec<Quo
 
 #[cfg(test)]
 mod tests {
+    /// Where each quote of `examples/quotes-demo` was found, as the exports say it.
+    #[test]
+    fn quotes_demo_outcomes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let report = crate::check(
+            &[root.join("examples/quotes-demo")],
+            &crate::Config::default(),
+        )
+        .unwrap();
+        let archives = super::Archives::load(&report.dataset, &crate::limits::Limits::default());
+        let summaries: Vec<String> = super::quote_checks(&report.dataset, &archives)
+            .iter()
+            .map(|c| {
+                let id = report.dataset.entries[c.entry].id.as_deref().unwrap_or("");
+                format!("{id}: {}", c.summary())
+            })
+            .collect();
+        assert_eq!(
+            summaries,
+            [
+                "holt-meeting-place: quote found in source (line 11)",
+                "lindqvist-best-money: quote not found in `archives/lakeside-gazette.txt`; closest passage (line 15) differs: `generation` → `decade`",
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -321,6 +321,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     Tokens::new(text).collect()
 }
 
+#[cfg(test)]
 /// The normal form of a text: its tokens joined by single spaces. Two texts compare equal
 /// under the quote rules exactly when their normal forms are equal.
 pub fn normalise(text: &str) -> String {

@@ -126,6 +126,7 @@ fn note_partial_dataset(report: &mut Report, paths: &[PathBuf]) {
     });
 }
 
+#[cfg(any(test, fuzzing))]
 /// Checks an already loaded dataset; `findings` are those of loading (syntax errors). The
 /// ceilings are not applied again (the loader did).
 pub fn check_dataset(

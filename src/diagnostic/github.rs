@@ -26,7 +26,7 @@
 //! - Every finding is annotated, whatever `max_diagnostics` says (that ceiling is for the
 //!   human format). GitHub shows at most 10 annotations of each level per step (50 per
 //!   job), so the output ends with the summary line, preceded by a `::notice` saying how
-//!   many findings GitHub leaves out when a level has more than 10. [`step_summary`] gives a Markdown table of every finding for the job summary
+//!   many findings GitHub leaves out when a level has more than 10. [`step_summary_in`] gives a Markdown table of every finding for the job summary
 //! - A finding accepted by an `[[accept]]` entry of factkit.toml is not annotated; a
 //!   `::notice` before the summary line counts them, and the job summary lists each with
 //!   severity `accepted`.
@@ -40,7 +40,7 @@ use super::{clean, Diagnostic, Severity, Summary};
 /// Most annotations of one level GitHub shows for one step.
 pub const SHOWN_PER_LEVEL: usize = 10;
 
-/// Most rows [`step_summary`] writes, to stay far below GitHub's 1 MiB summary limit.
+/// Most rows [`step_summary_in`] writes, to stay far below GitHub's 1 MiB summary limit.
 pub const SUMMARY_ROWS: usize = 500;
 
 /// Escapes the message of a workflow command (`%`, CR, LF).
@@ -117,6 +117,7 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
+#[cfg(test)]
 /// One annotation line, without the line break; `file=` as given.
 pub fn annotation(d: &Diagnostic) -> String {
     annotation_in(d, &Root::default())
@@ -248,13 +249,14 @@ pub fn markdown_cell(s: &str) -> String {
     out
 }
 
+#[cfg(test)]
 /// A Markdown report for the job summary page: the counts and a table of every finding (at
 /// most [`SUMMARY_ROWS`] rows).
 pub fn step_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
     step_summary_in(diagnostics, summary, &Root::default())
 }
 
-/// Like [`step_summary`], files relative to `root`.
+/// A Markdown table of every finding for the job summary, files relative to `root`.
 pub fn step_summary_in(diagnostics: &[Diagnostic], summary: &Summary, root: &Root) -> String {
     let mut out = String::from("### factkit\n\n");
     let _ = writeln!(out, "{}\n", markdown_cell(&summary.line()));

@@ -17,7 +17,7 @@ pub mod sarif;
 use std::fmt;
 
 pub use clean::clean;
-pub use render::{render, Texts};
+pub use render::render;
 
 use serde::Serialize;
 

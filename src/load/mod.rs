@@ -752,18 +752,7 @@ pub fn load_file(
     }
 }
 
-/// Reads a file (or standard input for `-`) as UTF-8. A file that is not UTF-8 is returned
-/// with a `syntax` diagnostic and no records, so the rest of the dataset is still checked.
-pub fn read_file(
-    path: &Path,
-    format: Option<Format>,
-) -> Result<(SourceFile, Option<Diagnostic>), Error> {
-    let read = read_file_within(path, format, u64::MAX)?;
-    // Invariant: no input holds more than `u64::MAX` bytes, so the ceiling is never passed.
-    Ok(read.unwrap_or_else(|| decode(path.display().to_string(), None, &[], format)))
-}
-
-/// Like [`read_file`], but reads at most `max_size` bytes: `None` when there is more
+/// Reads a file (or standard input for `-`) as UTF-8, but at most `max_size` bytes: `None` when there is more
 /// (standard input longer than `max_file_size`, or a file that grew past it since it was
 /// measured). Reading stops as soon as the ceiling is passed, so no more than `max_size` and
 /// one bytes are ever held.

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use factkit::convert::{self, Options};
-use factkit::load::Format;
 use factkit::model::{Kind, Record};
+use factkit::Format;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -137,7 +137,7 @@ fn figures_survive_every_path() {
 #[test]
 fn example_dataset_round_trips_byte_for_byte() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kazakhstan-2025");
-    let (dataset, findings) = factkit::load::load(&[root]).unwrap();
+    let (dataset, findings) = factkit::load(&[root]).unwrap();
     assert!(findings.is_empty(), "{findings:?}");
     let mut by_file: Vec<Vec<Value>> = vec![Vec::new(); dataset.files.len()];
     for entry in &dataset.entries {
@@ -563,7 +563,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The records `check` reads from the CSV file `path`, and the findings' messages.
 fn checked_records(path: &Path) -> (Vec<Value>, Vec<String>) {
-    let (dataset, findings) = factkit::load::load(&[path.to_path_buf()]).unwrap();
+    let (dataset, findings) = factkit::load(&[path.to_path_buf()]).unwrap();
     let records = dataset.entries.into_iter().map(|e| e.value).collect();
     (records, findings.into_iter().map(|d| d.message).collect())
 }
@@ -642,7 +642,7 @@ fn convert_places_csv_findings_as_check_does() {
         "kind,id,type,name\nentity,a,person,A\rentity,b,person\nentity,c,person,C\n",
     )
     .unwrap();
-    let (dataset, findings) = factkit::load::load(std::slice::from_ref(&path)).unwrap();
+    let (dataset, findings) = factkit::load(std::slice::from_ref(&path)).unwrap();
     drop(dataset);
     let expected = findings[0].location.clone().unwrap();
     let outcome = convert::convert(

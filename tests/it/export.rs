@@ -1514,7 +1514,7 @@ fn help_texts_are_self_contained() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     assert!(!readme.contains("PRODUCT.md"));
     assert!(readme.contains("\n### What a figure means\n"));
-    for rule in factkit::rules::RULES {
+    for rule in factkit::RULES {
         let doc = rule.doc();
         assert!(!doc.contains("PRODUCT.md"), "{}: {doc}", rule.id);
         if ["conversion", "implied-rate", "sum", "ratio"].contains(&rule.id) {

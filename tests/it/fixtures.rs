@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use factkit::diagnostic::render::{self, texts_fn, Format, NoTexts, Options};
 use factkit::model::PartialDate;
+use factkit::render::{self, texts_fn, Format, NoTexts, Options};
 use factkit::Config;
 
 fn config() -> Config {

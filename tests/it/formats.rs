@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use factkit::diagnostic::render::{self, Format, NoTexts, Options};
-use factkit::diagnostic::{github, Diagnostic, Location, RuleMeta, Severity, Summary};
 use factkit::model::PartialDate;
-use factkit::{rules, Config, Report};
+use factkit::render::{self, Format, NoTexts, Options};
+use factkit::{catalog, Config, Report};
+use factkit::{Diagnostic, Location, RuleMeta, Severity, Summary};
 use serde_json::Value;
 
 fn sarif(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
@@ -17,11 +17,7 @@ fn sarif(diagnostics: &[Diagnostic], rules: &[RuleMeta]) -> String {
     render::to_string(Format::Sarif, diagnostics, &NoTexts, &options)
 }
 
-fn junit(
-    cases: &[factkit::diagnostic::junit::Case],
-    diagnostics: &[Diagnostic],
-    deny_warnings: bool,
-) -> String {
+fn junit(cases: &[factkit::Case], diagnostics: &[Diagnostic], deny_warnings: bool) -> String {
     let options = Options {
         cases,
         deny_warnings,
@@ -81,7 +77,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let config = Config::default();
     let mut diagnostics = report.diagnostics.clone();
     diagnostics.push(hostile());
-    let text = sarif(&diagnostics, &rules::catalog(&config));
+    let text = sarif(&diagnostics, &catalog(&config));
     let log: Value = serde_json::from_str(&text).unwrap();
     let schema = sarif_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -96,7 +92,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let file = dir.path().join("factkit.sarif.json");
     std::fs::write(&file, &text).unwrap();
     let schema_path = root().join("tests/vendor/sarif/sarif-schema-2.1.0.json");
-    let checked = factkit::generic::check(&schema_path, std::slice::from_ref(&file)).unwrap();
+    let checked = factkit::check_schema(&schema_path, std::slice::from_ref(&file)).unwrap();
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
 
     // ...and a broken log is caught, so the checks above can fail.
@@ -106,14 +102,14 @@ fn sarif_is_valid_against_the_official_schema() {
         Value::from(0);
     assert_eq!(validator.iter_errors(&bad).count(), 2);
     std::fs::write(&file, serde_json::to_string(&bad).unwrap()).unwrap();
-    let checked = factkit::generic::check(&schema_path, &[file]).unwrap();
+    let checked = factkit::check_schema(&schema_path, &[file]).unwrap();
     assert_eq!(checked.summary.errors, 2, "{:#?}", checked.diagnostics);
 }
 
 #[test]
 fn sarif_results_point_into_the_rules_and_the_files() {
     let report = broken();
-    let catalog = rules::catalog(&Config::default());
+    let catalog = catalog(&Config::default());
     let log: Value = serde_json::from_str(&sarif(&report.diagnostics, &catalog)).unwrap();
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
@@ -226,7 +222,8 @@ fn github_annotations_are_one_line_each() {
         .count();
     assert_eq!(annotations, diagnostics.len());
     assert_eq!(lines.last(), Some(&report.summary.line().as_str()));
-    let line = github::annotation(&hostile());
+    let one = render::to_string(Format::Github, &[hostile()], &NoTexts, &Options::default());
+    let line = one.lines().next().unwrap();
     assert_eq!(
         line,
         "::error file=data dir/a%2Cb%3Ac%25.json,line=2,endLine=2,col=3,endColumn=6,title=house-rule::50%25 <b>&amp;</b> \"quoted\" 'single'\\u{d}\\u{a}next: line, with\ttab \\u{1} and ]]> end%0Ahelp: a: b, c%25"

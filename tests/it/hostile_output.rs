@@ -79,8 +79,7 @@ fn full_records() -> Vec<Value> {
 fn the_full_dataset_fills_every_field_of_every_schema() {
     let records = full_records();
     for kind in Kind::ALL {
-        let schema: Value =
-            serde_json::from_str(factkit::schema::bundled_text(Some(kind))).unwrap();
+        let schema: Value = serde_json::from_str(factkit::bundled_schema(Some(kind))).unwrap();
         let wanted: BTreeSet<&str> = schema["properties"]
             .as_object()
             .unwrap()
@@ -127,7 +126,7 @@ fn leaves(value: &Value, at: String, out: &mut BTreeMap<String, Value>) {
 
 /// The records of every file of the dataset at `path`, as read.
 fn input_records(path: &Path) -> Vec<Value> {
-    let (dataset, findings) = factkit::load::load(&[path.to_path_buf()]).unwrap();
+    let (dataset, findings) = factkit::load(&[path.to_path_buf()]).unwrap();
     assert!(findings.is_empty(), "{findings:#?}");
     dataset.entries.into_iter().map(|e| e.value).collect()
 }

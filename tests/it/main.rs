@@ -24,7 +24,6 @@ mod examples;
 mod export;
 mod fixtures;
 mod formats;
-mod fuzz_replay;
 mod hostile_cli;
 mod hostile_output;
 mod machine_reports;

@@ -7,7 +7,7 @@
 //! schema is written to a file and loaded by the one user-schema loader with `remotes/`
 //! mapped to `http://localhost:1234/` (what `--ref http://localhost:1234/=…/remotes/` does),
 //! each case is written to a `.json` file of its own in one folder, and the folder is checked
-//! against the schema in one call (`factkit::generic::check_against`). A case is *valid*
+//! against the schema in one call (`factkit::check_schema_file`). A case is *valid*
 //! when no error is reported in its file, which is exactly when `factkit check --schema
 //! SCHEMA CASE.json` exits 0 (1 otherwise, 2 when the schema cannot be used). The
 //! `optional/format/` groups run with format assertion on (`--assert-format`).
@@ -22,8 +22,8 @@
 
 use std::path::Path;
 
-use factkit::schema::file::Mapping;
-use factkit::schema::user::{Options, SchemaFile};
+use factkit::RefMapping as Mapping;
+use factkit::{SchemaFile, SchemaOptions as Options};
 use serde_json::Value;
 
 /// The drafts, their folders and the `$schema` that names each.
@@ -382,11 +382,11 @@ fn run_group(
         ..Options::default()
     };
     let report = SchemaFile::load(&schema_path, &options).and_then(|schema| {
-        factkit::generic::check_against(
+        factkit::check_schema_file(
             &schema,
             std::slice::from_ref(&cases),
             false,
-            &factkit::load::Selection::default(),
+            &factkit::Selection::default(),
         )
     });
     let report = match report {
