@@ -19,6 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use factkit::check::plan::{Plan, Resolved};
 use factkit::diagnostic::{clean, github, render, RuleMeta};
 use factkit::model::{Kind, PartialDate};
 use factkit::{export, rules, schema, Config, Error};
@@ -389,12 +390,26 @@ impl From<Error> for Failure {
     }
 }
 
+/// The files a run's configuration read: factkit.toml and the extra schemas it names.
+fn config_files(plan: &Plan<'_>) -> Vec<(PathBuf, &'static str)> {
+    let config = plan.config();
+    let mut files: Vec<(PathBuf, &'static str)> = config
+        .path
+        .iter()
+        .map(|path| (path.clone(), "the configuration"))
+        .collect();
+    for extra in plan.resolved().schemas() {
+        files.push((extra.path.clone(), "a schema"));
+    }
+    files
+}
+
 /// What a check or export run read: its dataset folders, record files, configuration,
 /// extra schemas and archives, which its output must not replace.
 fn reads_of(
     paths: &[PathBuf],
     report: &factkit::Report,
-    config: Option<&Config>,
+    config: &[(PathBuf, &'static str)],
     schema: Option<&Path>,
 ) -> factkit::atomic::Reads {
     let mut reads = factkit::atomic::Reads::default();
@@ -412,13 +427,8 @@ fn reads_of(
     if let Some(path) = schema {
         reads.file(path, "the schema");
     }
-    if let Some(config) = config {
-        if let Some(path) = &config.path {
-            reads.file(path, "the configuration");
-        }
-        for extra in &config.schemas {
-            reads.file(&extra.path, "a schema");
-        }
+    for (path, what) in config {
+        reads.file(path, what);
     }
     for entry in &dataset.entries {
         let archive = match &entry.record {
@@ -491,7 +501,7 @@ fn color_allowed() -> bool {
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let mut limits = factkit::limits::Limits::default();
-    let mut used_config = None;
+    let mut config_read = Vec::new();
     let (report, rules) = match &args.schema {
         Some(schema) => {
             if args.list_rules {
@@ -513,7 +523,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         None => {
             let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
             limits = config.limits.clone();
-            let catalog = rules::catalog(&config);
+            let plan = Plan::new(&config)?;
+            let catalog = plan.resolved().catalog();
             if args.list_rules {
                 out(&rule_table(&catalog))?;
                 return Ok(ExitCode::SUCCESS);
@@ -525,9 +536,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 ..Default::default()
             };
             let progress = Progress::start("checking");
-            let report = factkit::check::check_with(&args.paths, &config, &options);
+            let report = factkit::check::check_planned(&plan, &args.paths, &options);
             progress.finish();
-            used_config = Some(config);
+            config_read = config_files(&plan);
             (report?, catalog)
         }
     };
@@ -564,12 +575,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let text = render::to_string(format, diagnostics, &texts, &options);
     match &args.output {
         Some(path) => {
-            let reads = reads_of(
-                &args.paths,
-                &report,
-                used_config.as_ref(),
-                args.schema.as_deref(),
-            );
+            let reads = reads_of(&args.paths, &report, &config_read, args.schema.as_deref());
             reads.check(path)?;
             factkit::atomic::write(path, text.as_bytes())?;
             eprintln!("{summary}");
@@ -695,6 +701,10 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         Some(path) => Config::load(path)?,
         None => Config::for_paths(std::slice::from_ref(&args.input))?,
     };
+    // Convert uses only `[limits]`, but a factkit.toml with a mistake (an unknown rule, a
+    // custom rule or extra schema that does not compile) is refused before any record is
+    // read, as by `check` and `export`.
+    Resolved::new(&config)?;
     if let Some(output) = &args.output {
         let mut reads = factkit::atomic::Reads::default();
         if let Some(path) = &args.schema {
@@ -837,7 +847,8 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
         Some(path) => Config::load(path)?,
         None => Config::for_paths(&[])?,
     };
-    if let Some(rule) = config.custom_rule(id) {
+    let resolved = Resolved::new(&config)?;
+    if let Some(rule) = resolved.custom_rule(id) {
         let d = &rule.definition;
         // The text quotes factkit.toml (expression, message, description): each line is
         // cleaned, so none can act on a terminal or hold a workflow command.
@@ -854,7 +865,7 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
-    ids.extend(config.custom_rules.iter().map(|r| r.id()));
+    ids.extend(resolved.custom_rules().iter().map(|r| r.id()));
     Err(Error::Usage(format!(
         "`{id}` is not a rule: the rules are {}",
         ids.join(", ")
@@ -905,6 +916,9 @@ fn settings(
 fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let format = export::Format::from(args.to);
     let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
+    // factkit.toml's rules and schemas are checked and compiled here, before any record is
+    // read, as its other settings were.
+    let plan = Plan::new(&config)?;
     let kind = match args.kind.as_deref() {
         None => None,
         Some(name) => Some(parse_kind(name)?),
@@ -948,7 +962,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         selection: selection(&args.exclude, args.no_ignore)?,
         ..Default::default()
     };
-    let report = factkit::check::check_with(&args.paths, &config, &load);
+    let report = factkit::check::check_planned(&plan, &args.paths, &load);
     progress.finish();
     let report = report?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -979,7 +993,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     // renamed into place, or into memory before it goes to standard output.
     let written = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
-            let reads = reads_of(&args.paths, &report, Some(&config), None);
+            let reads = reads_of(&args.paths, &report, &config_files(&plan), None);
             export::to_path_guarded(&report, format, &options, path, &reads)?
         }
         None => {
