@@ -1017,3 +1017,74 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the command line `args` as `main` does, without exiting.
+    fn run(args: &[&str]) -> Result<ExitCode, Failure> {
+        let cli = Cli::try_parse_from(std::iter::once("factkit").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        match cli.command {
+            Command::Check(args) => run_check(args),
+            Command::Export(args) => run_export(args),
+            Command::Convert(args) => run_convert(args),
+            Command::Explain { rule, config } => run_explain(&rule, config.as_deref()),
+            _ => unreachable!("not used here"),
+        }
+    }
+
+    /// A factkit.toml whose mistake only the plan finds (a rule id, a custom rule, an extra
+    /// schema, an `[[accept]]` entry) fails `check`, `check --list-rules`, `export`,
+    /// `convert` and `explain` alike, with the plan's error (exit 2), before any record is
+    /// read: the dataset's only file is broken JSON, whose syntax finding would make the run
+    /// end with exit 1 instead; `export` reports it before its own argument checks.
+    #[test]
+    fn plan_errors_come_first_for_every_command() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("broken.jsonl"), "{\"kind\": \n").unwrap();
+        let data = data.to_str().unwrap();
+        let file = format!("{data}/broken.jsonl");
+        let out = dir.path().join("out.csv");
+        let out = out.to_str().unwrap();
+        for case in [
+            "unknown-rule-id",
+            "bad-severity",
+            "cel-syntax-error",
+            "custom-id-clash",
+            "schema-missing",
+            "accept-unknown-rule",
+        ] {
+            let config = root.join(format!("tests/fixtures/config/{case}.toml"));
+            let expected = Config::load(&config)
+                .and_then(|c| Plan::new(&c).map(drop))
+                .expect_err(case)
+                .to_string();
+            let config = config.to_str().unwrap();
+            for args in [
+                vec!["check", data, "--config", config],
+                vec!["check", "--list-rules", "--config", config],
+                vec!["export", data, "--to", "csv", "-o", out, "--config", config],
+                vec!["export", data, "--to", "json", "--bom", "--config", config],
+                vec![
+                    "convert", &file, "--to", "csv", "-o", out, "--config", config,
+                ],
+                vec!["explain", "no-such-rule", "--config", config],
+            ] {
+                match run(&args) {
+                    Err(Failure::Run(e @ Error::Config { .. })) => {
+                        assert_eq!(e.to_string(), expected, "{args:?}")
+                    }
+                    Err(Failure::Run(e)) => panic!("{args:?}: not the plan's error: {e}"),
+                    Err(Failure::Pipe) => panic!("{args:?}: a closed pipe"),
+                    Ok(_) => panic!("{args:?}: the run went on"),
+                }
+            }
+        }
+        assert!(!Path::new(out).exists(), "nothing is written");
+    }
+}

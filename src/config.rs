@@ -53,12 +53,20 @@
 //! reason = "the article gives no url"   # required
 //! ```
 //!
-//! Reading is strict: an unknown key, a wrong type, an unknown rule id or kind, a severity
-//! that is not one of the three, a tolerance that is not a decimal string, an extra schema
-//! that does not compile, a custom rule that does not compile and an `[[accept]]` entry without
-//! a reason, for an unknown rule or with a glob that is not valid are each an
-//! [`Error::Config`] naming the file, the line and column, and what to do. Nothing here
-//! prints.
+//! This module is plain data with spans: it knows no rule and no schema (a unit test holds it
+//! to that; it imports neither `rules` nor `schema` nor `check`). It reads the settings that
+//! need no such knowledge and keeps `[schemas]`, `[[rule]]`, `[rules]` and `[[accept]]` as
+//! written, each value with its place ([`Sections`]); the plan
+//! ([`crate::check::plan::Resolved`]) checks the rule ids, resolves the levels, compiles the
+//! extra schemas and the custom rules and indexes the accepted findings, so that imports point
+//! down: check -> plan -> {config, rules, schema}, and `rules` may read a `Config`.
+//!
+//! Reading is strict, here or in the plan: an unknown key, a wrong type, an unknown rule id or
+//! kind, a severity that is not one of the three, a tolerance that is not a decimal string, an
+//! extra schema that does not compile, a custom rule that does not compile and an `[[accept]]`
+//! entry without a reason, for an unknown rule or with a glob that is not valid are each an
+//! [`Error::Config`] naming the file, the line and column, and what to do; the plan is made
+//! before any record is read, so they come as early. Nothing here prints.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
