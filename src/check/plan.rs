@@ -2,9 +2,10 @@
 //! record is read.
 //!
 //! [`Resolved`] turns the sections of factkit.toml that name rules and schemas, which
-//! [`crate::config`] keeps as written with their places, into what a run uses: every rule id
-//! checked (in `[rules]`, `[[accept]]` and against the built-in ids), the levels resolved,
-//! the extra schemas and the custom rules in CEL compiled, the `[[accept]]` entries indexed.
+//! `config` (factkit.toml as plain data) keeps as written with their places, into what a run
+//! uses: every rule id checked (in `[rules]`, `[[accept]]` and against the built-in ids), the
+//! levels resolved, the extra schemas and the custom rules in CEL compiled, the `[[accept]]`
+//! entries indexed.
 //! Its errors are the configuration errors they always were: the same words, at the same line
 //! and column of factkit.toml, in the order the file is read. This is where config meets the
 //! rules and the schemas, so that imports point down: check -> plan -> {config, rules, schema}.
