@@ -523,12 +523,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         None => {
             let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
             limits = config.limits.clone();
-            let plan = Plan::new(&config)?;
-            let catalog = plan.resolved().catalog();
+            let resolved = Resolved::new(&config)?;
+            let catalog = resolved.catalog();
             if args.list_rules {
                 out(&rule_table(&catalog))?;
                 return Ok(ExitCode::SUCCESS);
             }
+            let plan = Plan::with(&config, resolved)?;
             let options = factkit::load::Options {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
                 follow_links: args.follow_links,
