@@ -17,8 +17,9 @@
 //! file that cannot be parsed, a record without an id) cannot be accepted.
 //!
 //! Globs are the `globset` syntax: `*` and `?` (which, in `file`, do not cross `/`), `**`,
-//! `[abc]`, `{a,b}`, `\` escaping. Reading and checking the entries, with their places in
-//! `factkit.toml`, is [`crate::config`]'s; nothing here reads configuration or prints.
+//! `[abc]`, `{a,b}`, `\` escaping. Reading the entries, with their places in `factkit.toml`,
+//! is [`crate::config`]'s, checking them (a known rule id, a reason, valid globs) the plan's
+//! ([`crate::check::plan::Resolved`]); nothing here reads configuration or prints.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};

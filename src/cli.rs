@@ -19,6 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::check::plan::{Plan, Resolved};
 use crate::diagnostic::{clean, github, render, RuleMeta};
 use crate::model::{Kind, PartialDate};
 use crate::{export, rules, schema, Config, Error};
@@ -389,12 +390,26 @@ impl From<Error> for Failure {
     }
 }
 
+/// The files a run's configuration read: factkit.toml and the extra schemas it names.
+fn config_files(plan: &Plan<'_>) -> Vec<(PathBuf, &'static str)> {
+    let config = plan.config();
+    let mut files: Vec<(PathBuf, &'static str)> = config
+        .path
+        .iter()
+        .map(|path| (path.clone(), "the configuration"))
+        .collect();
+    for extra in plan.resolved().schemas() {
+        files.push((extra.path.clone(), "a schema"));
+    }
+    files
+}
+
 /// What a check or export run read: its dataset folders, record files, configuration,
 /// extra schemas and archives, which its output must not replace.
 fn reads_of(
     paths: &[PathBuf],
     report: &crate::Report,
-    config: Option<&Config>,
+    config: &[(PathBuf, &'static str)],
     schema: Option<&Path>,
 ) -> crate::atomic::Reads {
     let mut reads = crate::atomic::Reads::default();
@@ -412,13 +427,8 @@ fn reads_of(
     if let Some(path) = schema {
         reads.file(path, "the schema");
     }
-    if let Some(config) = config {
-        if let Some(path) = &config.path {
-            reads.file(path, "the configuration");
-        }
-        for extra in &config.schemas {
-            reads.file(&extra.path, "a schema");
-        }
+    for (path, what) in config {
+        reads.file(path, what);
     }
     for entry in &dataset.entries {
         let archive = match &entry.record {
@@ -491,7 +501,7 @@ fn color_allowed() -> bool {
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let mut limits = crate::limits::Limits::default();
-    let mut used_config = None;
+    let mut config_read = Vec::new();
     let (report, rules) = match &args.schema {
         Some(schema) => {
             if args.list_rules {
@@ -513,11 +523,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
         None => {
             let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
             limits = config.limits.clone();
-            let catalog = rules::catalog(&config);
+            let resolved = Resolved::new(&config)?;
+            let catalog = resolved.catalog();
             if args.list_rules {
                 out(&rule_table(&catalog))?;
                 return Ok(ExitCode::SUCCESS);
             }
+            let plan = Plan::with(&config, resolved)?;
             let options = crate::load::Options {
                 kind: args.kind.as_deref().map(parse_kind).transpose()?,
                 follow_links: args.follow_links,
@@ -525,9 +537,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
                 ..Default::default()
             };
             let progress = Progress::start("checking");
-            let report = crate::check::check_with(&args.paths, &config, &options);
+            let report = crate::check::check_planned(&plan, &args.paths, &options);
             progress.finish();
-            used_config = Some(config);
+            config_read = config_files(&plan);
             (report?, catalog)
         }
     };
@@ -564,12 +576,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     let text = render::to_string(format, diagnostics, &texts, &options);
     match &args.output {
         Some(path) => {
-            let reads = reads_of(
-                &args.paths,
-                &report,
-                used_config.as_ref(),
-                args.schema.as_deref(),
-            );
+            let reads = reads_of(&args.paths, &report, &config_read, args.schema.as_deref());
             reads.check(path)?;
             crate::atomic::write(path, text.as_bytes())?;
             eprintln!("{summary}");
@@ -695,6 +702,10 @@ fn run_convert(args: ConvertArgs) -> Result<ExitCode, Failure> {
         Some(path) => Config::load(path)?,
         None => Config::for_paths(std::slice::from_ref(&args.input))?,
     };
+    // Convert uses only `[limits]`, but a factkit.toml with a mistake (an unknown rule, a
+    // custom rule or extra schema that does not compile) is refused before any record is
+    // read, as by `check` and `export`.
+    Resolved::new(&config)?;
     if let Some(output) = &args.output {
         let mut reads = crate::atomic::Reads::default();
         if let Some(path) = &args.schema {
@@ -837,7 +848,8 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
         Some(path) => Config::load(path)?,
         None => Config::for_paths(&[])?,
     };
-    if let Some(rule) = config.custom_rule(id) {
+    let resolved = Resolved::new(&config)?;
+    if let Some(rule) = resolved.custom_rule(id) {
         let d = &rule.definition;
         // The text quotes factkit.toml (expression, message, description): each line is
         // cleaned, so none can act on a terminal or hold a workflow command.
@@ -854,7 +866,7 @@ fn run_explain(id: &str, config: Option<&Path>) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
-    ids.extend(config.custom_rules.iter().map(|r| r.id()));
+    ids.extend(resolved.custom_rules().iter().map(|r| r.id()));
     Err(Error::Usage(format!(
         "`{id}` is not a rule: the rules are {}",
         ids.join(", ")
@@ -905,6 +917,9 @@ fn settings(
 fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let format = export::Format::from(args.to);
     let config = settings(args.config.as_deref(), &args.paths, args.as_of.as_deref())?;
+    // factkit.toml's rules and schemas are checked and compiled here, before any record is
+    // read, as its other settings were.
+    let plan = Plan::new(&config)?;
     let kind = match args.kind.as_deref() {
         None => None,
         Some(name) => Some(parse_kind(name)?),
@@ -948,7 +963,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         selection: selection(&args.exclude, args.no_ignore)?,
         ..Default::default()
     };
-    let report = crate::check::check_with(&args.paths, &config, &load);
+    let report = crate::check::check_planned(&plan, &args.paths, &load);
     progress.finish();
     let report = report?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -979,7 +994,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
     // renamed into place, or into memory before it goes to standard output.
     let written = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
-            let reads = reads_of(&args.paths, &report, Some(&config), None);
+            let reads = reads_of(&args.paths, &report, &config_files(&plan), None);
             export::to_path_guarded(&report, format, &options, path, &reads)?
         }
         None => {
@@ -1002,4 +1017,75 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         eprintln!("wrote {}", clean(&path.display().to_string()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the command line `args` as `main` does, without exiting.
+    fn run(args: &[&str]) -> Result<ExitCode, Failure> {
+        let cli = Cli::try_parse_from(std::iter::once("factkit").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        match cli.command {
+            Command::Check(args) => run_check(args),
+            Command::Export(args) => run_export(args),
+            Command::Convert(args) => run_convert(args),
+            Command::Explain { rule, config } => run_explain(&rule, config.as_deref()),
+            _ => unreachable!("not used here"),
+        }
+    }
+
+    /// A factkit.toml whose mistake only the plan finds (a rule id, a custom rule, an extra
+    /// schema, an `[[accept]]` entry) fails `check`, `check --list-rules`, `export`,
+    /// `convert` and `explain` alike, with the plan's error (exit 2), before any record is
+    /// read: the dataset's only file is broken JSON, whose syntax finding would make the run
+    /// end with exit 1 instead; `export` reports it before its own argument checks.
+    #[test]
+    fn plan_errors_come_first_for_every_command() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("broken.jsonl"), "{\"kind\": \n").unwrap();
+        let data = data.to_str().unwrap();
+        let file = format!("{data}/broken.jsonl");
+        let out = dir.path().join("out.csv");
+        let out = out.to_str().unwrap();
+        for case in [
+            "unknown-rule-id",
+            "bad-severity",
+            "cel-syntax-error",
+            "custom-id-clash",
+            "schema-missing",
+            "accept-unknown-rule",
+        ] {
+            let config = root.join(format!("tests/fixtures/config/{case}.toml"));
+            let expected = Config::load(&config)
+                .and_then(|c| Plan::new(&c).map(drop))
+                .expect_err(case)
+                .to_string();
+            let config = config.to_str().unwrap();
+            for args in [
+                vec!["check", data, "--config", config],
+                vec!["check", "--list-rules", "--config", config],
+                vec!["export", data, "--to", "csv", "-o", out, "--config", config],
+                vec!["export", data, "--to", "json", "--bom", "--config", config],
+                vec![
+                    "convert", &file, "--to", "csv", "-o", out, "--config", config,
+                ],
+                vec!["explain", "no-such-rule", "--config", config],
+            ] {
+                match run(&args) {
+                    Err(Failure::Run(e @ Error::Config { .. })) => {
+                        assert_eq!(e.to_string(), expected, "{args:?}")
+                    }
+                    Err(Failure::Run(e)) => panic!("{args:?}: not the plan's error: {e}"),
+                    Err(Failure::Pipe) => panic!("{args:?}: a closed pipe"),
+                    Ok(_) => panic!("{args:?}: the run went on"),
+                }
+            }
+        }
+        assert!(!Path::new(out).exists(), "nothing is written");
+    }
 }

@@ -63,7 +63,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod model;
 
-pub use check::{check, check_with, Report};
+pub use check::{check, check_with, Plan, Report};
 pub use config::Config;
 pub use diagnostic::junit::Case;
 pub use diagnostic::render::{self, Texts};

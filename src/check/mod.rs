@@ -36,8 +36,16 @@ pub fn check_with(
     config: &Config,
     options: &load::Options,
 ) -> Result<Report, Error> {
-    let plan = Plan::new(config)?;
-    let mut report = run(&plan, paths, options)?;
+    check_planned(&Plan::new(config)?, paths, options)
+}
+
+/// Checks the dataset at `paths` as `plan` says (factkit.toml already checked and compiled).
+pub fn check_planned(
+    plan: &Plan<'_>,
+    paths: &[PathBuf],
+    options: &load::Options,
+) -> Result<Report, Error> {
+    let mut report = run(plan, paths, options)?;
     note_partial_dataset(&mut report, paths);
     Ok(report)
 }
@@ -52,8 +60,8 @@ pub fn run(plan: &Plan<'_>, paths: &[PathBuf], options: &load::Options) -> Resul
     options.csv_delimiter = options.csv_delimiter.or(config.csv_delimiter);
     // Schema files that factkit.toml names are not records, even inside the dataset.
     options.skip.extend(
-        config
-            .schemas
+        plan.resolved
+            .schemas()
             .iter()
             .filter_map(|s| std::fs::canonicalize(&s.path).ok()),
     );
@@ -71,7 +79,7 @@ pub fn run(plan: &Plan<'_>, paths: &[PathBuf], options: &load::Options) -> Resul
     // The rules over many records, on the typed records.
     findings.extend(cross_record(plan, &dataset));
     // Severities, places, `[[accept]]`, order, counts.
-    Ok(finish(dataset, streamed, findings, config))
+    Ok(finish(dataset, streamed, findings, plan))
 }
 
 /// The rules that read more than one record: the built-in ones that are not turned off,
@@ -89,7 +97,7 @@ fn cross_record(plan: &Plan<'_>, dataset: &Dataset) -> Vec<Diagnostic> {
         .filter_map(|rule| rule.check)
         .flat_map_iter(|run| run(&cx))
         .collect();
-    findings.extend(custom::check(&cx));
+    findings.extend(custom::check(&cx, &records.over_dataset));
     findings
 }
 
@@ -146,7 +154,7 @@ pub fn check_dataset(
         findings.extend(diagnostics.into_iter().map(|d| d.retarget(i)));
     }
     findings.extend(cross_record(&plan, &dataset));
-    Ok(finish(dataset, Vec::new(), findings, config))
+    Ok(finish(dataset, Vec::new(), findings, &plan))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! Nothing here reads a record or runs a rule; it must not print (the CLI renders).
 
-use crate::config::{Config, Level};
+use crate::config::Level;
 use crate::diagnostic::junit::Case;
 use crate::diagnostic::{Diagnostic, Severity, Summary, Target};
 use crate::load::{Anchor, Dataset};
@@ -127,13 +127,15 @@ pub(crate) fn finish(
     dataset: Dataset,
     streamed: Vec<Streamed>,
     findings: Vec<Diagnostic>,
-    config: &Config,
+    plan: &super::Plan<'_>,
 ) -> Report {
+    let config = &*plan.config;
+    let resolved = &plan.resolved;
     let mut diagnostics = Vec::with_capacity(findings.len());
     let mut config_text = None;
     let level = |d: &mut Diagnostic| {
         let default = crate::rules::find(&d.rule).map_or(d.severity, |r| r.severity);
-        match config.level(&d.rule, default) {
+        match resolved.level(&d.rule, default) {
             Level::Off => false,
             Level::Report(severity) => {
                 d.severity = severity;
@@ -150,9 +152,9 @@ pub(crate) fn finish(
         diagnostics.push(d);
     }
     // Once, on the placed findings: a `file` glob needs the file.
-    for entry in config.accepts.apply(&mut diagnostics) {
-        config_text = config.accepts.source().cloned();
-        let mut d = stale(entry, config);
+    for entry in resolved.accepts().apply(&mut diagnostics) {
+        config_text = resolved.accepts().source().cloned();
+        let mut d = stale(entry, resolved);
         if level(&mut d) {
             config.limits.cap(&mut d);
             diagnostics.push(d);
@@ -179,7 +181,7 @@ pub(crate) fn finish(
 
 /// The `stale-accept` finding of an `[[accept]]` entry that accepts nothing, at its place in
 /// factkit.toml.
-fn stale(entry: &crate::accept::Accept, config: &Config) -> Diagnostic {
+fn stale(entry: &crate::accept::Accept, resolved: &super::plan::Resolved) -> Diagnostic {
     let rule = &entry.rule;
     let record = &entry.record;
     let file = entry
@@ -188,9 +190,9 @@ fn stale(entry: &crate::accept::Accept, config: &Config) -> Diagnostic {
         .map_or_else(String::new, |f| format!(" in `{f}`"));
     let default = crate::rules::find(rule)
         .map(|r| r.severity)
-        .or_else(|| config.custom_rule(rule).map(|r| r.definition.severity))
+        .or_else(|| resolved.custom_rule(rule).map(|r| r.definition.severity))
         .unwrap_or(Severity::Error);
-    let why = if config.level(rule, default) == Level::Off {
+    let why = if resolved.level(rule, default) == Level::Off {
         format!("; `{rule}` is turned off, so it has no findings")
     } else {
         String::new()

@@ -53,7 +53,6 @@ use cel::objects::Key;
 use cel::{ExecutionError, Program, Value};
 
 use super::Context;
-use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Decimal, Kind};
 use crate::schema::brief;
@@ -858,7 +857,9 @@ impl CustomRule {
         out
     }
 
-    fn uses_records(&self) -> bool {
+    /// Whether the rule calls `record(id)`, so it needs the whole dataset (and records'
+    /// JSON kept resident until the cross-record step).
+    pub fn uses_records(&self) -> bool {
         let uses = |p: &Program| p.references().has_function("record");
         uses(&self.program)
             || self.message.iter().any(|part| match part {
@@ -1126,29 +1127,17 @@ fn evaluation_help(error: &ExecutionError) -> String {
 /// reads one record (`self`) runs on that record inside its chunk, as soon as it is typed
 /// ([`PerRecord::check`]); a rule that calls `record(id)` needs the whole dataset and runs
 /// after it is read ([`check`]). Only the second kind keeps records' JSON resident.
-pub struct PerRecord<'c> {
-    by_kind: HashMap<Kind, Vec<&'c CustomRule>>,
+#[derive(Debug, Default)]
+pub struct PerRecord {
+    by_kind: HashMap<Kind, Vec<CustomRule>>,
 }
 
-/// The custom rules that are not turned off, in configuration order.
-fn active(config: &crate::config::Config) -> impl Iterator<Item = &CustomRule> {
-    config
-        .custom_rules
-        .iter()
-        .filter(|r| config.level(r.id(), r.definition.severity) != Level::Off)
-}
-
-/// Whether some active custom rule calls `record(id)`, so records' JSON must stay resident
-/// until the cross-record step.
-pub fn needs_dataset(config: &crate::config::Config) -> bool {
-    active(config).any(CustomRule::uses_records)
-}
-
-impl<'c> PerRecord<'c> {
-    /// The active rules of `config` that read only their own record, by kind.
-    pub fn new(config: &'c crate::config::Config) -> PerRecord<'c> {
-        let mut by_kind: HashMap<Kind, Vec<&CustomRule>> = HashMap::new();
-        for rule in active(config).filter(|r| !r.uses_records()) {
+impl PerRecord {
+    /// `rules` (active, reading only their own record; the plan chose them), by kind, in
+    /// configuration order.
+    pub fn new(rules: Vec<CustomRule>) -> PerRecord {
+        let mut by_kind: HashMap<Kind, Vec<CustomRule>> = HashMap::new();
+        for rule in rules {
             by_kind.entry(rule.definition.kind).or_default().push(rule);
         }
         PerRecord { by_kind }
@@ -1180,16 +1169,15 @@ thread_local! {
     };
 }
 
-/// Runs the active custom rules that call `record(id)` over the records of their kind; the
-/// others ran per record ([`PerRecord`]).
-pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
-    let rules: Vec<&CustomRule> = active(cx.config).filter(|r| r.uses_records()).collect();
+/// Runs `rules`, the active custom rules that call `record(id)` (the plan chose them), over
+/// the records of their kind; the others ran per record ([`PerRecord`]).
+pub fn check(cx: &Context<'_>, rules: &[CustomRule]) -> Vec<Diagnostic> {
     if rules.is_empty() {
         return Vec::new();
     }
     // The rules of each kind, in configuration order, so that a record meets only its own.
     let mut by_kind: HashMap<Kind, Vec<&CustomRule>> = HashMap::new();
-    for rule in &rules {
+    for rule in rules {
         by_kind.entry(rule.definition.kind).or_default().push(rule);
     }
     let mut records: HashMap<String, Value> = HashMap::new();
@@ -1224,15 +1212,16 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
 }
 
 /// The findings of `rules` (all of the record's kind) on the record `value` at entry `i`.
-fn evaluate(
+fn evaluate<R: std::borrow::Borrow<CustomRule>>(
     root: &cel::Context<'_, '_>,
-    rules: &[&CustomRule],
+    rules: &[R],
     i: usize,
     value: &serde_json::Value,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let this = to_cel(value);
     for rule in rules {
+        let rule: &CustomRule = rule.borrow();
         let mut scope = root.new_inner_scope();
         scope.add_variable_from_value("self", this.clone());
         let d = &rule.definition;

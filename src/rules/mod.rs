@@ -168,13 +168,24 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
-/// Every rule of a run, built-in then custom, with its severity as `config` sets it.
+/// The built-in rules with their severities as `config`'s `levels` set them. The custom
+/// rules and `[rules]` of a factkit.toml are checked and compiled by the plan: its
+/// [`Resolved::catalog`](crate::check::plan::Resolved::catalog) lists every rule of a run.
 pub fn catalog(config: &Config) -> Vec<RuleMeta> {
+    catalog_of(&|id, default| config.level(id, default), &[])
+}
+
+/// Every rule of a run, built-in then `custom`, with the severity `level` gives each (from
+/// its id and default severity).
+pub fn catalog_of(
+    level: &dyn Fn(&str, Severity) -> Level,
+    custom: &[custom::CustomRule],
+) -> Vec<RuleMeta> {
     let mut out: Vec<RuleMeta> = RULES
         .iter()
         .map(|r| RuleMeta {
             id: r.id.to_owned(),
-            level: match config.level(r.id, r.severity) {
+            level: match level(r.id, r.severity) {
                 Level::Report(s) => Some(s),
                 Level::Off => None,
             },
@@ -182,10 +193,10 @@ pub fn catalog(config: &Config) -> Vec<RuleMeta> {
             doc: r.doc(),
         })
         .collect();
-    for rule in &config.custom_rules {
+    for rule in custom {
         out.push(RuleMeta {
             id: rule.id().to_owned(),
-            level: match config.level(rule.id(), rule.definition.severity) {
+            level: match level(rule.id(), rule.definition.severity) {
                 Level::Report(s) => Some(s),
                 Level::Off => None,
             },
