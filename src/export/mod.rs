@@ -23,6 +23,26 @@
 //!
 //! The Check column of Markdown and HTML comes from [`verdict`], shared so that both say the
 //! same: passed, failed or not verified, each finding on the record it is reported on.
+//!
+//! **One contract, streamed.** Every format is written by [`export`] (and, for files,
+//! [`to_path`], which stages each file through a buffered writer into a temporary file that
+//! is renamed into place only when complete: a partial file is never left), to a
+//! `&mut dyn Write`, one record at a time in dataset order, like the diagnostic renderers of
+//! [`crate::diagnostic::render`]. No exporter builds its whole document in memory:
+//!
+//! - CSV, JSON and JSON Lines write each record as it comes (a row, an array element, a
+//!   line);
+//! - JSON-LD is one object, but its `@graph` is written element by element, each node made,
+//!   written and dropped in turn;
+//! - Markdown and HTML write their tables row by row. Their summary line needs only the
+//!   counts of the [`Report`]; HTML's row counts by outcome come before the tables, so they
+//!   are counted first from the verdicts, without writing anything.
+//!
+//! What an export holds besides the report is what a record's row needs from elsewhere in
+//! the run: the records by id (a reference shows its entity's name, its source's title) and,
+//! for Markdown and HTML, the [`verdict::Verdicts`] (a record's Check column gathers findings
+//! reported anywhere). Every exporter writes only Rust strings (and CSV's byte-order mark),
+//! so what it writes is UTF-8 by construction.
 
 pub mod csv;
 pub mod html;
@@ -269,26 +289,39 @@ pub fn notes(report: &Report, format: Format, options: &Options) -> Vec<Note> {
     notes
 }
 
-/// Writes the export of `report` to `out`, as one document. CSV holds one kind per file, so
-/// a CSV export needs `--kind` or a dataset of one kind (else [`Error::Usage`]); use
-/// [`to_path`] to write a directory of one file per kind.
+/// Writes the export of `report` in `format` to `out`, as one document: the crate's one
+/// export entry point (the CLI's standard output, [`to_path`]'s files and a library caller's
+/// own writer all go through it). Records are written one at a time in dataset order, and
+/// nothing is written before the first record is ready, so a usage error leaves `out`
+/// untouched. CSV holds one kind per file, so a CSV export needs `--kind` or a dataset of one
+/// kind (else [`Error::Usage`]); use [`to_path`] to write a directory of one file per kind.
+///
+/// A failed write is [`Error::Write`] on the path `-`. `out` is written in small pieces:
+/// hand in a buffered writer.
+pub fn export(
+    format: Format,
+    report: &Report,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let kind = match format {
+        Format::Csv => Some(single_csv_kind(report, options)?),
+        _ => None,
+    };
+    write_one(format, kind, report, options, out).map_err(|source| Error::Write {
+        path: "-".into(),
+        source,
+    })
+}
+
+/// [`export`] under its earlier name and argument order.
 pub fn to_writer(
     report: &Report,
     format: Format,
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let write_error = |source| Error::Write {
-        path: "-".into(),
-        source,
-    };
-    match format {
-        Format::Csv => {
-            let kind = single_csv_kind(report, options)?;
-            csv::write(report, kind, options, out).map_err(write_error)
-        }
-        other => write_document(report, other, options, out).map_err(write_error),
-    }
+    export(format, report, options, out)
 }
 
 /// Writes the export of `report` under `path`, atomically, and returns the files written.
@@ -321,7 +354,7 @@ pub fn to_path_guarded(
     if format != Format::Csv {
         reads.check(path)?;
         write_atomic(&[path.to_path_buf()], |_, out| {
-            write_document(report, format, options, out)
+            write_one(format, None, report, options, out)
         })?;
         return Ok(vec![path.to_path_buf()]);
     }
@@ -329,7 +362,7 @@ pub fn to_path_guarded(
         Some(kind) if !path.is_dir() => {
             reads.check(path)?;
             write_atomic(&[path.to_path_buf()], |_, out| {
-                csv::write(report, kind, options, out)
+                write_one(format, Some(kind), report, options, out)
             })?;
             return Ok(vec![path.to_path_buf()]);
         }
@@ -345,24 +378,30 @@ pub fn to_path_guarded(
         path: dir.to_path_buf(),
         source,
     })?;
-    write_atomic(&paths, |i, out| csv::write(report, kinds[i], options, out))?;
+    write_atomic(&paths, |i, out| {
+        write_one(format, Some(kinds[i]), report, options, out)
+    })?;
     Ok(paths)
 }
 
-fn write_document(
-    report: &Report,
+/// Writes one document: the dispatch behind [`export`] and [`to_path`]. `kind` is the one
+/// kind of a CSV document (ignored by the other formats).
+fn write_one(
     format: Format,
+    kind: Option<Kind>,
+    report: &Report,
     options: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Json => json::write_json(report, options, out),
-        Format::JsonLines => json::write_jsonl(report, options, out),
-        Format::JsonLd => jsonld::write(report, options, out),
-        Format::Markdown => markdown::write(report, options, out),
-        Format::Html => html::write(report, options, out),
-        // Invariant: callers route CSV to `csv::write` with a kind.
-        Format::Csv => Err(io::Error::other(
+    match (format, kind) {
+        (Format::Json, _) => json::write_json(report, options, out),
+        (Format::JsonLines, _) => json::write_jsonl(report, options, out),
+        (Format::JsonLd, _) => jsonld::write(report, options, out),
+        (Format::Markdown, _) => markdown::write(report, options, out),
+        (Format::Html, _) => html::write(report, options, out),
+        (Format::Csv, Some(kind)) => csv::write(report, kind, options, out),
+        // Invariant: `export` and `to_path` resolve the kind of every CSV document first.
+        (Format::Csv, None) => Err(io::Error::other(
             "a CSV export is written one kind at a time",
         )),
     }
