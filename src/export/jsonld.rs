@@ -599,6 +599,14 @@ pub fn write(report: &Report, options: &Options, out: &mut dyn Write) -> io::Res
     out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })
 }
 
+/// The nodes of `@graph`, held whole: for the test that holds [`write`] to the document
+/// `serde_json` pretty-prints in one go.
+#[cfg(test)]
+pub(super) fn tests_graph(report: &Report, options: &Options) -> Vec<Value> {
+    let graph = Graph::new(report, options);
+    records(report, options).map(|(_, r)| graph.node(r)).collect()
+}
+
 /// What the JSON-LD export leaves out of records it does export: affiliations to a person,
 /// and the `@type` and `name` of an author or creator that is not an entity of the dataset.
 pub(super) fn notes(report: &Report, options: &Options) -> Vec<Note> {

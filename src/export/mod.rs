@@ -443,3 +443,159 @@ pub fn write_atomic(
 ) -> Result<(), Error> {
     crate::atomic::write_files(paths, render)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Write};
+    use std::path::PathBuf;
+
+    use super::{export, Format, Options};
+    use crate::check::Report;
+    use crate::config::Config;
+    use crate::error::Error;
+    use crate::model::{Kind, PartialDate};
+
+    /// Every format, with CSV for one kind.
+    const FORMATS: [Format; 6] = [
+        Format::Csv,
+        Format::JsonLd,
+        Format::Markdown,
+        Format::Html,
+        Format::Json,
+        Format::JsonLines,
+    ];
+
+    /// A checked dataset of `n` statements and `n` statistics (with their entities and
+    /// sources), written to a temporary folder at test time.
+    fn dataset(n: usize) -> (tempfile::TempDir, Report) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..10 {
+            text.push_str(&format!(
+                "{{\"kind\":\"entity\",\"id\":\"entity-{i}\",\"type\":\"person\",\"name\":\"Entity {i}\"}}\n\
+                 {{\"kind\":\"source\",\"id\":\"source-{i}\",\"title\":\"Report {i}\",\"url\":\"https://news.example/{i}\",\"published\":\"2025-03-0{}\"}}\n",
+                i % 9 + 1
+            ));
+        }
+        for i in 0..n {
+            text.push_str(&format!(
+                "{{\"kind\":\"statement\",\"id\":\"statement-{i}\",\"speaker\":\"entity-{}\",\"quote\":\"Statement number {i} | with *marks* and <b>\",\"source\":\"source-{}\",\"said_on\":\"2025-03-01\"}}\n\
+                 {{\"kind\":\"statistic\",\"id\":\"statistic-{i}\",\"label\":\"Figure {i}\",\"value\":{{\"amount\":\"{i}.5\",\"scale\":\"billion\",\"currency\":\"KZT\"}},\"source\":\"source-{}\"}}\n",
+                i % 10,
+                i % 10,
+                i % 10
+            ));
+        }
+        let path = dir.path().join("records.jsonl");
+        std::fs::write(&path, text).unwrap();
+        let config = Config {
+            as_of: PartialDate::parse("2026-11-28").unwrap().first(),
+            ..Config::default()
+        };
+        let report = crate::check::check(&[PathBuf::from(&path)], &config).unwrap();
+        (dir, report)
+    }
+
+    fn options(format: Format) -> Options {
+        Options {
+            kind: (format == Format::Csv).then_some(Kind::Statistic),
+            ..Options::default()
+        }
+    }
+
+    /// A writer that keeps what it is given and the largest piece it was given at once.
+    #[derive(Default)]
+    struct Pieces {
+        bytes: Vec<u8>,
+        largest: usize,
+    }
+
+    impl Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.largest = self.largest.max(buf.len());
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_format_reaches_the_writer_in_pieces_not_as_one_document() {
+        let (_dir, report) = dataset(2_000);
+        for format in FORMATS {
+            let mut out = Pieces::default();
+            export(format, &report, &options(format), &mut out).unwrap();
+            assert!(
+                out.bytes.len() > 100_000,
+                "{format}: {} bytes is too small a document to tell",
+                out.bytes.len()
+            );
+            // A whole-document exporter hands its text over in one piece; a streaming one in
+            // pieces of a record (CSV through the csv crate's 8 KiB buffer).
+            assert!(
+                out.largest <= 16 * 1024,
+                "{format}: a piece of {} bytes of a {}-byte document",
+                out.largest,
+                out.bytes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn jsonld_streamed_is_the_whole_document_pretty_printed() {
+        let (_dir, report) = dataset(50);
+        for kind in [None, Some(Kind::Statement), Some(Kind::Review)] {
+            let options = Options {
+                kind,
+                ..Options::default()
+            };
+            let mut out = Vec::new();
+            export(Format::JsonLd, &report, &options, &mut out).unwrap();
+            let graph = super::jsonld::tests_graph(&report, &options);
+            let doc = serde_json::json!({ "@context": super::jsonld::CONTEXT, "@graph": graph });
+            let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "--kind {kind:?}"
+            );
+        }
+    }
+
+    /// A writer that takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_that_fails_half_way_is_a_write_error_in_every_format() {
+        let (_dir, report) = dataset(200);
+        for format in FORMATS {
+            for room in [0, 1, 1000, 8000] {
+                let err = export(format, &report, &options(format), &mut Full { room })
+                    .expect_err("the writer fills up");
+                assert!(
+                    matches!(&err, Error::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull),
+                    "{format} with room {room}: {err}"
+                );
+            }
+        }
+    }
+}
