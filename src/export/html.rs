@@ -447,8 +447,8 @@ impl<'r> Page<'r> {
             for (i, record) in shown() {
                 let v = self.verdicts.of(i);
                 let status = v.status();
-                let mut cells = self.cells(record, v);
-                cells.push(check_cell(v));
+                let mut cells = self.cells(record, &v);
+                cells.push(check_cell(&v));
                 write!(
                     out,
                     "<tr data-id=\"{}\" data-status=\"{}\" class=\"{}\">",

@@ -333,7 +333,7 @@ impl<'r> Tables<'r> {
             row(out, headers.iter().map(|_| "---".to_owned()))?;
             for (i, record) in shown() {
                 let mut cells = self.cells(record);
-                cells.push(check_cell(self.verdicts.of(i)));
+                cells.push(check_cell(&self.verdicts.of(i)));
                 row(out, cells)?;
             }
         }
