@@ -642,7 +642,11 @@ fn main() {
                     .arg(&clean);
                 c
             });
-            rows.push(("factkit check (clean file, before export)".into(), wall, rss));
+            rows.push((
+                "factkit check (clean file, before export)".into(),
+                wall,
+                rss,
+            ));
         }
         // `check` on the planted file, and every planted defect reported, rule by rule.
         if !only_convert && !only_export {
@@ -727,7 +731,11 @@ fn main() {
                     .arg(&csv_dir);
                 c
             });
-            rows.push(("factkit export --to csv (one file per kind)".into(), wall, rss));
+            rows.push((
+                "factkit export --to csv (one file per kind)".into(),
+                wall,
+                rss,
+            ));
         }
         if on_path("jsonschema-cli") && !only_convert && !only_export {
             let array = as_array(&data);

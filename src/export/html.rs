@@ -395,10 +395,14 @@ impl<'r> Page<'r> {
         out.write_all(
             "<nav>Show: <a href=\"#only=all\" data-filter=\"all\">all</a>\
              <a href=\"#only=failing\" data-filter=\"failing\">failing</a>\
-             <a href=\"#only=not-verified\" data-filter=\"not-verified\">not verified</a></nav>\n".as_bytes())?;
+             <a href=\"#only=not-verified\" data-filter=\"not-verified\">not verified</a></nav>\n"
+                .as_bytes(),
+        )?;
         if !self.verdicts.unshown.is_empty() {
             out.write_all(
-                "<section id=\"unshown\">\n<h2>Could not be shown</h2>\n<table>\n<thead><tr>".as_bytes())?;
+                "<section id=\"unshown\">\n<h2>Could not be shown</h2>\n<table>\n<thead><tr>"
+                    .as_bytes(),
+            )?;
             for h in markdown::UNSHOWN_HEADERS {
                 write!(out, "<th>{h}</th>")?;
             }

@@ -604,7 +604,9 @@ pub fn write(report: &Report, options: &Options, out: &mut dyn Write) -> io::Res
 #[cfg(test)]
 pub(super) fn tests_graph(report: &Report, options: &Options) -> Vec<Value> {
     let graph = Graph::new(report, options);
-    records(report, options).map(|(_, r)| graph.node(r)).collect()
+    records(report, options)
+        .map(|(_, r)| graph.node(r))
+        .collect()
 }
 
 /// What the JSON-LD export leaves out of records it does export: affiliations to a person,

@@ -302,6 +302,9 @@ fn unarchived(record: &Record, sources: &HashMap<&str, &Source>) -> Option<Strin
     ))
 }
 
+/// An entry's file name and byte range in it, when known.
+type Place<'d> = Option<(&'d str, Range<usize>)>;
+
 /// Which entry a diagnostic or related place is about: by id, and by place when several
 /// entries share the id (a duplicate), or when there is no id.
 struct Places<'d> {
@@ -312,7 +315,7 @@ struct Places<'d> {
     shared: HashMap<&'d str, Vec<usize>>,
     /// Each entry's file name and byte range in it, made the first time a place without an
     /// id is looked up (a clean dataset never needs them).
-    ranges: OnceCell<Vec<Option<(&'d str, Range<usize>)>>>,
+    ranges: OnceCell<Vec<Place<'d>>>,
 }
 
 impl<'d> Places<'d> {
@@ -337,7 +340,7 @@ impl<'d> Places<'d> {
         }
     }
 
-    fn ranges(&self) -> &[Option<(&'d str, Range<usize>)>] {
+    fn ranges(&self) -> &[Place<'d>] {
         self.ranges.get_or_init(|| {
             (0..self.dataset.entries.len())
                 .map(|i| entry_range(self.dataset, i))
@@ -386,7 +389,7 @@ impl<'d> Places<'d> {
 }
 
 /// The file name and byte range of the entry at `i`.
-fn entry_range(dataset: &Dataset, i: usize) -> Option<(&str, Range<usize>)> {
+fn entry_range(dataset: &Dataset, i: usize) -> Place<'_> {
     let entry = dataset.entries.get(i)?;
     let file = dataset.files.get(entry.file)?;
     let range = match &entry.anchor {
