@@ -6,7 +6,9 @@
 //! - `--runs 3` timed runs per command (the median is reported);
 //! - `--quick` is `--sizes 10000 --runs 1`;
 //! - `--only convert` times the floor and the conversions alone (factkit's and Miller's),
-//!   for a run at 1M records without the memory `check`, `export` and the validators take.
+//!   for a run at 1M records without the memory `check`, `export` and the validators take;
+//!   `--only export` times the floor, `factkit check` on the clean file (what an export holds
+//!   before it writes) and the exports to Markdown and to CSV (one file per kind) alone.
 //!
 //! For each size it writes a deterministic (seeded) dataset of mixed statement, proposal and
 //! statistic records in factkit's format, as JSON Lines, with a known number of planted
@@ -17,7 +19,7 @@
 //! - `factkit check` (bundled schemas and all rules), and checks that every planted defect
 //!   was reported, rule by rule;
 //! - `factkit convert` JSON Lines to CSV and that CSV back to JSON Lines, and `factkit
-//!   export --to markdown`, when this build has those commands;
+//!   export --to markdown` and `--to csv`, when this build has those commands;
 //! - when installed: the Rust `jsonschema-cli`, `ajv` (ajv-cli) and `check-jsonschema` on the
 //!   same records wrapped as one array, against the same bundled schemas inlined into one
 //!   document, and Miller (`mlr`) converting the JSON Lines to CSV and Markdown and the CSV
@@ -554,6 +556,7 @@ fn main() {
     let mut sizes = vec![10_000usize, 100_000, 1_000_000];
     let mut runs = 3;
     let mut only_convert = false;
+    let mut only_export = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -574,8 +577,11 @@ fn main() {
             }
             "--only" => {
                 i += 1;
-                assert_eq!(args[i], "convert", "--only takes `convert`");
-                only_convert = true;
+                match args[i].as_str() {
+                    "convert" => only_convert = true,
+                    "export" => only_export = true,
+                    other => panic!("--only takes `convert` or `export`, not `{other}`"),
+                }
             }
             // `cargo bench` passes `--bench`; anything else is ignored the same way.
             _ => {}
@@ -629,8 +635,21 @@ fn main() {
             floor_wall,
             floor_rss,
         ));
+        if only_export {
+            let (wall, rss, _) = measure(runs, &|| {
+                let mut c = Command::new(&factkit);
+                c.args(["check", "--format", "json", "--as-of", "2026-11-28"])
+                    .arg(&clean);
+                c
+            });
+            rows.push((
+                "factkit check (clean file, before export)".into(),
+                wall,
+                rss,
+            ));
+        }
         // `check` on the planted file, and every planted defect reported, rule by rule.
-        if !only_convert {
+        if !only_convert && !only_export {
             let (wall, rss, last) = measure(runs, &|| {
                 let mut c = Command::new(&factkit);
                 c.args(["check", "--format", "json", "--as-of", "2026-11-28"])
@@ -679,7 +698,7 @@ fn main() {
                 "factkit check should exit 1 on the planted defects"
             );
         }
-        if has("convert") {
+        if has("convert") && !only_export {
             let out = dir.join(format!("records-{n}.csv"));
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new(&factkit);
@@ -703,8 +722,22 @@ fn main() {
                 c
             });
             rows.push(("factkit export --to markdown".into(), wall, rss));
+            let csv_dir = dir.join(format!("records-{n}-export-csv"));
+            let (wall, rss, _) = measure(runs, &|| {
+                let mut c = Command::new(&factkit);
+                c.args(["export", "--to", "csv", "--as-of", "2026-11-28"])
+                    .arg(&clean)
+                    .arg("-o")
+                    .arg(&csv_dir);
+                c
+            });
+            rows.push((
+                "factkit export --to csv (one file per kind)".into(),
+                wall,
+                rss,
+            ));
         }
-        if on_path("jsonschema-cli") && !only_convert {
+        if on_path("jsonschema-cli") && !only_convert && !only_export {
             let array = as_array(&data);
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new("jsonschema-cli");
@@ -713,7 +746,7 @@ fn main() {
             });
             rows.push(("jsonschema-cli (Rust, schemas only)".into(), wall, rss));
         }
-        if on_path("ajv") && !only_convert {
+        if on_path("ajv") && !only_convert && !only_export {
             let array = as_array(&data);
             let (wall, rss, _) = measure(runs, &|| {
                 let mut c = Command::new("ajv");
@@ -725,7 +758,7 @@ fn main() {
             });
             rows.push(("ajv-cli (schemas only)".into(), wall, rss));
         }
-        if on_path("check-jsonschema") && n <= 10_000 && !only_convert {
+        if on_path("check-jsonschema") && n <= 10_000 && !only_convert && !only_export {
             let array = as_array(&data);
             let (wall, rss, _) = measure(1, &|| {
                 let mut c = Command::new("check-jsonschema");
@@ -739,7 +772,7 @@ fn main() {
                 ("--ocsv", "Miller JSONL → CSV"),
                 ("--omd", "Miller JSONL → Markdown"),
             ] {
-                if only_convert && to == "--omd" {
+                if (only_convert && to == "--omd") || (only_export && to == "--ocsv") {
                     continue;
                 }
                 let (wall, rss, _) = measure(runs, &|| {
@@ -751,7 +784,7 @@ fn main() {
             }
             // The CSV factkit wrote above, back to JSON Lines.
             let csv = dir.join(format!("records-{n}.csv"));
-            if csv.exists() {
+            if csv.exists() && !only_export {
                 let (wall, rss, _) = measure(runs, &|| {
                     let mut c = Command::new("mlr");
                     c.args(["--icsv", "--ojsonl", "cat"]).arg(&csv);
@@ -773,7 +806,7 @@ fn main() {
         }
     }
     // Start-up: the bundled example, as a CI job runs it on a small data repository.
-    if only_convert {
+    if only_convert || only_export {
         println!("{table}");
         return;
     }

@@ -991,21 +991,20 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         }
     }
     // The document is complete before anything is reported as written: into files that are
-    // renamed into place, or into memory before it goes to standard output.
+    // renamed into place, or streamed record by record to standard output (a pipe keeps no
+    // partial file; a closed one ends the run quietly).
     let written = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             let reads = reads_of(&args.paths, &report, &config_files(&plan), None);
             export::to_path_guarded(&report, format, &options, path, &reads)?
         }
         None => {
-            let mut buffer = Vec::new();
-            export::to_writer(&report, format, &options, &mut buffer)?;
-            // Invariant: every exporter writes UTF-8 (the BOM included); checked, not assumed.
-            let text = String::from_utf8(buffer).map_err(|e| Error::Write {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            export::export(format, &report, &options, &mut stdout)?;
+            stdout.flush().map_err(|source| Error::Write {
                 path: "-".into(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                source,
             })?;
-            out(&text)?;
             Vec::new()
         }
     };

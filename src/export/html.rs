@@ -33,6 +33,12 @@
 //! other URL (`javascript:`, `data:`, `mailto:`) is shown as text. The policy above, which
 //! allows only the page's own script by its nonce and forbids inline event handlers, is a
 //! second line of defence, not the first.
+//!
+//! **Streaming.** The page goes to the writer as it is made, each table one row at a time in
+//! dataset order; no whole page is held. The counts above the tables come first, so they are
+//! counted from the [`Verdicts`] before any row is written (a pass over the records that
+//! keeps only the counts); the verdicts themselves, and the records by id that a row's
+//! references are shown from, are all that is held besides the report.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -329,7 +335,9 @@ impl<'r> Page<'r> {
         }
     }
 
-    fn write(&self, out: &mut String) {
+    /// Writes the page to `out` piece by piece: the head and the counts (from the verdicts,
+    /// before any row), "Could not be shown", then each kind's table one row at a time.
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         let mut counts: HashMap<Status, usize> = HashMap::new();
         let mut rows = 0;
         for (i, _) in records(self.report, self.options) {
@@ -341,20 +349,20 @@ impl<'r> Page<'r> {
             rows += 1;
         }
         let count = |s: Status| counts.get(&s).copied().unwrap_or(0);
-        let _ = write!(
+        write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{NONCE}'; base-uri 'none'; form-action 'none'\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>factkit fact-check report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
              <h1>Fact-check report</h1>\n"
-        );
-        let _ = writeln!(
+        )?;
+        writeln!(
             out,
             "<p class=\"summary\">factkit {}.</p>",
             escape(&self.report.summary.line())
-        );
-        let _ = writeln!(
+        )?;
+        writeln!(
             out,
             "<p class=\"counts\">Rows: <span id=\"count-failed\" class=\"failed\">{}</span> ❌ failed · \
              <span id=\"count-warning\" class=\"warning\">{}</span> ⚠️ warning · \
@@ -367,39 +375,38 @@ impl<'r> Page<'r> {
             count(Status::NotVerified),
             count(Status::Passed),
             self.verdicts.unshown.len(),
-        );
-        out.push_str(
+        )?;
+        out.write_all(
             "<p class=\"legend\">✅ <b>passed</b>: no rule has a finding, and what could be compared \
              with the source was · ❔ <b>not verified</b>: no finding, but a quote or figure was \
              not compared with its source (it has no archive) · ⚠️ <b>warning</b> · ❌ <b>error</b>, \
              with its place and help · ℹ️ <b>named by</b>: another record's finding names this \
-             one; the fault is on that record",
-        );
+             one; the fault is on that record".as_bytes())?;
         if self.report.summary.accepted > 0 {
-            out.push_str(
+            out.write_all(
                 " · ☑️ <b>accepted</b>: a finding an <code>[[accept]]</code> entry of factkit.toml \
-                 accepts, with its reason",
-            );
+                 accepts, with its reason".as_bytes())?;
         }
-        out.push_str("</p>\n");
+        out.write_all("</p>\n".as_bytes())?;
         if self.options.only_failing {
-            out.push_str(
-                "<p>Only records with errors or warnings are shown (<code>--only failing</code>).</p>\n",
-            );
+            out.write_all(
+                "<p>Only records with errors or warnings are shown (<code>--only failing</code>).</p>\n".as_bytes())?;
         }
-        out.push_str(
+        out.write_all(
             "<nav>Show: <a href=\"#only=all\" data-filter=\"all\">all</a>\
              <a href=\"#only=failing\" data-filter=\"failing\">failing</a>\
-             <a href=\"#only=not-verified\" data-filter=\"not-verified\">not verified</a></nav>\n",
-        );
+             <a href=\"#only=not-verified\" data-filter=\"not-verified\">not verified</a></nav>\n"
+                .as_bytes(),
+        )?;
         if !self.verdicts.unshown.is_empty() {
-            out.push_str(
-                "<section id=\"unshown\">\n<h2>Could not be shown</h2>\n<table>\n<thead><tr>",
-            );
+            out.write_all(
+                "<section id=\"unshown\">\n<h2>Could not be shown</h2>\n<table>\n<thead><tr>"
+                    .as_bytes(),
+            )?;
             for h in markdown::UNSHOWN_HEADERS {
-                let _ = write!(out, "<th>{h}</th>");
+                write!(out, "<th>{h}</th>")?;
             }
-            out.push_str("</tr></thead>\n<tbody>\n");
+            out.write_all("</tr></thead>\n<tbody>\n".as_bytes())?;
             for u in &self.verdicts.unshown {
                 let name = match (u.is_record, u.id) {
                     (true, Some(id)) => format!("<code>{}</code>", escape(id)),
@@ -415,55 +422,56 @@ impl<'r> Page<'r> {
                     finding_list.push_str(&finding(d));
                 }
                 finding_list.push_str("</ul>");
-                let _ = writeln!(
+                writeln!(
                     out,
                     "<tr class=\"failed\"><td>{name}</td><td>{place}</td><td>{finding_list}</td></tr>"
-                );
+                )?;
             }
-            out.push_str("</tbody>\n</table>\n</section>\n");
+            out.write_all("</tbody>\n</table>\n</section>\n".as_bytes())?;
         }
         for kind in kinds(self.report, self.options) {
-            let shown: Vec<(usize, &Record)> = records(self.report, self.options)
-                .filter(|(i, r)| {
+            let shown = || {
+                records(self.report, self.options).filter(move |(i, r)| {
                     r.kind() == kind
                         && (!self.options.only_failing || self.verdicts.of(*i).is_failing())
                 })
-                .collect();
-            if shown.is_empty() {
+            };
+            if shown().next().is_none() {
                 continue;
             }
-            let _ = write!(
+            write!(
                 out,
                 "<section>\n<h2>{}</h2>\n<table>\n<thead><tr>",
                 markdown::title(kind)
-            );
+            )?;
             for h in headers(kind) {
-                let _ = write!(out, "<th>{h}</th>");
+                write!(out, "<th>{h}</th>")?;
             }
-            out.push_str("</tr></thead>\n<tbody>\n");
-            for (i, record) in shown {
+            out.write_all("</tr></thead>\n<tbody>\n".as_bytes())?;
+            for (i, record) in shown() {
                 let v = self.verdicts.of(i);
                 let status = v.status();
-                let mut cells = self.cells(record, v);
-                cells.push(check_cell(v));
-                let _ = write!(
+                let mut cells = self.cells(record, &v);
+                cells.push(check_cell(&v));
+                write!(
                     out,
                     "<tr data-id=\"{}\" data-status=\"{}\" class=\"{}\">",
                     escape(record.id()),
                     class(status),
                     class(status)
-                );
+                )?;
                 for c in cells {
-                    let _ = write!(out, "<td>{c}</td>");
+                    write!(out, "<td>{c}</td>")?;
                 }
-                out.push_str("</tr>\n");
+                out.write_all("</tr>\n".as_bytes())?;
             }
-            out.push_str("</tbody>\n</table>\n</section>\n");
+            out.write_all("</tbody>\n</table>\n</section>\n".as_bytes())?;
         }
-        let _ = write!(
+        write!(
             out,
             "<script nonce=\"{NONCE}\">{SCRIPT}</script>\n</body>\n</html>\n"
-        );
+        )?;
+        Ok(())
     }
 
     fn cells(&self, record: &Record, v: &Verdict<'_>) -> Vec<String> {
@@ -623,9 +631,7 @@ pub fn write(report: &Report, options: &Options, out: &mut dyn Write) -> io::Res
         by_id,
         verdicts: Verdicts::new(report, options),
     };
-    let mut html = String::new();
-    page.write(&mut html);
-    out.write_all(html.as_bytes())
+    page.write(out)
 }
 
 #[cfg(test)]

@@ -63,6 +63,10 @@
 //! eligible for Google's fact-check results), and `missing-recommended` warns about it.
 //! An author that is not an entity of the dataset (only with `--allow-errors`) is a bare
 //! `@id` link, and the export reports it. The export never changes or invents a value.
+//!
+//! **Streaming.** The document is one JSON object, but its `@graph` is written element by
+//! element in dataset order ([`write`]): only one node is held at a time, with the entities
+//! and sources by id that a node's links are made from.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -566,15 +570,43 @@ fn shorten(text: &str) -> String {
     format!("{head}…")
 }
 
-/// Writes the JSON-LD document.
+/// Writes the JSON-LD document, one node of `@graph` at a time in dataset order.
+///
+/// The bytes are those of the whole document pretty-printed by `serde_json` (two-space
+/// indentation, a final line break): the frame is written by hand and each node is
+/// pretty-printed on its own, its lines indented to their depth inside `@graph`. A JSON text
+/// holds a line break only between tokens (one inside a string is the escape `\n`), so
+/// indenting after every line break indents exactly the node's lines.
 pub fn write(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
     let graph = Graph::new(report, options);
-    let nodes: Vec<Value> = records(report, options)
+    write!(out, "{{\n  \"@context\": ")?;
+    serde_json::to_writer(&mut *out, CONTEXT)?;
+    out.write_all(b",\n  \"@graph\": [")?;
+    let mut node_text = Vec::new();
+    let mut first = true;
+    for (_, record) in records(report, options) {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        first = false;
+        node_text.clear();
+        serde_json::to_writer_pretty(&mut node_text, &graph.node(record))?;
+        for (i, line) in node_text.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n    ")?;
+            }
+            out.write_all(line)?;
+        }
+    }
+    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })
+}
+
+/// The nodes of `@graph`, held whole: for the test that holds [`write`] to the document
+/// `serde_json` pretty-prints in one go.
+#[cfg(test)]
+pub(super) fn tests_graph(report: &Report, options: &Options) -> Vec<Value> {
+    let graph = Graph::new(report, options);
+    records(report, options)
         .map(|(_, r)| graph.node(r))
-        .collect();
-    let doc = json!({ "@context": CONTEXT, "@graph": nodes });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+        .collect()
 }
 
 /// What the JSON-LD export leaves out of records it does export: affiliations to a person,

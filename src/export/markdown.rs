@@ -48,8 +48,8 @@
 //!
 //! Left out, as a review aid rather than a full dump (CSV and JSON have every field): `notes`,
 //! `tags`, a source's `retrieved` and `archive`, a statement's `about` and `language`, a
-//! proposal's `summary`, `venue` and `elements`, a statistic's `sum_of` and `ratio_of` (their
-//! checks still show), a review's `url` except as the link on its rating, an entity's
+//! proposal's `summary`, `venue` and `elements`, a statistic's `sum_of`, `ratio_of`,
+//! `restates` and `change_of` (their checks still show), a review's `url` except as the link on its rating, an entity's
 //! `same_as`.
 //!
 //! **Links.** Only an `http:` or `https:` URL (any case, nothing before the scheme) becomes a
@@ -63,6 +63,13 @@
 //! with a backslash (no emphasis, link, code span, entity, math, mention or HTML can start:
 //! `<script>` shows as text, `](javascript:…)` as text), and line breaks (CRLF, CR or LF) as
 //! `<br>`. Whatever a cell holds, it renders as that one cell.
+//!
+//! **Streaming.** The document goes to the writer as it is made: the summary line first
+//! (it needs only the counts of the [`Report`]), the legend, then each table one row at a
+//! time in dataset order; no whole document is held. What is held besides the report is
+//! what a row needs from other records: the records by id (a reference shows the entity's
+//! name or the source's title) and the [`Verdicts`] (the Check column of a record gathers
+//! findings reported anywhere in the run).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -276,23 +283,25 @@ impl<'r> Tables<'r> {
         }
     }
 
-    fn write(&self, out: &mut String) {
-        let _ = writeln!(out, "factkit {}.", self.report.summary.line());
+    /// Writes the document to `out` piece by piece: the summary and legend, "Could not be
+    /// shown", then each kind's table one row at a time in dataset order.
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "factkit {}.", self.report.summary.line())?;
         let accepted = match self.report.summary.accepted {
             0 => "",
             _ => LEGEND_ACCEPTED,
         };
-        let _ = writeln!(out, "\n{LEGEND}{accepted}");
+        writeln!(out, "\n{LEGEND}{accepted}")?;
         if self.options.only_failing {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "\nOnly records with errors or warnings are shown (`--only failing`)."
-            );
+            )?;
         }
         if !self.verdicts.unshown.is_empty() {
-            out.push_str("\n## Could not be shown\n\n");
-            row(out, UNSHOWN_HEADERS.iter().map(|h| (*h).to_owned()));
-            row(out, UNSHOWN_HEADERS.iter().map(|_| "---".to_owned()));
+            out.write_all(b"\n## Could not be shown\n\n")?;
+            row(out, UNSHOWN_HEADERS.iter().map(|h| (*h).to_owned()))?;
+            row(out, UNSHOWN_HEADERS.iter().map(|_| "---".to_owned()))?;
             for u in &self.verdicts.unshown {
                 let name = match (u.is_record, u.id) {
                     (true, Some(id)) => code(id),
@@ -305,29 +314,30 @@ impl<'r> Tables<'r> {
                 };
                 let mut lines = vec![escape(&u.why)];
                 lines.extend(u.findings.iter().map(|d| finding(d)));
-                row(out, [name, place, lines.join("<br>")]);
+                row(out, [name, place, lines.join("<br>")])?;
             }
         }
         for kind in kinds(self.report, self.options) {
-            let shown: Vec<(usize, &Record)> = records(self.report, self.options)
-                .filter(|(i, r)| {
+            let shown = || {
+                records(self.report, self.options).filter(move |(i, r)| {
                     r.kind() == kind
                         && (!self.options.only_failing || self.verdicts.of(*i).is_failing())
                 })
-                .collect();
-            if shown.is_empty() {
+            };
+            if shown().next().is_none() {
                 continue;
             }
-            let _ = write!(out, "\n## {}\n\n", title(kind));
+            write!(out, "\n## {}\n\n", title(kind))?;
             let headers = headers(kind);
-            row(out, headers.iter().map(|h| (*h).to_owned()));
-            row(out, headers.iter().map(|_| "---".to_owned()));
-            for (i, record) in shown {
+            row(out, headers.iter().map(|h| (*h).to_owned()))?;
+            row(out, headers.iter().map(|_| "---".to_owned()))?;
+            for (i, record) in shown() {
                 let mut cells = self.cells(record);
-                cells.push(check_cell(self.verdicts.of(i)));
-                row(out, cells);
+                cells.push(check_cell(&self.verdicts.of(i)));
+                row(out, cells)?;
             }
         }
+        Ok(())
     }
 
     fn cells(&self, record: &Record) -> Vec<String> {
@@ -547,21 +557,20 @@ pub fn headers(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-fn row(out: &mut String, cells: impl IntoIterator<Item = String>) {
-    out.push('|');
+/// Writes one table row: `| a | b |` and a line break.
+fn row(out: &mut dyn Write, cells: impl IntoIterator<Item = String>) -> io::Result<()> {
+    out.write_all(b"|")?;
     for cell in cells {
-        out.push(' ');
-        out.push_str(&cell);
-        out.push_str(" |");
+        out.write_all(b" ")?;
+        out.write_all(cell.as_bytes())?;
+        out.write_all(b" |")?;
     }
-    out.push('\n');
+    out.write_all(b"\n")
 }
 
-/// Writes the fact-check tables.
+/// Writes the fact-check tables to `out`, row by row (see the module docs on streaming).
 pub fn write(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
-    let mut text = String::new();
-    Tables::new(report, options).write(&mut text);
-    out.write_all(text.as_bytes())
+    Tables::new(report, options).write(out)
 }
 
 #[cfg(test)]

@@ -23,6 +23,26 @@
 //!
 //! The Check column of Markdown and HTML comes from [`verdict`], shared so that both say the
 //! same: passed, failed or not verified, each finding on the record it is reported on.
+//!
+//! **One contract, streamed.** Every format is written by [`export`] (and, for files,
+//! [`to_path`], which stages each file through a buffered writer into a temporary file that
+//! is renamed into place only when complete: a partial file is never left), to a
+//! `&mut dyn Write`, one record at a time in dataset order, like the diagnostic renderers of
+//! [`crate::diagnostic::render`]. No exporter builds its whole document in memory:
+//!
+//! - CSV, JSON and JSON Lines write each record as it comes (a row, an array element, a
+//!   line);
+//! - JSON-LD is one object, but its `@graph` is written element by element, each node made,
+//!   written and dropped in turn;
+//! - Markdown and HTML write their tables row by row. Their summary line needs only the
+//!   counts of the [`Report`]; HTML's row counts by outcome come before the tables, so they
+//!   are counted first from the verdicts, without writing anything.
+//!
+//! What an export holds besides the report is what a record's row needs from elsewhere in
+//! the run: the records by id (a reference shows its entity's name, its source's title) and,
+//! for Markdown and HTML, the [`verdict::Verdicts`] (a record's Check column gathers findings
+//! reported anywhere). Every exporter writes only Rust strings (and CSV's byte-order mark),
+//! so what it writes is UTF-8 by construction.
 
 pub mod csv;
 pub mod html;
@@ -269,26 +289,39 @@ pub fn notes(report: &Report, format: Format, options: &Options) -> Vec<Note> {
     notes
 }
 
-/// Writes the export of `report` to `out`, as one document. CSV holds one kind per file, so
-/// a CSV export needs `--kind` or a dataset of one kind (else [`Error::Usage`]); use
-/// [`to_path`] to write a directory of one file per kind.
+/// Writes the export of `report` in `format` to `out`, as one document: the crate's one
+/// export entry point (the CLI's standard output, [`to_path`]'s files and a library caller's
+/// own writer all go through it). Records are written one at a time in dataset order, and
+/// nothing is written before the first record is ready, so a usage error leaves `out`
+/// untouched. CSV holds one kind per file, so a CSV export needs `--kind` or a dataset of one
+/// kind (else [`Error::Usage`]); use [`to_path`] to write a directory of one file per kind.
+///
+/// A failed write is [`Error::Write`] on the path `-`. `out` is written in small pieces:
+/// hand in a buffered writer.
+pub fn export(
+    format: Format,
+    report: &Report,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let kind = match format {
+        Format::Csv => Some(single_csv_kind(report, options)?),
+        _ => None,
+    };
+    write_one(format, kind, report, options, out).map_err(|source| Error::Write {
+        path: "-".into(),
+        source,
+    })
+}
+
+/// [`export`] under its earlier name and argument order.
 pub fn to_writer(
     report: &Report,
     format: Format,
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let write_error = |source| Error::Write {
-        path: "-".into(),
-        source,
-    };
-    match format {
-        Format::Csv => {
-            let kind = single_csv_kind(report, options)?;
-            csv::write(report, kind, options, out).map_err(write_error)
-        }
-        other => write_document(report, other, options, out).map_err(write_error),
-    }
+    export(format, report, options, out)
 }
 
 /// Writes the export of `report` under `path`, atomically, and returns the files written.
@@ -321,7 +354,7 @@ pub fn to_path_guarded(
     if format != Format::Csv {
         reads.check(path)?;
         write_atomic(&[path.to_path_buf()], |_, out| {
-            write_document(report, format, options, out)
+            write_one(format, None, report, options, out)
         })?;
         return Ok(vec![path.to_path_buf()]);
     }
@@ -329,7 +362,7 @@ pub fn to_path_guarded(
         Some(kind) if !path.is_dir() => {
             reads.check(path)?;
             write_atomic(&[path.to_path_buf()], |_, out| {
-                csv::write(report, kind, options, out)
+                write_one(format, Some(kind), report, options, out)
             })?;
             return Ok(vec![path.to_path_buf()]);
         }
@@ -345,24 +378,30 @@ pub fn to_path_guarded(
         path: dir.to_path_buf(),
         source,
     })?;
-    write_atomic(&paths, |i, out| csv::write(report, kinds[i], options, out))?;
+    write_atomic(&paths, |i, out| {
+        write_one(format, Some(kinds[i]), report, options, out)
+    })?;
     Ok(paths)
 }
 
-fn write_document(
-    report: &Report,
+/// Writes one document: the dispatch behind [`export`] and [`to_path`]. `kind` is the one
+/// kind of a CSV document (ignored by the other formats).
+fn write_one(
     format: Format,
+    kind: Option<Kind>,
+    report: &Report,
     options: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Json => json::write_json(report, options, out),
-        Format::JsonLines => json::write_jsonl(report, options, out),
-        Format::JsonLd => jsonld::write(report, options, out),
-        Format::Markdown => markdown::write(report, options, out),
-        Format::Html => html::write(report, options, out),
-        // Invariant: callers route CSV to `csv::write` with a kind.
-        Format::Csv => Err(io::Error::other(
+    match (format, kind) {
+        (Format::Json, _) => json::write_json(report, options, out),
+        (Format::JsonLines, _) => json::write_jsonl(report, options, out),
+        (Format::JsonLd, _) => jsonld::write(report, options, out),
+        (Format::Markdown, _) => markdown::write(report, options, out),
+        (Format::Html, _) => html::write(report, options, out),
+        (Format::Csv, Some(kind)) => csv::write(report, kind, options, out),
+        // Invariant: `export` and `to_path` resolve the kind of every CSV document first.
+        (Format::Csv, None) => Err(io::Error::other(
             "a CSV export is written one kind at a time",
         )),
     }
@@ -403,4 +442,160 @@ pub fn write_atomic(
     render: impl FnMut(usize, &mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
     crate::atomic::write_files(paths, render)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Write};
+    use std::path::PathBuf;
+
+    use super::{export, Format, Options};
+    use crate::check::Report;
+    use crate::config::Config;
+    use crate::error::Error;
+    use crate::model::{Kind, PartialDate};
+
+    /// Every format, with CSV for one kind.
+    const FORMATS: [Format; 6] = [
+        Format::Csv,
+        Format::JsonLd,
+        Format::Markdown,
+        Format::Html,
+        Format::Json,
+        Format::JsonLines,
+    ];
+
+    /// A checked dataset of `n` statements and `n` statistics (with their entities and
+    /// sources), written to a temporary folder at test time.
+    fn dataset(n: usize) -> (tempfile::TempDir, Report) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..10 {
+            text.push_str(&format!(
+                "{{\"kind\":\"entity\",\"id\":\"entity-{i}\",\"type\":\"person\",\"name\":\"Entity {i}\"}}\n\
+                 {{\"kind\":\"source\",\"id\":\"source-{i}\",\"title\":\"Report {i}\",\"url\":\"https://news.example/{i}\",\"published\":\"2025-03-0{}\"}}\n",
+                i % 9 + 1
+            ));
+        }
+        for i in 0..n {
+            text.push_str(&format!(
+                "{{\"kind\":\"statement\",\"id\":\"statement-{i}\",\"speaker\":\"entity-{}\",\"quote\":\"Statement number {i} | with *marks* and <b>\",\"source\":\"source-{}\",\"said_on\":\"2025-03-01\"}}\n\
+                 {{\"kind\":\"statistic\",\"id\":\"statistic-{i}\",\"label\":\"Figure {i}\",\"value\":{{\"amount\":\"{i}.5\",\"scale\":\"billion\",\"currency\":\"KZT\"}},\"source\":\"source-{}\"}}\n",
+                i % 10,
+                i % 10,
+                i % 10
+            ));
+        }
+        let path = dir.path().join("records.jsonl");
+        std::fs::write(&path, text).unwrap();
+        let config = Config {
+            as_of: PartialDate::parse("2026-11-28").unwrap().first(),
+            ..Config::default()
+        };
+        let report = crate::check::check(&[PathBuf::from(&path)], &config).unwrap();
+        (dir, report)
+    }
+
+    fn options(format: Format) -> Options {
+        Options {
+            kind: (format == Format::Csv).then_some(Kind::Statistic),
+            ..Options::default()
+        }
+    }
+
+    /// A writer that keeps what it is given and the largest piece it was given at once.
+    #[derive(Default)]
+    struct Pieces {
+        bytes: Vec<u8>,
+        largest: usize,
+    }
+
+    impl Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.largest = self.largest.max(buf.len());
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_format_reaches_the_writer_in_pieces_not_as_one_document() {
+        let (_dir, report) = dataset(2_000);
+        for format in FORMATS {
+            let mut out = Pieces::default();
+            export(format, &report, &options(format), &mut out).unwrap();
+            assert!(
+                out.bytes.len() > 100_000,
+                "{format}: {} bytes is too small a document to tell",
+                out.bytes.len()
+            );
+            // A whole-document exporter hands its text over in one piece; a streaming one in
+            // pieces of a record (CSV through the csv crate's 8 KiB buffer).
+            assert!(
+                out.largest <= 16 * 1024,
+                "{format}: a piece of {} bytes of a {}-byte document",
+                out.largest,
+                out.bytes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn jsonld_streamed_is_the_whole_document_pretty_printed() {
+        let (_dir, report) = dataset(50);
+        for kind in [None, Some(Kind::Statement), Some(Kind::Review)] {
+            let options = Options {
+                kind,
+                ..Options::default()
+            };
+            let mut out = Vec::new();
+            export(Format::JsonLd, &report, &options, &mut out).unwrap();
+            let graph = super::jsonld::tests_graph(&report, &options);
+            let doc = serde_json::json!({ "@context": super::jsonld::CONTEXT, "@graph": graph });
+            let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "--kind {kind:?}"
+            );
+        }
+    }
+
+    /// A writer that takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_that_fails_half_way_is_a_write_error_in_every_format() {
+        let (_dir, report) = dataset(200);
+        for format in FORMATS {
+            for room in [0, 1, 1000, 8000] {
+                let err = export(format, &report, &options(format), &mut Full { room })
+                    .expect_err("the writer fills up");
+                assert!(
+                    matches!(&err, Error::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull),
+                    "{format} with room {room}: {err}"
+                );
+            }
+        }
+    }
 }

@@ -19,7 +19,15 @@
 //! Entries without a typed record (they failed their schema) and files or lines that could not
 //! be parsed become [`Unshown`] items, for the "Could not be shown" section, with their place
 //! and findings. This module only decides; it neither formats nor writes.
+//!
+//! **Held sparse.** A large clean dataset has no finding on most records, so only the
+//! verdicts with something in them are kept (findings, names, comparisons with an archive),
+//! by entry; the rest, and the line "not verified: source `…` has no archive", are made when
+//! a row asks for them ([`Verdicts::of`]). The export then holds a few words per record
+//! beyond the report, not a verdict each.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -85,7 +93,7 @@ pub struct QuoteView {
 }
 
 /// What the check says about one record.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Verdict<'r> {
     /// Findings reported on this record, in the order of the report.
     pub findings: Vec<&'r Diagnostic>,
@@ -140,7 +148,11 @@ pub struct Unshown<'r> {
 /// The verdicts of every entry of a report, and what could not be shown.
 #[derive(Debug)]
 pub struct Verdicts<'r> {
-    by_entry: Vec<Verdict<'r>>,
+    report: &'r Report,
+    /// The verdicts that hold something, by entry index.
+    by_entry: HashMap<usize, Verdict<'r>>,
+    /// The sources by id, for the "has no archive" line.
+    sources: HashMap<&'r str, &'r Source>,
     /// Records and files that have no row in a table, in dataset order (files first).
     pub unshown: Vec<Unshown<'r>>,
 }
@@ -149,14 +161,13 @@ impl<'r> Verdicts<'r> {
     /// Judges every entry of `report`; `unshown` honours `--kind` as [`super::notes`] does.
     pub fn new(report: &'r Report, options: &Options) -> Verdicts<'r> {
         let dataset = &report.dataset;
-        let mut by_entry: Vec<Verdict<'r>> =
-            dataset.entries.iter().map(|_| Verdict::default()).collect();
+        let mut by_entry: HashMap<usize, Verdict<'r>> = HashMap::new();
         let places = Places::new(dataset);
         let mut loose: Vec<&'r Diagnostic> = Vec::new();
         for d in &report.diagnostics {
             let own = places.entry_of(d.record.as_deref(), d.location.as_ref());
             match own {
-                Some(i) => by_entry[i].findings.push(d),
+                Some(i) => by_entry.entry(i).or_default().findings.push(d),
                 None => loose.push(d),
             }
             let mut named: Vec<usize> = Vec::new();
@@ -169,14 +180,15 @@ impl<'r> Verdicts<'r> {
                 };
                 if Some(i) != own && !named.contains(&i) {
                     named.push(i);
-                    by_entry[i].named_by.push(Named {
+                    by_entry.entry(i).or_default().named_by.push(Named {
                         diagnostic: d,
                         by: d.record.as_deref(),
                     });
                 }
             }
         }
-        archive_checks(dataset, &options.limits, &mut by_entry);
+        let sources = sources(dataset);
+        archive_checks(dataset, &sources, &options.limits, &mut by_entry);
         let mut unshown: Vec<Unshown<'r>> = loose
             .into_iter()
             .filter(|d| d.rule == "syntax" || d.rule == "read")
@@ -214,14 +226,23 @@ impl<'r> Verdicts<'r> {
                     pointer: String::new(),
                 }),
                 why,
-                findings: std::mem::take(&mut by_entry[i].findings),
+                findings: by_entry
+                    .get_mut(&i)
+                    .map(|v| std::mem::take(&mut v.findings))
+                    .unwrap_or_default(),
             });
         }
-        Verdicts { by_entry, unshown }
+        Verdicts {
+            report,
+            by_entry,
+            sources,
+            unshown,
+        }
     }
 
-    /// The verdict of the entry at `index` (an empty one for an index out of range).
-    pub fn of(&self, index: usize) -> &Verdict<'r> {
+    /// The verdict of the entry at `index` (an empty one for an index out of range): the one
+    /// kept, with the "has no archive" line added when its source has none.
+    pub fn of(&self, index: usize) -> Cow<'_, Verdict<'r>> {
         static EMPTY: Verdict<'static> = Verdict {
             findings: Vec::new(),
             named_by: Vec::new(),
@@ -229,34 +250,110 @@ impl<'r> Verdicts<'r> {
             not_verified: Vec::new(),
             quote: None,
         };
-        self.by_entry.get(index).unwrap_or(&EMPTY)
+        let kept = self.by_entry.get(&index);
+        let unarchived = self
+            .report
+            .dataset
+            .entries
+            .get(index)
+            .and_then(|e| unarchived(e.record.as_ref()?, &self.sources));
+        match unarchived {
+            None => Cow::Borrowed(kept.unwrap_or(&EMPTY)),
+            Some(line) => {
+                let mut verdict = kept.cloned().unwrap_or_default();
+                verdict.not_verified.push(line);
+                Cow::Owned(verdict)
+            }
+        }
     }
 }
+
+/// The sources of the dataset by id (the first of a duplicated id).
+fn sources(dataset: &Dataset) -> HashMap<&str, &Source> {
+    let mut sources: HashMap<&str, &Source> = HashMap::new();
+    for e in &dataset.entries {
+        if let Some(Record::Source(s)) = &e.record {
+            sources.entry(s.id.as_str()).or_insert(s);
+        }
+    }
+    sources
+}
+
+/// The source a quoted statement or a statistic is compared with, when it is known (an
+/// unknown source is an `unknown-reference` finding already).
+fn compared_source<'s>(record: &Record, sources: &HashMap<&str, &'s Source>) -> Option<&'s Source> {
+    match record {
+        Record::Statement(s) if s.quote.is_some() => sources.get(s.source.as_str()).copied(),
+        Record::Statistic(s) => sources.get(s.source.as_str()).copied(),
+        _ => None,
+    }
+}
+
+/// Why a record's quote or figures were not compared, when its source has no archive.
+fn unarchived(record: &Record, sources: &HashMap<&str, &Source>) -> Option<String> {
+    let source = compared_source(record, sources).filter(|s| s.archive.is_none())?;
+    let what = match record {
+        Record::Statement(_) => "so the quote was not compared with it",
+        _ => "so the figures were not looked up",
+    };
+    Some(format!(
+        "not verified: source `{}` has no archive, {what}",
+        source.id
+    ))
+}
+
+/// An entry's file name and byte range in it, when known.
+type Place<'d> = Option<(&'d str, Range<usize>)>;
 
 /// Which entry a diagnostic or related place is about: by id, and by place when several
 /// entries share the id (a duplicate), or when there is no id.
 struct Places<'d> {
-    by_id: HashMap<&'d str, Vec<usize>>,
-    /// Each entry's file name and byte range in it.
-    ranges: Vec<Option<(&'d str, Range<usize>)>>,
+    dataset: &'d Dataset,
+    /// The first entry of each id.
+    first: HashMap<&'d str, usize>,
+    /// Every entry of an id that more than one entry has.
+    shared: HashMap<&'d str, Vec<usize>>,
+    /// Each entry's file name and byte range in it, made the first time a place without an
+    /// id is looked up (a clean dataset never needs them).
+    ranges: OnceCell<Vec<Place<'d>>>,
 }
 
 impl<'d> Places<'d> {
     fn new(dataset: &'d Dataset) -> Places<'d> {
-        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut shared: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, e) in dataset.entries.iter().enumerate() {
             if let Some(id) = e.id.as_deref() {
-                by_id.entry(id).or_default().push(i);
+                match first.get(id) {
+                    None => {
+                        first.insert(id, i);
+                    }
+                    Some(&one) => shared.entry(id).or_insert_with(|| vec![one]).push(i),
+                }
             }
         }
-        let ranges = (0..dataset.entries.len())
-            .map(|i| entry_range(dataset, i))
-            .collect();
-        Places { by_id, ranges }
+        Places {
+            dataset,
+            first,
+            shared,
+            ranges: OnceCell::new(),
+        }
+    }
+
+    fn ranges(&self) -> &[Place<'d>] {
+        self.ranges.get_or_init(|| {
+            (0..self.dataset.entries.len())
+                .map(|i| entry_range(self.dataset, i))
+                .collect()
+        })
     }
 
     fn holds(&self, i: usize, location: &Location) -> bool {
-        self.ranges[i].as_ref().is_some_and(|(file, range)| {
+        let range = match self.ranges.get() {
+            Some(ranges) => ranges.get(i).cloned().flatten(),
+            None => entry_range(self.dataset, i),
+        };
+        range.is_some_and(|(file, range)| {
             *file == location.file
                 && range.start <= location.span.start
                 && location.span.end <= range.end
@@ -264,14 +361,22 @@ impl<'d> Places<'d> {
     }
 
     fn entry_of(&self, id: Option<&str>, location: Option<&Location>) -> Option<usize> {
-        let candidates: Vec<usize> = match id {
-            Some(id) => self.by_id.get(id)?.clone(),
+        let one;
+        let candidates: &[usize] = match id {
+            Some(id) => match self.shared.get(id) {
+                Some(several) => several,
+                None => {
+                    one = [*self.first.get(id)?];
+                    &one
+                }
+            },
             None => {
                 let location = location?;
-                return (0..self.ranges.len()).find(|&i| self.holds(i, location));
+                let ranges = self.ranges();
+                return (0..ranges.len()).find(|&i| self.holds(i, location));
             }
         };
-        match (&candidates[..], location) {
+        match (candidates, location) {
             ([one], _) => Some(*one),
             (several, Some(location)) => several
                 .iter()
@@ -284,7 +389,7 @@ impl<'d> Places<'d> {
 }
 
 /// The file name and byte range of the entry at `i`.
-fn entry_range(dataset: &Dataset, i: usize) -> Option<(&str, Range<usize>)> {
+fn entry_range(dataset: &Dataset, i: usize) -> Place<'_> {
     let entry = dataset.entries.get(i)?;
     let file = dataset.files.get(entry.file)?;
     let range = match &entry.anchor {
@@ -304,18 +409,25 @@ fn entry_range(dataset: &Dataset, i: usize) -> Option<(&str, Range<usize>)> {
 }
 
 /// Fills in what each quote and figure was compared with, or why it was not.
-fn archive_checks(dataset: &Dataset, limits: &Limits, by_entry: &mut [Verdict<'_>]) {
+/// A source without an archive is left to [`unarchived`], when the row is made; only what
+/// was compared with an archive is kept.
+fn archive_checks(
+    dataset: &Dataset,
+    sources: &HashMap<&str, &Source>,
+    limits: &Limits,
+    by_entry: &mut HashMap<usize, Verdict<'_>>,
+) {
     let archives = Archives::load(dataset, limits);
-    let mut sources: HashMap<&str, &Source> = HashMap::new();
-    for e in &dataset.entries {
-        if let Some(Record::Source(s)) = &e.record {
-            sources.entry(s.id.as_str()).or_insert(s);
-        }
-    }
     for (i, e) in dataset.entries.iter().enumerate() {
-        let verdict = &mut by_entry[i];
-        match &e.record {
-            Some(Record::Statement(s)) => {
+        let Some(record) = &e.record else {
+            continue;
+        };
+        if compared_source(record, sources).is_none_or(|s| s.archive.is_none()) {
+            continue;
+        }
+        let verdict = by_entry.entry(i).or_default();
+        match record {
+            Record::Statement(s) => {
                 let Some(quote) = s.quote.as_deref() else {
                     continue;
                 };
@@ -324,10 +436,6 @@ fn archive_checks(dataset: &Dataset, limits: &Limits, by_entry: &mut [Verdict<'_
                     continue;
                 };
                 let Some(name) = source.archive.as_deref() else {
-                    verdict.not_verified.push(format!(
-                        "not verified: source `{}` has no archive, so the quote was not compared with it",
-                        source.id
-                    ));
                     continue;
                 };
                 match archives.get(name) {
@@ -352,15 +460,11 @@ fn archive_checks(dataset: &Dataset, limits: &Limits, by_entry: &mut [Verdict<'_
                     None => {}
                 }
             }
-            Some(Record::Statistic(s)) => {
+            Record::Statistic(s) => {
                 let Some(source) = sources.get(s.source.as_str()) else {
                     continue;
                 };
                 let Some(name) = source.archive.as_deref() else {
-                    verdict.not_verified.push(format!(
-                        "not verified: source `{}` has no archive, so the figures were not looked up",
-                        source.id
-                    ));
                     continue;
                 };
                 match archives.get(name) {

@@ -196,7 +196,8 @@ impl Writer {
                 Ok(())
             }
             Writer::Lines => {
-                serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+                // The writer's own error, not a wrapper: a closed pipe stays a closed pipe.
+                serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
                 out.write_all(b"\n")
             }
         }
