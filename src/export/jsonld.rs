@@ -65,7 +65,7 @@
 //! `@id` link, and the export reports it. The export never changes or invents a value.
 //!
 //! **Streaming.** The document is one JSON object, but its `@graph` is written element by
-//! element in dataset order ([`write`]): only one node is held at a time, with the entities
+//! element in dataset order ([`write()`]): only one node is held at a time, with the entities
 //! and sources by id that a node's links are made from.
 
 use std::collections::HashMap;

@@ -28,7 +28,7 @@
 //! [`to_path`], which stages each file through a buffered writer into a temporary file that
 //! is renamed into place only when complete: a partial file is never left), to a
 //! `&mut dyn Write`, one record at a time in dataset order, like the diagnostic renderers of
-//! [`crate::diagnostic::render`]. No exporter builds its whole document in memory:
+//! [`crate::render`](mod@crate::render). No exporter builds its whole document in memory:
 //!
 //! - CSV, JSON and JSON Lines write each record as it comes (a row, an array element, a
 //!   line);
