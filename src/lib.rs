@@ -15,7 +15,7 @@
 //! partial dates.
 //!
 //! Everything else is private; this page lists the whole public API. With the default `cli`
-//! feature the crate also holds the command line ([`cli::main`], what the binary runs); a
+//! feature the crate also holds the command line ([`run_cli`], what the binary runs); a
 //! program that uses the library alone depends on `factkit = { default-features = false }`
 //! and builds without clap, indicatif or mimalloc.
 //!
@@ -54,22 +54,27 @@ mod source;
 mod typing;
 
 #[cfg(feature = "cli")]
-pub mod cli;
+mod cli;
 pub mod convert;
 pub mod export;
-/// Not API: the entry points of the fuzz targets in `fuzz/` (built with `--cfg fuzzing`).
 #[cfg(any(test, fuzzing))]
-#[doc(hidden)]
-pub mod fuzzing;
+mod fuzzing;
 pub mod model;
 
 pub use check::{check, check_with, Plan, Report};
+/// The command line: what the `factkit` binary runs (with the default `cli` feature).
+#[cfg(feature = "cli")]
+pub use cli::main as run_cli;
 pub use config::Config;
 pub use diagnostic::junit::Case;
 pub use diagnostic::render::{self, Texts};
 pub use diagnostic::{Diagnostic, Location, Related, RuleMeta, Severity, Summary};
 pub use error::Error;
 pub use format::Format;
+/// Not API: the entry point of the fuzz targets in `fuzz/` (built with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use fuzzing::run as fuzz;
 pub use generic::{check as check_schema, check_against as check_schema_file};
 pub use load::{load, Dataset, Entry, Options as LoadOptions, Selection};
 pub use rules::{catalog, Rule, RULES};

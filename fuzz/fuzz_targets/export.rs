@@ -1,6 +1,6 @@
-//! Fuzz target `export`: see `factkit::fuzzing`.
+//! Fuzz target `export`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("export", data);
+    factkit::fuzz("export", data);
 });

@@ -1,6 +1,6 @@
-//! Fuzz target `load_csv`: see `factkit::fuzzing`.
+//! Fuzz target `load_csv`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("load_csv", data);
+    factkit::fuzz("load_csv", data);
 });

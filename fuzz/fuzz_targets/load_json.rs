@@ -1,6 +1,6 @@
-//! Fuzz target `load_json`: see `factkit::fuzzing`.
+//! Fuzz target `load_json`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("load_json", data);
+    factkit::fuzz("load_json", data);
 });

@@ -1,6 +1,6 @@
-//! Fuzz target `load_jsonl`: see `factkit::fuzzing`.
+//! Fuzz target `load_jsonl`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("load_jsonl", data);
+    factkit::fuzz("load_jsonl", data);
 });

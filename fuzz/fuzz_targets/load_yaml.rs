@@ -1,6 +1,6 @@
-//! Fuzz target `load_yaml`: see `factkit::fuzzing`.
+//! Fuzz target `load_yaml`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("load_yaml", data);
+    factkit::fuzz("load_yaml", data);
 });

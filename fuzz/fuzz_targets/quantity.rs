@@ -1,6 +1,6 @@
-//! Fuzz target `quantity`: see `factkit::fuzzing`.
+//! Fuzz target `quantity`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("quantity", data);
+    factkit::fuzz("quantity", data);
 });

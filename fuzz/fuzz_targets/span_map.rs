@@ -1,6 +1,6 @@
-//! Fuzz target `span_map`: see `factkit::fuzzing`.
+//! Fuzz target `span_map`: see `src/fuzzing.rs`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    factkit::fuzzing::run("span_map", data);
+    factkit::fuzz("span_map", data);
 });
