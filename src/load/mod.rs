@@ -940,6 +940,12 @@ mod sizes {
     #[test]
     fn an_entry_and_its_record_stay_small() {
         assert!(size_of::<crate::model::Record>() <= 16);
-        assert!(size_of::<super::Entry>() <= 168, "{}", size_of::<super::Entry>());
+        assert!(
+            size_of::<super::Entry>() <= 168,
+            "{}",
+            size_of::<super::Entry>()
+        );
+        // A figure: its text and, unless it needs more than 64 bits, its digits inline.
+        assert!(size_of::<crate::model::Decimal>() <= 40);
     }
 }
