@@ -947,5 +947,7 @@ mod sizes {
         );
         // A figure: its text and, unless it needs more than 64 bits, its digits inline.
         assert!(size_of::<crate::model::Decimal>() <= 40);
+        // The largest kind: its rare parts (`ratio_of`, `change_of`) are boxed.
+        assert!(size_of::<crate::model::Statistic>() <= 360);
     }
 }

@@ -288,7 +288,7 @@ pub struct Statistic {
     pub sum_of: Vec<String>,
     /// This percent is numerator / denominator.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ratio_of: Option<RatioOf>,
+    pub ratio_of: Option<Box<RatioOf>>,
     /// Statistic id of another statistic (typically from another source) stating the same
     /// figure.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,7 +296,7 @@ pub struct Statistic {
     /// This figure is the change from one level to the other: absolute in their unit or
     /// currency, relative in percent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_of: Option<ChangeOf>,
+    pub change_of: Option<Box<ChangeOf>>,
     /// Free text for the desk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
