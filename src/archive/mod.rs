@@ -897,12 +897,15 @@ impl Archives {
     pub fn load(dataset: &Dataset, limits: &Limits) -> Archives {
         let mut languages: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
         for entry in &dataset.entries {
-            if let Some(Record::Source(Source {
-                archive: Some(archive),
-                language,
-                ..
-            })) = &entry.record
-            {
+            if let Some(Record::Source(source)) = &entry.record {
+                let Source {
+                    archive: Some(archive),
+                    language,
+                    ..
+                } = &**source
+                else {
+                    continue;
+                };
                 let tags = languages.entry(archive.as_str()).or_default();
                 if !tags.contains(language) {
                     tags.push(language.clone());
@@ -955,7 +958,7 @@ fn sources(dataset: &Dataset) -> HashMap<&str, &Source> {
     let mut out = HashMap::new();
     for entry in &dataset.entries {
         if let Some(Record::Source(s)) = &entry.record {
-            out.entry(s.id.as_str()).or_insert(s);
+            out.entry(s.id.as_str()).or_insert(&**s);
         }
     }
     out

@@ -919,3 +919,24 @@ mod tests {
         assert!(released.files[0].text.get().is_none());
     }
 }
+#[cfg(test)]
+mod sizes {
+    use std::mem::size_of;
+
+    /// What a run holds per record is the memory budget of `check` (1M records in
+    /// BENCHMARKS.md): a typed record is a pointer to its own kind's fields, not the size
+    /// of the largest kind, and an entry stays within a few cache lines.
+    #[test]
+    fn an_entry_and_its_record_stay_small() {
+        assert!(size_of::<crate::model::Record>() <= 16);
+        assert!(
+            size_of::<super::Entry>() <= 168,
+            "{}",
+            size_of::<super::Entry>()
+        );
+        // A figure: its text and, unless it needs more than 64 bits, its digits inline.
+        assert!(size_of::<crate::model::Decimal>() <= 40);
+        // The largest kind: its rare parts (`ratio_of`, `change_of`) are boxed.
+        assert!(size_of::<crate::model::Statistic>() <= 360);
+    }
+}

@@ -30,17 +30,56 @@ const SHOWN_LENGTH: usize = 40;
 const SHOWN_END: usize = 12;
 
 /// An exact decimal number with the text it was written with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Every figure of a dataset is one, held until the cross-record rules have run, so it is
+/// kept small: 40 bytes and its text, the mantissa inline unless it needs more than 64 bits.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Decimal {
-    text: String,
+    text: Box<str>,
+    mantissa: Mantissa,
+    /// The value is `mantissa × 10^exponent`; within ±[`MAX_EXPONENT`], so 32 bits hold it.
+    exponent: i32,
     /// Written as a JSON string (`"26.2"`) rather than a JSON number (`26.2`).
     quoted: bool,
-    mantissa: BigInt,
-    /// The value is `mantissa × 10^exponent`.
-    exponent: i64,
     /// Whether the text was a plain integer (no point, no exponent): then trailing zeros of
     /// one of 1,000 or more are not significant unless the figure is exact.
     plain_integer: bool,
+}
+
+/// The digits of a [`Decimal`] as an integer: inline when it fits in 64 bits (the
+/// representation is canonical, so the derived equality is equality of values).
+#[derive(Clone, PartialEq, Eq)]
+enum Mantissa {
+    Small(i64),
+    Big(Box<BigInt>),
+}
+
+impl Mantissa {
+    fn new(value: BigInt) -> Mantissa {
+        match i64::try_from(&value) {
+            Ok(small) => Mantissa::Small(small),
+            Err(_) => Mantissa::Big(Box::new(value)),
+        }
+    }
+
+    fn to_bigint(&self) -> BigInt {
+        match self {
+            Mantissa::Small(small) => BigInt::from(*small),
+            Mantissa::Big(big) => (**big).clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decimal")
+            .field("text", &&*self.text)
+            .field("quoted", &self.quoted)
+            .field("mantissa", &self.mantissa())
+            .field("exponent", &self.exponent())
+            .field("plain_integer", &self.plain_integer)
+            .finish()
+    }
 }
 
 /// Why a text is not a decimal.
@@ -169,10 +208,13 @@ impl Decimal {
         if negative {
             mantissa = -mantissa;
         }
+        // Invariant: `exponent` is within ±MAX_EXPONENT, checked above.
+        let exponent =
+            i32::try_from(exponent).map_err(|_| DecimalError::Exponent(text.to_owned()))?;
         Ok(Decimal {
-            text: text.to_owned(),
+            text: text.into(),
             quoted,
-            mantissa,
+            mantissa: Mantissa::new(mantissa),
             exponent,
             plain_integer: frac_part.is_none() && exp_text.is_none(),
         })
@@ -195,8 +237,8 @@ impl Decimal {
 
     /// The exact value.
     pub fn to_rational(&self) -> BigRational {
-        let power = pow10(self.exponent);
-        exact::mul(&BigRational::from_integer(self.mantissa.clone()), &power)
+        let power = pow10(self.exponent());
+        exact::mul(&BigRational::from_integer(self.mantissa()), &power)
     }
 
     /// The text for a message: as written, or shortened when it is long (see [`abbreviate`]).
@@ -206,12 +248,18 @@ impl Decimal {
 
     /// Whether the value is zero.
     pub fn is_zero(&self) -> bool {
-        self.mantissa.is_zero()
+        match &self.mantissa {
+            Mantissa::Small(small) => *small == 0,
+            Mantissa::Big(big) => big.is_zero(),
+        }
     }
 
     /// Whether the value is below zero.
     pub fn is_negative(&self) -> bool {
-        self.mantissa.is_negative()
+        match &self.mantissa {
+            Mantissa::Small(small) => *small < 0,
+            Mantissa::Big(big) => big.is_negative(),
+        }
     }
 
     /// The unit of the last significant digit: `0.1` for `26.2`, `1000` for `224000`, `1` for
@@ -224,10 +272,11 @@ impl Decimal {
 
     /// The power of ten of [`Decimal::precision`]; never below the exponent of the value.
     pub fn precision_exponent(&self) -> i64 {
-        let mut exponent = self.exponent;
-        if self.plain_integer && self.mantissa.abs() >= BigInt::from(1000) {
+        let mut exponent = self.exponent();
+        let mantissa = self.mantissa();
+        if self.plain_integer && mantissa.abs() >= BigInt::from(1000) {
             let ten = BigInt::from(10);
-            let mut m = self.mantissa.abs();
+            let mut m = mantissa.abs();
             while (&m % &ten).is_zero() {
                 m /= &ten;
                 exponent += 1;
@@ -237,13 +286,13 @@ impl Decimal {
     }
 
     /// The value is `mantissa() × 10^exponent()`: the digits as written, as an integer.
-    pub fn mantissa(&self) -> &BigInt {
-        &self.mantissa
+    pub fn mantissa(&self) -> BigInt {
+        self.mantissa.to_bigint()
     }
 
     /// The power of ten the mantissa is multiplied by (`-1` for `26.2`).
     pub fn exponent(&self) -> i64 {
-        self.exponent
+        i64::from(self.exponent)
     }
 }
 

@@ -288,7 +288,7 @@ pub struct Statistic {
     pub sum_of: Vec<String>,
     /// This percent is numerator / denominator.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ratio_of: Option<RatioOf>,
+    pub ratio_of: Option<Box<RatioOf>>,
     /// Statistic id of another statistic (typically from another source) stating the same
     /// figure.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,7 +296,7 @@ pub struct Statistic {
     /// This figure is the change from one level to the other: absolute in their unit or
     /// currency, relative in percent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_of: Option<ChangeOf>,
+    pub change_of: Option<Box<ChangeOf>>,
     /// Free text for the desk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -400,22 +400,25 @@ pub struct Review {
 }
 
 /// A record of any kind.
+///
+/// Each kind is boxed, so a record costs its own kind's size on the heap and 16 bytes
+/// where it is held, not the size of the largest kind (a statistic) for every record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// An entity.
-    Entity(Entity),
+    Entity(Box<Entity>),
     /// A source.
-    Source(Source),
+    Source(Box<Source>),
     /// A statement.
-    Statement(Statement),
+    Statement(Box<Statement>),
     /// A proposal.
-    Proposal(Proposal),
+    Proposal(Box<Proposal>),
     /// A statistic.
-    Statistic(Statistic),
+    Statistic(Box<Statistic>),
     /// An exchange rate.
-    ExchangeRate(ExchangeRate),
+    ExchangeRate(Box<ExchangeRate>),
     /// A review.
-    Review(Review),
+    Review(Box<Review>),
 }
 
 impl Record {
@@ -423,13 +426,13 @@ impl Record {
     pub fn from_value(kind: Kind, value: &serde_json::Value) -> Result<Record, serde_json::Error> {
         use serde::de::Deserialize as _;
         Ok(match kind {
-            Kind::Entity => Record::Entity(Entity::deserialize(value)?),
-            Kind::Source => Record::Source(Source::deserialize(value)?),
-            Kind::Statement => Record::Statement(Statement::deserialize(value)?),
-            Kind::Proposal => Record::Proposal(Proposal::deserialize(value)?),
-            Kind::Statistic => Record::Statistic(Statistic::deserialize(value)?),
-            Kind::ExchangeRate => Record::ExchangeRate(ExchangeRate::deserialize(value)?),
-            Kind::Review => Record::Review(Review::deserialize(value)?),
+            Kind::Entity => Record::Entity(Box::new(Entity::deserialize(value)?)),
+            Kind::Source => Record::Source(Box::new(Source::deserialize(value)?)),
+            Kind::Statement => Record::Statement(Box::new(Statement::deserialize(value)?)),
+            Kind::Proposal => Record::Proposal(Box::new(Proposal::deserialize(value)?)),
+            Kind::Statistic => Record::Statistic(Box::new(Statistic::deserialize(value)?)),
+            Kind::ExchangeRate => Record::ExchangeRate(Box::new(ExchangeRate::deserialize(value)?)),
+            Kind::Review => Record::Review(Box::new(Review::deserialize(value)?)),
         })
     }
 

@@ -260,7 +260,7 @@ impl<'a> Context<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, e)| match &e.record {
-                Some(Record::ExchangeRate(r)) => Some((i, r)),
+                Some(Record::ExchangeRate(r)) => Some((i, &**r)),
                 _ => None,
             })
             .collect();
@@ -299,7 +299,7 @@ impl<'a> Context<'a> {
     /// The source with this id.
     pub fn source(&self, id: &str) -> Option<(usize, &'a Source)> {
         match self.record(id)? {
-            (i, Record::Source(s)) => Some((i, s)),
+            (i, Record::Source(s)) => Some((i, &**s)),
             _ => None,
         }
     }
@@ -307,7 +307,7 @@ impl<'a> Context<'a> {
     /// The statistic with this id.
     pub fn statistic(&self, id: &str) -> Option<(usize, &'a Statistic)> {
         match self.record(id)? {
-            (i, Record::Statistic(s)) => Some((i, s)),
+            (i, Record::Statistic(s)) => Some((i, &**s)),
             _ => None,
         }
     }
@@ -324,7 +324,7 @@ impl<'a> Context<'a> {
     /// Every statistic with its entry index.
     pub fn statistics(&self) -> impl Iterator<Item = (usize, &'a Statistic)> + 'a {
         self.records().filter_map(|(i, r)| match r {
-            Record::Statistic(s) => Some((i, s)),
+            Record::Statistic(s) => Some((i, &**s)),
             _ => None,
         })
     }
