@@ -572,7 +572,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Failure> {
     // The human and GitHub formats close with the summary line; the others leave standard
     // output parseable and say it on standard error.
     let summary_in_text = matches!(format, render::Format::Human | render::Format::Github);
-    let texts = render::texts_fn(|name| report.text_of(name));
+    let texts = report.texts();
     let text = render::to_string(format, diagnostics, &texts, &options);
     match &args.output {
         Some(path) => {
@@ -974,7 +974,7 @@ fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
             cap: Some(by_config(&config.limits)),
             ..Default::default()
         };
-        let texts = render::texts_fn(|name| report.text_of(name));
+        let texts = report.texts();
         let text = render::to_string(render::Format::Human, &report.diagnostics, &texts, &options);
         eprint!("{text}");
         if !args.allow_errors {

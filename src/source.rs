@@ -592,6 +592,11 @@ impl LineIndex {
         })
     }
 
+    /// Where the 1-based line after `line` starts, or None for the last line.
+    pub fn next_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
     /// Number of lines.
     pub fn len(&self) -> usize {
         self.line_starts.len()

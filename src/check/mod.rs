@@ -257,8 +257,15 @@ mod chunked {
             crate::load::WHOLE_TEXT.with(|w| w.set(whole));
             let report = check(std::slice::from_ref(&path), &config).unwrap();
             crate::load::WHOLE_TEXT.with(|w| w.set(false));
+            // The human report, whose excerpts come line by line from a released file.
+            let human = crate::render::to_string(
+                crate::render::Format::Human,
+                &report.diagnostics,
+                &report.texts(),
+                &crate::render::Options::default(),
+            );
             (
-                format!("{:#?}", report.diagnostics),
+                format!("{:#?}\n{human}", report.diagnostics),
                 report.summary.records,
                 report.dataset.files[0].text.get().is_some(),
             )
@@ -266,6 +273,7 @@ mod chunked {
         let (chunked, records, held) = run(false);
         let (whole, whole_records, _) = run(true);
         assert!(!held, "the chunked file's text was read whole");
+        assert!(chunked.contains("^"), "no excerpt in the human report: {chunked}");
         assert_eq!(records, whole_records);
         assert!(chunked.matches("rule: \"").count() > 150, "{chunked}");
         for rule in ["syntax", "schema", "duplicate-id", "unknown-reference"] {

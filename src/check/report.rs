@@ -46,6 +46,12 @@ impl Report {
         })
     }
 
+    /// The texts findings are shown from (see [`crate::render::Texts`]): a file whose text
+    /// the run released lends one line at a time, read again from disk.
+    pub fn texts(&self) -> ReportTexts<'_> {
+        ReportTexts(self)
+    }
+
     /// Whether the run fails: any error, or any warning when warnings are denied.
     pub fn fails(&self, deny_warnings: bool) -> bool {
         self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0)
@@ -204,4 +210,31 @@ fn stale(entry: &crate::accept::Accept, resolved: &super::plan::Resolved) -> Dia
     )
     .with_location(entry.place.clone())
     .help("remove the entry, or fix its `rule` or `record` (or `file`) so that it matches the finding it accepts")
+}
+
+/// The texts of a [`Report`]'s files, for rendering its findings ([`Report::texts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportTexts<'r>(&'r Report);
+
+impl crate::render::Texts for ReportTexts<'_> {
+    fn text(&self, file: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.0.text_of(file).map(std::borrow::Cow::Borrowed)
+    }
+
+    fn around(
+        &self,
+        file: &str,
+        at: usize,
+        max: usize,
+    ) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+        match self.0.dataset.file_named(file) {
+            Some(f) if f.format() == crate::format::Format::JsonLines => {
+                match f.line_around(at, max) {
+                    Some((line, start)) => Some((std::borrow::Cow::Owned(line), start)),
+                    None => self.text(file).map(|t| (t, 0)),
+                }
+            }
+            _ => self.text(file).map(|t| (t, 0)),
+        }
+    }
 }

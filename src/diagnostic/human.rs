@@ -49,8 +49,12 @@ const MAX_EXCERPT_LINE: usize = 16 * 1024;
 
 /// The lines of `text` that hold `location`'s first line, with the span re-based on them;
 /// None when the line is longer than [`MAX_EXCERPT_LINE`].
-fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops::Range<usize>)> {
-    let start = location.span.start.min(text.len());
+fn excerpt<'t>(
+    (text, offset): (&'t str, usize),
+    location: &Location,
+) -> Option<(&'t str, std::ops::Range<usize>)> {
+    // `text` is the file's text from byte `offset` on: the whole text, or the finding's line.
+    let start = location.span.start.checked_sub(offset)?.min(text.len());
     if !text.is_char_boundary(start) {
         return None;
     }
@@ -80,7 +84,9 @@ fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops:
     if line.len() > MAX_EXCERPT_LINE {
         return None;
     }
-    let mut end = location.span.end.min(line_start + line.len()).max(start);
+    let mut end = (location.span.end - offset)
+        .min(line_start + line.len())
+        .max(start);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -91,7 +97,10 @@ fn excerpt<'t>(text: &'t str, location: &Location) -> Option<(&'t str, std::ops:
 /// the texts `texts` lends.
 pub(super) fn render_one(d: &Diagnostic, texts: &dyn Texts, renderer: &Renderer) -> String {
     // The texts excerpts are cut from, fetched before the groups that borrow them.
-    let text = |l: &Option<Location>| l.as_ref().and_then(|l| texts.text(&l.file));
+    let text = |l: &Option<Location>| {
+        l.as_ref()
+            .and_then(|l| texts.around(&l.file, l.span.start, MAX_EXCERPT_LINE))
+    };
     let primary_text = text(&d.location);
     let related_texts: Vec<_> = d.related.iter().map(|r| text(&r.location)).collect();
     // Every piece of data goes through `clean` (see its module): the renderer's own words
@@ -105,8 +114,8 @@ pub(super) fn render_one(d: &Diagnostic, texts: &dyn Texts, renderer: &Renderer)
     if let Some(location) = &d.location {
         let file = clean(&location.file);
         let snippet = primary_text
-            .as_deref()
-            .and_then(|text| excerpt(text, location));
+            .as_ref()
+            .and_then(|(text, offset)| excerpt((text, *offset), location));
         match snippet {
             Some((line, span)) => {
                 let (line, span) = clean_span(line, span);
@@ -166,7 +175,10 @@ pub(super) fn render_one(d: &Diagnostic, texts: &dyn Texts, renderer: &Renderer)
         let mut g = Group::with_title(Level::NOTE.secondary_title(clean(&related.message)));
         if let Some(location) = &related.location {
             let file = clean(&location.file);
-            match text.as_deref().and_then(|text| excerpt(text, location)) {
+            match text
+                .as_ref()
+                .and_then(|(text, offset)| excerpt((text, *offset), location))
+            {
                 Some((line, span)) => {
                     let (line, span) = clean_span(line, span);
                     g = g.element(

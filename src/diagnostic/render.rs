@@ -45,6 +45,14 @@ pub trait Texts {
     /// The whole text of `file`; `None` when it is not known (the finding is then placed
     /// by file, line and column without an excerpt).
     fn text(&self, file: &str) -> Option<Cow<'_, str>>;
+
+    /// The part of `file` that holds byte `at` and the byte where that part starts: the
+    /// whole text by default; a source that does not keep a large file's text gives the line
+    /// alone (at most `max` bytes), read again, so an excerpt does not read the file back.
+    fn around(&self, file: &str, at: usize, max: usize) -> Option<(Cow<'_, str>, usize)> {
+        let _ = (at, max);
+        self.text(file).map(|text| (text, 0))
+    }
 }
 
 /// No text for any file: findings are placed without excerpts.

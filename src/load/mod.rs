@@ -146,6 +146,36 @@ impl SourceFile {
         released
     }
 
+    /// The line of a released text that holds byte `at`, read again from disk, and the byte
+    /// where it starts: what a finding's excerpt needs, without reading the whole file back.
+    /// `None` when the text is loaded (use [`SourceFile::text`]), or the line is longer
+    /// than `max` bytes or cannot be read.
+    pub fn line_around(&self, at: usize, max: usize) -> Option<(String, usize)> {
+        use std::io::{Read, Seek, SeekFrom};
+        if self.text.get().is_some() {
+            return None;
+        }
+        let released = self.released.as_ref()?;
+        let (line, start) = released.lines.line_of(at);
+        // The last line runs to the end of the file: read at most `max` bytes of it.
+        let len = released
+            .lines
+            .next_start(line)
+            .map_or(max + 1, |next| next - start)
+            .min(max + 1);
+        let mut bytes = Vec::with_capacity(len);
+        {
+            let mut guard = released.file.lock().ok()?;
+            let file = guard.as_mut()?;
+            file.seek(SeekFrom::Start(released.shift + start as u64))
+                .ok()?;
+            file.take(len as u64).read_to_end(&mut bytes).ok()?;
+        }
+        let text = String::from_utf8(bytes).ok()?;
+        let line = text.trim_end_matches(['\n', '\r']);
+        (line.len() <= max).then(|| (line.to_owned(), start))
+    }
+
     /// The location of `pointer` inside the JSON record at `range` of a released text, from
     /// that record's bytes read again from disk; `None` when the text is loaded, or the
     /// bytes cannot be read or are not the record (the caller then reads the whole text).
@@ -462,6 +492,11 @@ impl Dataset {
             .iter()
             .find(|f| f.name() == name)
             .map(SourceFile::text)
+    }
+
+    /// The file by its displayed name.
+    pub fn file_named(&self, name: &str) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.name() == name)
     }
 }
 
