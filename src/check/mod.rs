@@ -273,7 +273,10 @@ mod chunked {
         let (chunked, records, held) = run(false);
         let (whole, whole_records, _) = run(true);
         assert!(!held, "the chunked file's text was read whole");
-        assert!(chunked.contains("^"), "no excerpt in the human report: {chunked}");
+        assert!(
+            chunked.contains("^"),
+            "no excerpt in the human report: {chunked}"
+        );
         assert_eq!(records, whole_records);
         assert!(chunked.matches("rule: \"").count() > 150, "{chunked}");
         for rule in ["syntax", "schema", "duplicate-id", "unknown-reference"] {
