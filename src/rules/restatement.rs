@@ -55,6 +55,16 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             continue;
         };
         if j == i {
+            out.push(
+                Diagnostic::new(
+                    "restatement",
+                    Severity::Error,
+                    format!("`{}` restates itself", s.id),
+                )
+                .at(i, "/restates")
+                .expected("the id of another statistic that states the same figure")
+                .help("give the id of the other statistic (typically from another source), or remove `restates`"),
+            );
             continue;
         }
         let ours = figures(s);
@@ -227,6 +237,17 @@ mod tests {
         );
         records[0]["value"]["amount"] = "2.8".into();
         assert!(messages(records).is_empty());
+    }
+
+    /// A statistic that names itself in `restates` is a slip, not a restatement.
+    #[test]
+    fn a_statistic_restating_itself_is_reported() {
+        let mut records = doc_records(include_str!("restatement.rs"));
+        let own = records[0]["id"].clone();
+        records[0]["restates"] = own;
+        let found = messages(records);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].ends_with("restates itself"), "{found:?}");
     }
 
     /// Without a source or a period there is no date to choose a rate by: the two figures
