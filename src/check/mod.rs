@@ -264,8 +264,13 @@ mod chunked {
                 &report.texts(),
                 &crate::render::Options::default(),
             );
+            let cases: Vec<_> = report
+                .cases()
+                .iter()
+                .map(|c| (c.record.clone(), c.lines))
+                .collect();
             (
-                format!("{:#?}\n{human}", report.diagnostics),
+                format!("{:#?}\n{human}\n{cases:?}", report.diagnostics),
                 report.summary.records,
                 report.dataset.files[0].text.get().is_some(),
             )

@@ -88,6 +88,13 @@ impl Report {
         let file = self.dataset.files.get(entry.file)?;
         // The whole record's lines (a diagnostic anywhere inside belongs to it).
         let lines = match &entry.anchor {
+            // A JSON Lines record is its line: a released file gives it from its line starts,
+            // without reading its text back.
+            Anchor::Json { range, prefix }
+                if prefix.is_empty() && file.released_line(range.start).is_some() =>
+            {
+                file.released_line(range.start).map(|line| (line, line))
+            }
             Anchor::Json { range, prefix } => file
                 .text()
                 .get(range.clone())

@@ -146,6 +146,15 @@ impl SourceFile {
         released
     }
 
+    /// The 1-based line of byte `at` of a released text, from the line starts it keeps;
+    /// `None` when the text is loaded (then [`SourceFile::location_of`] gives it).
+    pub fn released_line(&self, at: usize) -> Option<usize> {
+        if self.text.get().is_some() {
+            return None;
+        }
+        Some(self.released.as_ref()?.lines.line_of(at).0)
+    }
+
     /// The line of a released text that holds byte `at`, read again from disk, and the byte
     /// where it starts: what a finding's excerpt needs, without reading the whole file back.
     /// `None` when the text is loaded (use [`SourceFile::text`]), or the line is longer
