@@ -40,6 +40,27 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, s) in cx.statistics() {
         let Some(change) = &s.change_of else { continue };
+        // A change is between two other figures: naming itself is a slip.
+        if let Some(end) = [("from", &change.from), ("to", &change.to)]
+            .into_iter()
+            .find(|(_, id)| **id == s.id)
+        {
+            let (field, _) = end;
+            out.push(
+                Diagnostic::new(
+                    "change",
+                    Severity::Error,
+                    format!(
+                        "`{}` names itself in `change_of.{field}`: a change is between two other figures",
+                        s.id
+                    ),
+                )
+                .at(i, format!("/change_of/{field}"))
+                .expected("the id of another statistic: the level before (`from`) or after (`to`)")
+                .help("give the ids of the two levels this figure is the change between, or remove `change_of`"),
+            );
+            continue;
+        }
         let (Some((fj, from)), Some((tj, to))) =
             (cx.statistic(&change.from), cx.statistic(&change.to))
         else {
@@ -257,6 +278,20 @@ pub(super) mod tests {
         );
         records[1]["value"]["amount"] = "2.63".into();
         assert!(messages(records).is_empty());
+    }
+
+    /// A change that names itself as one of its levels is a slip, reported at that field.
+    #[test]
+    fn a_change_naming_itself_is_reported() {
+        let mut records = doc_records(include_str!("change.rs"));
+        let own = records[0]["id"].clone();
+        records[0]["change_of"]["to"] = own;
+        let found = messages(records);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("names itself in `change_of.to`"),
+            "{found:?}"
+        );
     }
 
     /// A relative change is to / from − 1: from 2.63 to 2.8 trillion is 4.36 to 8.57 percent.
