@@ -87,14 +87,14 @@ impl Report {
         let entry = self.dataset.entries.get(i)?;
         let file = self.dataset.files.get(entry.file)?;
         // The whole record's lines (a diagnostic anywhere inside belongs to it).
+        // A JSON Lines record is its line: a released file gives it from its line starts,
+        // without reading its text back.
+        let released = match &entry.anchor {
+            Anchor::Json { range, prefix } if prefix.is_empty() => file.released_line(range.start),
+            _ => None,
+        };
         let lines = match &entry.anchor {
-            // A JSON Lines record is its line: a released file gives it from its line starts,
-            // without reading its text back.
-            Anchor::Json { range, prefix }
-                if prefix.is_empty() && file.released_line(range.start).is_some() =>
-            {
-                file.released_line(range.start).map(|line| (line, line))
-            }
+            _ if released.is_some() => released.map(|line| (line, line)),
             Anchor::Json { range, prefix } => file
                 .text()
                 .get(range.clone())

@@ -259,13 +259,21 @@ pub(super) mod tests {
         dataset
     }
 
-    fn messages(values: Vec<serde_json::Value>) -> Vec<String> {
+    /// The messages `rule` gives on `values` (typed records) with the default settings.
+    pub(in crate::rules) fn messages_of(
+        rule: fn(&Context<'_>) -> Vec<Diagnostic>,
+        values: Vec<serde_json::Value>,
+    ) -> Vec<String> {
         let data = dataset(values);
         let config = Config::default();
-        check(&Context::new(&data, &config))
+        rule(&Context::new(&data, &config))
             .into_iter()
             .map(|d| d.message)
             .collect()
+    }
+
+    fn messages(values: Vec<serde_json::Value>) -> Vec<String> {
+        messages_of(check, values)
     }
 
     /// The header's failing example fails with the numbers it gives; its passing one passes.

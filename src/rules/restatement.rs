@@ -214,16 +214,10 @@ fn unrelated(i: usize, s: &Statistic, t: &Statistic, j: usize, why: &str) -> Dia
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::rules::change::tests::{dataset, doc_records};
+    use crate::rules::change::tests::{doc_records, messages_of};
 
     fn messages(values: Vec<serde_json::Value>) -> Vec<String> {
-        let data = dataset(values);
-        let config = Config::default();
-        check(&Context::new(&data, &config))
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        messages_of(check, values)
     }
 
     /// The header's failing example fails with both intervals and the margin; its passing
